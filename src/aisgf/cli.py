@@ -1,0 +1,84 @@
+"""The `aisgf` command: mounts each concern's commands and turns aisgf errors into exit codes."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from aisgf.cliutil import err_console
+from aisgf.errors import AisgfError
+
+app = typer.Typer(
+    help="aisgf: China's AI Safety Governance Framework 1.0 (TC260, 2024) for every day.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _mount() -> None:
+    from aisgf.audit.cli import app as audit_app
+    from aisgf.catalog.cli import app as catalog_app
+    from aisgf.intake.cli import register as register_intake
+    from aisgf.intake.cli import rules_app
+    from aisgf.registry.cli import register as register_registry
+    from aisgf.web.server import serve
+
+    app.add_typer(catalog_app, name="catalog", help="The framework catalog (bilingual, with provenance).")
+    register_intake(app)
+    app.add_typer(rules_app, name="rules", help="Tiering rules.")
+    register_registry(app, rules_app)
+    app.add_typer(audit_app, name="audit")
+    app.command("serve")(serve)
+
+    @app.command("db-upgrade")
+    def db_upgrade() -> None:
+        """Create the database or bring its schema up to date."""
+        from aisgf.cliutil import console, db
+
+        console.print(f"database ready: {db().url}")
+
+    for optional in ("aisgf.screening.cli", "aisgf.labeling.cli"):
+        _mount_optional(optional)
+
+
+def _mount_optional(module: str) -> None:
+    """Libraries that may be absent in a slim install mount their commands when present."""
+    import importlib
+
+    try:
+        mod = importlib.import_module(module)
+    except ImportError:
+        return
+    if hasattr(mod, "register"):
+        mod.register(app)
+    elif hasattr(mod, "app"):
+        app.add_typer(mod.app, name=module.split(".")[1].replace("labeling", "label"))
+
+
+_mount()
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=False)
+    except AisgfError as exc:
+        err_console.print(f"[red]error[/red]: {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # click's own usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    main()

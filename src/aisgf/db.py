@@ -1,0 +1,153 @@
+"""Database access: one engine per URL, sessions that commit or roll back as a whole.
+
+Why it is here: every concern stores its tables through the same `Database`, so one place decides
+SQLite tuning (WAL, busy timeout, immediate write transactions), schema migration (Alembic) and
+how driver errors become `aisgf.errors` a person can act on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event, inspect
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from aisgf.config import Settings, get_settings
+from aisgf.errors import DatabaseUnavailable
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every table of every concern."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _import_models() -> None:
+    # Each concern owns its tables; importing them registers them on Base.metadata.
+    import aisgf.audit.models  # noqa: F401
+    import aisgf.registry.models  # noqa: F401
+
+
+def make_engine(url: str, *, busy_timeout_s: float = 10.0) -> Engine:
+    """Create an engine; SQLite gets WAL mode and immediate write locks.
+
+    SQLite's default deferred transactions let two writers both read the audit head and then fail
+    on upgrade with "database is locked" regardless of the busy timeout; `BEGIN IMMEDIATE` makes the
+    second writer wait for the first instead, which is what keeps the audit chain linear.
+    """
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": busy_timeout_s, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent)."""
+    from alembic import command
+
+    _import_models()
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"cannot migrate the database: {_reason(exc)}", where=_safe_url(engine)) from exc
+
+
+def _safe_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _reason(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+class Database:
+    """An engine, its session factory, and the evidence folder that belongs with it."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None):
+        self.settings = settings
+        self.engine = engine or make_engine(
+            settings.resolved_database_url, busy_timeout_s=settings.db_busy_timeout_s
+        )
+        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def url(self) -> str:
+        return _safe_url(self.engine)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits when the block ends, rolls everything back on any error."""
+        s = self._factory()
+        try:
+            yield s
+            s.commit()
+        except OperationalError as exc:
+            s.rollback()
+            raise DatabaseUnavailable(
+                f"database error (locked, unreachable or not migrated): {_reason(exc)}", where=self.url
+            ) from exc
+        except BaseException:
+            s.rollback()
+            raise
+        finally:
+            s.close()
+
+    def is_migrated(self) -> bool:
+        try:
+            return inspect(self.engine).has_table("audit_events")
+        except OperationalError:
+            return False
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(settings: Settings | None = None, *, migrate_schema: bool = True) -> Database:
+    """Open (and by default create and migrate) the configured database."""
+    settings = settings or get_settings()
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings)
+    if migrate_schema:
+        migrate(db.engine)
+    return db

@@ -1,0 +1,1 @@
+"""AI systems, their assessments, obligations, evidence and reviews."""

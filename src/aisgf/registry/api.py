@@ -1,0 +1,201 @@
+"""REST routes for intake decisions and the registry; each parses input and calls a service."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from aisgf.audit.service import event_dict, list_events
+from aisgf.errors import InvalidInput, TooLarge
+from aisgf.registry import services as svc
+from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.web.deps import Page, get_session, get_store, paging, require_writer
+
+router = APIRouter(prefix="/api", tags=["registry"])
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AssessIn(_Strict):
+    answers: dict[str, Any]
+
+
+class SystemInfo(_Strict):
+    name: str = Field(min_length=1, max_length=300)
+    owner: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=20000)
+    key: str | None = Field(default=None, max_length=100)
+
+
+class SystemIn(_Strict):
+    system: SystemInfo
+    answers: dict[str, Any]
+
+
+class ReassessIn(_Strict):
+    answers: dict[str, Any]
+    expected_version: int | None = None
+
+
+class ObligationPatch(_Strict):
+    status: Literal["open", "in_progress", "met", "not_applicable", "waived"] | None = None
+    owner: str | None = Field(default=None, max_length=200)
+    due_date: date | None = None
+    note: str | None = Field(default=None, max_length=20000)
+    waiver_reason: str | None = Field(default=None, max_length=20000)
+    waiver_expires: date | None = None
+    expected_version: int | None = None
+
+
+class ReviewIn(_Strict):
+    function: Literal["business", "data", "legal", "infosec", "senior"]
+    decision: Literal["approve", "send_back"]
+    reason: str = Field(default="", max_length=20000)
+    assessment: int | None = Field(default=None, description="The assessment number you reviewed")
+
+
+class StatusIn(_Strict):
+    status: Literal["live", "retired"]
+    reason: str = Field(default="", max_length=20000)
+    expected_version: int | None = None
+
+
+def _listing(items: list[Any], total: int, page: Page) -> dict[str, Any]:
+    return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
+
+
+@router.post("/assess", tags=["intake"])
+def assess(body: AssessIn) -> dict[str, Any]:
+    """Tier, lane, reviewers, controls and obligations for a set of intake answers (nothing is stored)."""
+    return svc.decide(body.answers)
+
+
+@router.get("/systems")
+def list_systems(
+    status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
+    page: Page = Depends(paging), s: Session = Depends(get_session),
+) -> dict[str, Any]:
+    rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner,
+                                   limit=page.limit, offset=page.offset)
+    return _listing([svc.system_dict(s, r) for r in rows], total, page)
+
+
+@router.post("/systems", status_code=201)
+def register_system(body: SystemIn, actor: str = Depends(require_writer),
+                    s: Session = Depends(get_session)) -> dict[str, Any]:
+    system = svc.register_system(s, name=body.system.name, owner=body.system.owner,
+                                 description=body.system.description, key=body.system.key,
+                                 answers=body.answers, actor=actor)
+    return svc.system_dict(s, system, full=True)
+
+
+@router.get("/systems/{ref}")
+def get_system(ref: str, s: Session = Depends(get_session)) -> dict[str, Any]:
+    return svc.system_dict(s, svc.get_system(s, ref), full=True)
+
+
+@router.get("/systems/{ref}/assessments")
+def list_assessments(ref: str, s: Session = Depends(get_session)) -> list[dict[str, Any]]:
+    return [svc.assessment_dict(a) for a in svc.get_system(s, ref).assessments]
+
+
+@router.post("/systems/{ref}/assessments", status_code=201)
+def reassess(ref: str, body: ReassessIn, actor: str = Depends(require_writer),
+             s: Session = Depends(get_session)) -> dict[str, Any]:
+    a = svc.reassess(s, ref, body.answers, actor=actor, expected_version=body.expected_version)
+    return {"assessment": svc.assessment_dict(a), "system": svc.system_dict(s, a.system)}
+
+
+@router.get("/systems/{ref}/obligations")
+def system_obligations(ref: str, page: Page = Depends(paging), status: str | None = None,
+                       s: Session = Depends(get_session)) -> dict[str, Any]:
+    rows, total = svc.list_obligations(s, system_ref=ref, status=status, limit=page.limit, offset=page.offset)
+    return _listing([svc.obligation_dict(o) for o in rows], total, page)
+
+
+@router.get("/obligations")
+def list_obligations(status: str | None = None, overdue: bool = False, page: Page = Depends(paging),
+                     s: Session = Depends(get_session)) -> dict[str, Any]:
+    rows, total = svc.list_obligations(s, status=status, overdue=overdue, limit=page.limit, offset=page.offset)
+    return _listing([svc.obligation_dict(o) for o in rows], total, page)
+
+
+@router.patch("/obligations/{obligation_id}")
+def update_obligation(obligation_id: int, body: ObligationPatch, actor: str = Depends(require_writer),
+                      s: Session = Depends(get_session)) -> dict[str, Any]:
+    ob = svc.update_obligation(s, obligation_id, actor=actor, **body.model_dump(exclude_unset=True))
+    return svc.obligation_dict(ob)
+
+
+@router.post("/systems/{ref}/evidence", status_code=201)
+async def add_evidence(
+    request: Request,
+    ref: str,
+    file: UploadFile | None = File(default=None),
+    uri: str | None = Form(default=None, max_length=4000),
+    obligations: str = Form(default="", description="Comma-separated obligation IDs or catalog IDs"),
+    description: str = Form(default="", max_length=20000),
+    expires_at: date | None = Form(default=None),
+    actor: str = Depends(require_writer),
+    s: Session = Depends(get_session),
+    store: EvidenceStore = Depends(get_store),
+) -> dict[str, Any]:
+    limit = request.app.state.settings.max_upload_bytes
+    if file is not None and file.size is not None and file.size > limit:
+        raise TooLarge(f"file is larger than the limit of {limit} bytes", where="file",
+                       extra={"limit_bytes": limit})
+    refs = [r.strip() for r in obligations.split(",") if r.strip()]
+    if file is not None and not file.filename:
+        raise InvalidInput("the uploaded file has no name", where="file")
+    ev = svc.add_evidence(
+        s, store, ref, actor=actor, obligations=refs, stream=file.file if file else None,
+        filename=file.filename if file else None, media_type=file.content_type if file else None,
+        uri=uri, description=description, expires_at=expires_at, max_bytes=limit)
+    return svc.evidence_dict(ev)
+
+
+@router.get("/evidence/{evidence_id}")
+def get_evidence(evidence_id: int, s: Session = Depends(get_session)) -> dict[str, Any]:
+    return svc.evidence_dict(svc.get_evidence(s, evidence_id))
+
+
+@router.get("/evidence/{evidence_id}/content")
+def evidence_content(evidence_id: int, s: Session = Depends(get_session),
+                     store: EvidenceStore = Depends(get_store)) -> FileResponse:
+    ev = svc.get_evidence(s, evidence_id)
+    if ev.kind != "file" or not ev.sha256:
+        raise InvalidInput("this evidence is a URI, not a stored file", where=f"evidence {evidence_id}")
+    store.check(ev.sha256)
+    return FileResponse(store.path(ev.sha256), media_type="application/octet-stream",
+                        filename=ev.filename or ev.sha256)
+
+
+@router.post("/systems/{ref}/reviews", status_code=201)
+def review(ref: str, body: ReviewIn, actor: str = Depends(require_writer),
+           s: Session = Depends(get_session)) -> dict[str, Any]:
+    r = svc.record_review(s, ref, function=body.function, decision=body.decision, reviewer=actor,
+                          reason=body.reason, assessment_number=body.assessment)
+    return {"review": svc.review_dict(r), "system": svc.system_dict(s, svc.get_system(s, ref))}
+
+
+@router.post("/systems/{ref}/status")
+def set_status(ref: str, body: StatusIn, actor: str = Depends(require_writer),
+               s: Session = Depends(get_session)) -> dict[str, Any]:
+    system = svc.set_status(s, ref, body.status, actor=actor, reason=body.reason,
+                            expected_version=body.expected_version)
+    return svc.system_dict(s, system)
+
+
+@router.get("/systems/{ref}/audit")
+def system_audit(ref: str, page: Page = Depends(paging), s: Session = Depends(get_session)) -> dict[str, Any]:
+    system = svc.get_system(s, ref)
+    rows, total = list_events(s, entity_type="system", entity_id=system.key, limit=page.limit,
+                              offset=page.offset)
+    return _listing([event_dict(e) for e in rows], total, page)

@@ -1,0 +1,302 @@
+"""Registry commands: systems, obligations, evidence, reviews, backup, governance-as-code checks."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from aisgf.cliutil import console, db, default_actor, err_console, print_json
+from aisgf.errors import AisgfError, CheckFailed, InvalidInput
+from aisgf.registry import services as svc
+from aisgf.registry.evidence_store import EvidenceStore
+
+system_app = typer.Typer(help="Registered AI systems.", no_args_is_help=True)
+obligation_app = typer.Typer(help="Obligations (catalog items a system owes).", no_args_is_help=True)
+evidence_app = typer.Typer(help="Evidence for obligations.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens for writes over HTTP.", no_args_is_help=True)
+
+ACTOR = typer.Option(None, "--actor", help="Who acts (default: $AISGF_ACTOR or cli:<os user>)")
+
+
+def _actor(a: str | None) -> str:
+    return a or default_actor()
+
+
+def _parse_date(value: str | None, where: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"not a date (YYYY-MM-DD): {value!r}", where=where) from exc
+
+
+def _print_system(d: dict[str, Any]) -> None:
+    console.print(f"[bold]{d['name']}[/bold] ([cyan]{d['key']}[/cyan], #{d['id']})  owner {d['owner']}")
+    console.print(f"status [bold]{d['status']}[/bold]  tier [bold]{d['tier']}[/bold]  lane {d['lane']}  "
+                  f"assessment {d['assessment']}  version {d['version']}")
+    if d.get("reviews_required") is not None:
+        parts = []
+        for fn, r in d["reviews_required"].items():
+            parts.append(f"{fn}: {r['decision'] if r else 'waiting'}")
+        console.print("reviews: " + ", ".join(parts))
+    if d.get("obligations") is not None:
+        t = Table(title="obligations")
+        for c in ("id", "catalog", "status", "due", "evidence", "title"):
+            t.add_column(c)
+        for o in d["obligations"]:
+            if o["required"] or o["status"] not in ("not_applicable",):
+                t.add_row(str(o["id"]), o["catalog_id"], o["status"], o["due_date"] or "",
+                          str(len(o["evidence"])), (o["title"] or "")[:70])
+        console.print(t)
+
+
+@system_app.command("add")
+def system_add(answers_file: Path, actor: str | None = ACTOR, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Register a system from the same answer file that `aisgf assess` reads."""
+    from aisgf.intake import load_answer_file
+
+    af = load_answer_file(answers_file)
+    with db().session() as s:
+        system = svc.register_system(s, name=af.system.name, owner=af.system.owner,
+                                     description=af.system.description or "", key=af.system.key,
+                                     answers=af.answers, actor=_actor(actor))
+        d = svc.system_dict(s, system, full=True)
+    print_json(d) if as_json else _print_system(d)
+
+
+@system_app.command("reassess")
+def system_reassess(ref: str, answers_file: Path, actor: str | None = ACTOR) -> None:
+    """Record a new assessment from an answer file (reviews reopen if the tier rises)."""
+    from aisgf.intake import load_answer_file
+
+    af = load_answer_file(answers_file)
+    with db().session() as s:
+        a = svc.reassess(s, ref, af.answers, actor=_actor(actor))
+        d = svc.system_dict(s, a.system, full=True)
+    _print_system(d)
+
+
+@system_app.command("list")
+def system_list(
+    status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
+    limit: int = typer.Option(100, min=1), offset: int = typer.Option(0, min=0),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    with db().session() as s:
+        rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner, limit=limit,
+                                       offset=offset)
+        data = [svc.system_dict(s, r) for r in rows]
+    if as_json:
+        print_json({"items": data, "total": total})
+        return
+    t = Table(title=f"AI systems ({len(data)} of {total})")
+    for c in ("id", "key", "name", "owner", "status", "tier", "lane"):
+        t.add_column(c)
+    for d in data:
+        t.add_row(str(d["id"]), d["key"], d["name"], d["owner"], d["status"], d["tier"] or "", d["lane"] or "")
+    console.print(t)
+
+
+@system_app.command("show")
+def system_show(ref: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    with db().session() as s:
+        d = svc.system_dict(s, svc.get_system(s, ref), full=True)
+    print_json(d) if as_json else _print_system(d)
+
+
+@system_app.command("status")
+def system_status(ref: str, status: str = typer.Argument(..., help="live | retired"),
+                  reason: str = "", actor: str | None = ACTOR) -> None:
+    """Move an approved system to live, or retire a system."""
+    with db().session() as s:
+        system = svc.set_status(s, ref, status, actor=_actor(actor), reason=reason)
+        console.print(f"{system.key}: {system.status}")
+
+
+@obligation_app.command("list")
+def obligation_list(
+    system: str | None = typer.Option(None, help="System ID or key"), status: str | None = None,
+    overdue: bool = False, as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    with db().session() as s:
+        rows, total = svc.list_obligations(s, system_ref=system, status=status, overdue=overdue, limit=10000)
+        data = [svc.obligation_dict(o) for o in rows]
+    if as_json:
+        print_json({"items": data, "total": total})
+        return
+    t = Table(title=f"obligations ({total})")
+    for c in ("id", "system", "catalog", "status", "owner", "due", "title"):
+        t.add_column(c)
+    for o in data:
+        due = (o["due_date"] or "") + (" [red]overdue[/red]" if o["overdue"] else "")
+        t.add_row(str(o["id"]), o["system"], o["catalog_id"], o["status"], o["owner"] or "", due,
+                  (o["title"] or "")[:60])
+    console.print(t)
+
+
+@obligation_app.command("update")
+def obligation_update(
+    obligation_id: int,
+    status: str | None = typer.Option(None, help="open | in_progress | met | not_applicable | waived"),
+    owner: str | None = None, due: str | None = typer.Option(None, help="YYYY-MM-DD"), note: str | None = None,
+    waiver_reason: str | None = None, waiver_expires: str | None = typer.Option(None, help="YYYY-MM-DD"),
+    actor: str | None = ACTOR,
+) -> None:
+    with db().session() as s:
+        ob = svc.update_obligation(
+            s, obligation_id, actor=_actor(actor), status=status, owner=owner,
+            due_date=_parse_date(due, "--due"), note=note, waiver_reason=waiver_reason,
+            waiver_expires=_parse_date(waiver_expires, "--waiver-expires"))
+        d = svc.obligation_dict(ob)
+    console.print(f"obligation {d['id']} ({d['catalog_id']}) of {d['system']}: {d['status']}")
+
+
+@evidence_app.command("add")
+def evidence_add(
+    system: str = typer.Argument(..., help="System ID or key"),
+    file: Path | None = typer.Option(None, "--file", help="A file to store (content-addressed)"),
+    uri: str | None = typer.Option(None, "--uri", help="A link instead of a file"),
+    obligation: list[str] = typer.Option([], "--obligation", "-o", help="Obligation ID or catalog ID (repeat)"),
+    description: str = "", expires: str | None = typer.Option(None, help="YYYY-MM-DD"),
+    actor: str | None = ACTOR,
+) -> None:
+    d = db()
+    store = EvidenceStore(d.settings.resolved_evidence_dir)
+    with d.session() as s:
+        if file is not None:
+            if not file.is_file():
+                raise InvalidInput("evidence file not found", where=str(file))
+            with open(file, "rb") as f:
+                ev = svc.add_evidence(s, store, system, actor=_actor(actor), obligations=obligation, stream=f,
+                                      filename=file.name, uri=None, description=description,
+                                      expires_at=_parse_date(expires, "--expires"),
+                                      max_bytes=d.settings.max_upload_bytes)
+        else:
+            ev = svc.add_evidence(s, store, system, actor=_actor(actor), obligations=obligation, uri=uri,
+                                  description=description, expires_at=_parse_date(expires, "--expires"),
+                                  max_bytes=d.settings.max_upload_bytes)
+        out = svc.evidence_dict(ev)
+    console.print(f"evidence {out['id']} ({out['kind']} {out['sha256'] or out['uri']}) for "
+                  f"{', '.join(out['obligations']) or 'the system'}")
+
+
+def review(
+    system: str = typer.Argument(..., help="System ID or key"),
+    function: str = typer.Option(..., help="business | data | legal | infosec | senior"),
+    approve: bool = typer.Option(False, "--approve"),
+    send_back: bool = typer.Option(False, "--send-back"),
+    reason: str = typer.Option("", help="Why (required for a send-back)"),
+    actor: str | None = ACTOR,
+) -> None:
+    """Approve or send back the current assessment for one reviewer function."""
+    if approve == send_back:
+        raise InvalidInput("say --approve or --send-back (exactly one)", where="decision")
+    with db().session() as s:
+        svc.record_review(s, system, function=function, decision="approve" if approve else "send_back",
+                          reviewer=_actor(actor), reason=reason)
+        d = svc.system_dict(s, svc.get_system(s, system), full=True)
+    _print_system(d)
+
+
+def check(
+    project_file: Path = typer.Argument(Path("aisgf.yaml"), help="The project's aisgf.yaml"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Gate CI on governance: exit non-zero listing each gap between the file, the registry and the tier."""
+    from aisgf.intake import load_project_file
+    from aisgf.registry.governance import check_project, offline_report
+
+    pf = load_project_file(project_file)
+    try:
+        d = db()
+        with d.session() as s:
+            rep = check_project(s, pf.system, pf.answers, [e.model_dump() for e in pf.evidence],
+                                base_dir=project_file.resolve().parent)
+    except AisgfError as exc:
+        if exc.exit_code != 6:  # not a database problem: a real error in the file or the registry
+            raise
+        rep = offline_report(pf.system, pf.answers, str(exc))
+    if as_json:
+        print_json(rep.as_dict())
+    else:
+        head = f"{rep.system}: tier {rep.tier}, lane {rep.lane}, status {rep.status}"
+        if rep.ok:
+            console.print(f"[green]OK[/green] {head}")
+        else:
+            err_console.print(f"[red]{len(rep.gaps)} gap(s)[/red] {head}")
+            for g in rep.gaps:
+                err_console.print(f"  - [{g.kind}] {g.message}")
+            if not rep.registry:
+                err_console.print("  the tier would require: " + json.dumps(rep.requirements, ensure_ascii=False))
+    if not rep.ok:
+        raise typer.Exit(CheckFailed.exit_code)
+
+
+def rules_diff(old: Path, new: Path, as_json: bool = typer.Option(False, "--json")) -> None:
+    """List registered systems whose tier, lane, reviewers or obligations would change under NEW."""
+    from aisgf.intake import load_ruleset
+    from aisgf.registry.governance import rules_diff as diff
+
+    old_rs, new_rs = load_ruleset(old), load_ruleset(new)
+    with db().session() as s:
+        changes = diff(s, old_rs, new_rs)
+    if as_json:
+        print_json(changes)
+        return
+    if not changes:
+        console.print("no registered system would change")
+        return
+    for c in changes:
+        console.print(f"[bold]{c['system']}[/bold] ({c['status']}): " + json.dumps(c["changes"], ensure_ascii=False))
+
+
+def backup(target: Path) -> None:
+    """Copy the database and the evidence store into TARGET (consistent while the server runs)."""
+    from aisgf.registry.backup import backup as run
+
+    m = run(db(), target)
+    console.print(f"backup in {target}: {sum(m['tables'].values())} rows, {len(m['evidence'])} evidence files, "
+                  f"audit head {m['audit_head']['seq'] if m['audit_head'] else 0}")
+
+
+def restore(source: Path, force: bool = typer.Option(False, help="Replace data already in the target")) -> None:
+    """Restore a backup into the configured database and evidence store; verifies the audit chain."""
+    from aisgf.registry.backup import restore as run
+
+    r = run(db(), source, force=force)
+    console.print(f"restored {sum(r['tables'].values())} rows, {r['evidence']} evidence files; "
+                  f"audit chain of {r['audit_events']} events verifies")
+
+
+@token_app.command("create")
+def token_create(name: str, actor: str | None = ACTOR) -> None:
+    """Create an API token; it is shown once and only its hash is stored."""
+    with db().session() as s:
+        tok = svc.create_api_token(s, name=name, actor=_actor(actor))
+    console.print(f"API token {name!r} (shown once): {tok}")
+
+
+@token_app.command("revoke")
+def token_revoke(name: str, actor: str | None = ACTOR) -> None:
+    with db().session() as s:
+        n = svc.revoke_api_token(s, name, actor=_actor(actor))
+    console.print(f"revoked {n} token(s) named {name!r}")
+
+
+def register(root: typer.Typer, rules_app: typer.Typer | None = None) -> None:
+    root.add_typer(system_app, name="system")
+    root.add_typer(obligation_app, name="obligation")
+    root.add_typer(evidence_app, name="evidence")
+    root.add_typer(token_app, name="token")
+    root.command("review")(review)
+    root.command("check")(check)
+    root.command("backup")(backup)
+    root.command("restore")(restore)
+    if rules_app is not None:
+        rules_app.command("diff")(rules_diff)

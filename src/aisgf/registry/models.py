@@ -1,0 +1,148 @@
+"""Registry tables.
+
+Why these shapes: an assessment is never edited, only superseded (history is evidence too); an
+obligation is one catalog item owed by one system; evidence files are stored once by SHA-256 and
+linked to as many obligations as they support; a review always names the assessment it judged.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aisgf.db import Base
+
+LIFECYCLE = ("intake", "in_review", "changes_requested", "approved", "live", "retired")
+OBLIGATION_STATUSES = ("open", "in_progress", "met", "not_applicable", "waived")
+REVIEW_FUNCTIONS = ("business", "data", "legal", "infosec", "senior")
+REVIEW_DECISIONS = ("approve", "send_back")
+TIERS = ("low", "medium", "high")
+
+
+class AISystem(Base):
+    __tablename__ = "ai_systems"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    org_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sector: Mapped[str] = mapped_column(String(50), default="general")
+    status: Mapped[str] = mapped_column(String(30), default="intake", index=True)
+    tier: Mapped[str | None] = mapped_column(String(10), index=True)
+    lane: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Optimistic lock: a stale form (second tab, old API read) cannot overwrite a newer change.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    assessments: Mapped[list[Assessment]] = relationship(
+        back_populates="system", order_by="Assessment.number", cascade="all, delete-orphan")
+    obligations: Mapped[list[Obligation]] = relationship(
+        back_populates="system", order_by="Obligation.id", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Assessment(Base):
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("system_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("ai_systems.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON)
+    tier: Mapped[str] = mapped_column(String(10))
+    lane: Mapped[str] = mapped_column(String(10))
+    catalog_version: Mapped[str] = mapped_column(String(100))
+    ruleset_hash: Mapped[str] = mapped_column(String(64))
+    # Reviews of assessments from `review_round_start` on count for this one (see services).
+    review_round_start: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    system: Mapped[AISystem] = relationship(back_populates="assessments")
+
+
+class Obligation(Base):
+    __tablename__ = "obligations"
+    __table_args__ = (UniqueConstraint("system_id", "catalog_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("ai_systems.id"), index=True)
+    catalog_id: Mapped[str] = mapped_column(String(50))
+    title: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    owner: Mapped[str | None] = mapped_column(String(200))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    waived_by: Mapped[str | None] = mapped_column(String(200))
+    waiver_reason: Mapped[str | None] = mapped_column(Text)
+    waiver_expires: Mapped[date | None] = mapped_column(Date)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    system: Mapped[AISystem] = relationship(back_populates="obligations")
+    evidence_links: Mapped[list[EvidenceLink]] = relationship(back_populates="obligation")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+
+class Evidence(Base):
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("ai_systems.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # file | uri
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    filename: Mapped[str | None] = mapped_column(String(300))
+    media_type: Mapped[str | None] = mapped_column(String(200))
+    size: Mapped[int | None] = mapped_column(Integer)
+    uri: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[date | None] = mapped_column(Date)
+
+    links: Mapped[list[EvidenceLink]] = relationship(back_populates="evidence", cascade="all, delete-orphan")
+
+
+class EvidenceLink(Base):
+    __tablename__ = "evidence_links"
+
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligations.id"), primary_key=True)
+
+    evidence: Mapped[Evidence] = relationship(back_populates="links")
+    obligation: Mapped[Obligation] = relationship(back_populates="evidence_links")
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    system_id: Mapped[int] = mapped_column(ForeignKey("ai_systems.id"), index=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    function: Mapped[str] = mapped_column(String(20))
+    decision: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ApiToken(Base):
+    """A bearer token for writes over HTTP; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,608 @@
+"""Registry services: the only way governed data changes, each change with its audit event.
+
+Routes and CLI commands parse input and call these functions; every rule about lifecycle,
+reviews, waivers and obligations lives here. Each function works inside the caller's session
+(one transaction), so a failure leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import hashlib
+import hmac
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from aisgf.audit.service import append_event
+from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound
+from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.models import (
+    OBLIGATION_STATUSES,
+    REVIEW_DECISIONS,
+    REVIEW_FUNCTIONS,
+    TIERS,
+    AISystem,
+    ApiToken,
+    Assessment,
+    Evidence,
+    EvidenceLink,
+    Obligation,
+    Review,
+)
+
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    return now().date()
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def decide(answers: dict[str, Any], *, where: str = "answers", ruleset: Any = None) -> dict[str, Any]:
+    """Validate answers and run the tiering rules; return the decision as plain JSON data."""
+    from aisgf.intake import evaluate, load_questionnaire, validate_answers
+
+    q = load_questionnaire()
+    clean = validate_answers(answers, q, where=where)
+    decision = evaluate(clean, ruleset=ruleset, questionnaire=q)
+    data = decision.model_dump(mode="json")
+    data["answers"] = clean
+    return data
+
+
+def _tier_rank(tier: str) -> int:
+    return TIERS.index(tier)
+
+
+# --------------------------------------------------------------------------- systems
+
+
+def slugify(name: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return s[:60] or "system"
+
+
+def get_system(session: Session, ref: str | int) -> AISystem:
+    """Find a system by numeric ID or by key."""
+    q = select(AISystem)
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        q = q.where(AISystem.id == int(ref))
+    else:
+        q = q.where(AISystem.key == ref)
+    sys_ = session.scalar(q)
+    if sys_ is None:
+        raise NotFound(f"no AI system with ID or key {ref!r}", where="system")
+    return sys_
+
+
+def _unique_key(session: Session, base: str) -> str:
+    key, n = base, 1
+    while session.scalar(select(AISystem.id).where(AISystem.key == key)) is not None:
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+def register_system(
+    session: Session,
+    *,
+    name: str,
+    owner: str,
+    answers: dict[str, Any],
+    actor: str,
+    description: str = "",
+    key: str | None = None,
+    decision: dict[str, Any] | None = None,
+) -> AISystem:
+    """Register a system at intake, assess it, and open its review (status `in_review`)."""
+    if not name or not name.strip():
+        raise InvalidInput("the system needs a name", where="system.name")
+    if not owner or not owner.strip():
+        raise InvalidInput("the system needs an owner", where="system.owner")
+    if key is not None:
+        if not _KEY_RE.match(key):
+            raise InvalidInput("a key is 1-100 of a-z, 0-9, '.', '_', '-', starting with a letter or digit",
+                               where="system.key")
+        if session.scalar(select(AISystem.id).where(AISystem.key == key)) is not None:
+            raise Conflict(f"a system with key {key!r} already exists", where="system.key")
+    else:
+        key = _unique_key(session, slugify(name))
+    decision = decision or decide(answers)
+    answers = decision["answers"]
+    t = now()
+    system = AISystem(
+        key=key, name=name.strip(), owner=owner.strip(), description=description or "",
+        org_roles=list(answers.get("org_roles", [])), sector=answers.get("sector", "general"),
+        status="intake", created_at=t, updated_at=t,
+    )
+    session.add(system)
+    session.flush()
+    append_event(session, actor=actor, action="system.registered", entity_type="system",
+                 entity_id=system.key, payload={"id": system.id, "name": system.name, "owner": system.owner,
+                                                "description": system.description})
+    _add_assessment(session, system, decision, actor)
+    return system
+
+
+def _add_assessment(session: Session, system: AISystem, decision: dict[str, Any], actor: str) -> Assessment:
+    prev = current_assessment(system)
+    number = (prev.number + 1) if prev else 1
+    tier, lane = decision["tier"], decision["lane"]
+    new_round = (
+        prev is None
+        or _tier_rank(tier) > _tier_rank(prev.tier)
+        or system.status in ("changes_requested", "intake", "retired")
+    )
+    a = Assessment(
+        system_id=system.id, number=number, answers=decision["answers"], decision=_stored_decision(decision),
+        tier=tier, lane=lane, catalog_version=_catalog_version(decision),
+        ruleset_hash=decision.get("ruleset_hash", ""),
+        review_round_start=number if new_round else prev.review_round_start,  # type: ignore[union-attr]
+        created_by=actor, created_at=now(),
+    )
+    session.add(a)
+    system.assessments.append(a)
+    system.tier, system.lane, system.updated_at = tier, lane, now()
+    system.org_roles = list(decision["answers"].get("org_roles", []))
+    system.sector = decision["answers"].get("sector", system.sector)
+    session.flush()
+    append_event(session, actor=actor, action="assessment.created", entity_type="system", entity_id=system.key,
+                 payload={"assessment": number, "tier": tier, "lane": lane, "answers": decision["answers"],
+                          "reviewers": decision.get("reviewers", []),
+                          "obligations": [o["id"] for o in decision.get("obligations", [])],
+                          "catalog_version": a.catalog_version, "ruleset_hash": a.ruleset_hash,
+                          "reviews_reopened": new_round})
+    _sync_obligations(session, system, a, actor)
+    if new_round:
+        _move(session, system, "in_review", actor, reason=f"assessment {number}")
+    else:
+        _recompute_approval(session, system, actor)
+    return a
+
+
+def _catalog_version(decision: dict[str, Any]) -> str:
+    parts = [decision.get("catalog_framework"), decision.get("catalog_version")]
+    return ":".join(p for p in parts if p) or "unknown"
+
+
+def _stored_decision(decision: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in decision.items() if k != "answers"}
+
+
+def reassess(session: Session, ref: str | int, answers: dict[str, Any], *, actor: str,
+             expected_version: int | None = None) -> Assessment:
+    """Record a new assessment; reviews reopen when the tier rises or after a send-back."""
+    system = get_system(session, ref)
+    _check_version(system, expected_version)
+    if system.status == "retired":
+        raise Conflict("a retired system cannot be reassessed", where=f"system {system.key}")
+    return _add_assessment(session, system, decide(answers), actor)
+
+
+def current_assessment(system: AISystem) -> Assessment | None:
+    return system.assessments[-1] if system.assessments else None
+
+
+def _check_version(obj: AISystem | Obligation, expected: int | None) -> None:
+    if expected is not None and expected != obj.version:
+        raise Conflict(
+            f"the record changed since you loaded it (version {expected}, now {obj.version}); "
+            "reload and try again", where=f"{type(obj).__name__} {obj.id}")
+
+
+def list_systems(
+    session: Session, *, status: str | None = None, tier: str | None = None, lane: str | None = None,
+    owner: str | None = None, limit: int = 50, offset: int = 0,
+) -> tuple[list[AISystem], int]:
+    q = select(AISystem)
+    if status:
+        q = q.where(AISystem.status == status)
+    if tier:
+        q = q.where(AISystem.tier == tier)
+    if lane:
+        q = q.where(AISystem.lane == lane)
+    if owner:
+        q = q.where(AISystem.owner == owner)
+    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = list(session.scalars(q.order_by(AISystem.id).limit(limit).offset(offset)))
+    return rows, total
+
+
+# --------------------------------------------------------------------------- lifecycle
+
+_ALLOWED_MOVES = {
+    "intake": {"in_review", "retired"},
+    "in_review": {"approved", "changes_requested", "retired"},
+    "changes_requested": {"in_review", "retired"},
+    "approved": {"live", "in_review", "changes_requested", "retired"},
+    "live": {"in_review", "changes_requested", "retired"},
+    "retired": set(),
+}
+
+
+def _move(session: Session, system: AISystem, status: str, actor: str, *, reason: str = "") -> None:
+    if system.status == status:
+        return
+    if status not in _ALLOWED_MOVES[system.status]:
+        raise Conflict(f"cannot move a system from {system.status} to {status}", where=f"system {system.key}")
+    old = system.status
+    system.status, system.updated_at = status, now()
+    session.flush()
+    append_event(session, actor=actor, action="system.status_changed", entity_type="system",
+                 entity_id=system.key, payload={"from": old, "to": status, "reason": reason})
+
+
+def set_status(session: Session, ref: str | int, status: str, *, actor: str, reason: str = "",
+               expected_version: int | None = None) -> AISystem:
+    """Moves a person may make by hand: approved → live, and retiring a system.
+
+    `approved`, `in_review` and `changes_requested` follow from assessments and reviews only.
+    """
+    system = get_system(session, ref)
+    _check_version(system, expected_version)
+    if status == "live":
+        if system.status != "approved":
+            raise Conflict(f"only an approved system can go live (this one is {system.status})",
+                           where=f"system {system.key}")
+    elif status != "retired":
+        raise InvalidInput("status can be set to 'live' or 'retired' by hand; the others follow from "
+                           "assessments and reviews", where="status")
+    _move(session, system, status, actor, reason=reason)
+    return system
+
+
+# --------------------------------------------------------------------------- reviews
+
+
+def required_reviewers(assessment: Assessment) -> list[str]:
+    return list(assessment.decision.get("reviewers", []))
+
+
+def review_state(session: Session, system: AISystem) -> dict[str, Review | None]:
+    """The latest review per required function in the current review round."""
+    a = current_assessment(system)
+    if a is None:
+        return {}
+    round_ids = [x.id for x in system.assessments if x.number >= a.review_round_start]
+    rows = session.scalars(
+        select(Review).where(Review.system_id == system.id, Review.assessment_id.in_(round_ids))
+        .order_by(Review.id)).all()
+    latest: dict[str, Review | None] = {f: None for f in required_reviewers(a)}
+    for r in rows:
+        if r.function in latest:
+            latest[r.function] = r
+    return latest
+
+
+def _recompute_approval(session: Session, system: AISystem, actor: str) -> None:
+    state = review_state(session, system)
+    all_approved = bool(state) and all(r is not None and r.decision == "approve" for r in state.values())
+    if all_approved and system.status == "in_review":
+        _move(session, system, "approved", actor, reason="every required function approved")
+    elif not all_approved and system.status in ("approved", "live"):
+        _move(session, system, "in_review", actor, reason="the current assessment needs further reviews")
+
+
+def record_review(session: Session, ref: str | int, *, function: str, decision: str, reviewer: str,
+                  reason: str = "", assessment_number: int | None = None) -> Review:
+    """A reviewer's decision on the current assessment; a send-back needs a reason."""
+    if function not in REVIEW_FUNCTIONS:
+        raise InvalidInput(f"unknown reviewer function {function!r}; accepted: {', '.join(REVIEW_FUNCTIONS)}",
+                           where="function")
+    if decision not in REVIEW_DECISIONS:
+        raise InvalidInput(f"unknown decision {decision!r}; accepted: {', '.join(REVIEW_DECISIONS)}",
+                           where="decision")
+    if decision == "send_back" and not reason.strip():
+        raise InvalidInput("a send-back needs a reason", where="reason")
+    system = get_system(session, ref)
+    a = current_assessment(system)
+    if a is None:
+        raise Conflict("the system has no assessment to review", where=f"system {system.key}")
+    if assessment_number is not None and assessment_number != a.number:
+        raise Conflict(f"assessment {assessment_number} is no longer current (current: {a.number}); "
+                       "reload and review the current one", where="assessment")
+    if system.status != "in_review":
+        raise Conflict(f"the system is {system.status}, not in review", where=f"system {system.key}")
+    required = required_reviewers(a)
+    if function not in required:
+        raise Forbidden(f"the {a.lane} lane of this system does not ask for a {function} review "
+                        f"(required: {', '.join(required)})", where="function")
+    r = Review(system_id=system.id, assessment_id=a.id, function=function, decision=decision,
+               reason=reason, reviewer=reviewer, at=now())
+    session.add(r)
+    session.flush()
+    append_event(session, actor=reviewer, action="review.recorded", entity_type="system", entity_id=system.key,
+                 payload={"assessment": a.number, "function": function, "decision": decision,
+                          "reason": reason, "sign_off": function == "senior"})
+    if decision == "send_back":
+        _move(session, system, "changes_requested", reviewer, reason=f"{function}: {reason}")
+    else:
+        _recompute_approval(session, system, reviewer)
+    return r
+
+
+def list_reviews(session: Session, system: AISystem) -> list[Review]:
+    return list(session.scalars(select(Review).where(Review.system_id == system.id).order_by(Review.id)))
+
+
+# --------------------------------------------------------------------------- obligations
+
+
+def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: str) -> None:
+    wanted = {o["id"]: o for o in a.decision.get("obligations", [])}
+    existing = {o.catalog_id: o for o in system.obligations}
+    changes: dict[str, list[str]] = {"added": [], "reopened": [], "no_longer_required": []}
+    for cid, o in wanted.items():
+        ob = existing.get(cid)
+        if ob is None:
+            ob = Obligation(system_id=system.id, catalog_id=cid, title=o.get("title", ""), status="open",
+                            required=True, updated_at=now())
+            session.add(ob)
+            system.obligations.append(ob)
+            changes["added"].append(cid)
+        elif not ob.required:
+            ob.required = True
+            if ob.status == "not_applicable":
+                ob.status = "open"
+            ob.updated_at = now()
+            changes["reopened"].append(cid)
+    for cid, ob in existing.items():
+        if cid not in wanted and ob.required:
+            ob.required = False
+            if ob.status in ("open", "in_progress"):
+                ob.status = "not_applicable"
+                ob.note = f"not required by assessment {a.number}"
+            ob.updated_at = now()
+            changes["no_longer_required"].append(cid)
+    session.flush()
+    if any(changes.values()):
+        append_event(session, actor=actor, action="obligations.synced", entity_type="system",
+                     entity_id=system.key, payload={"assessment": a.number, **changes})
+
+
+def get_obligation(session: Session, obligation_id: int) -> Obligation:
+    ob = session.get(Obligation, obligation_id)
+    if ob is None:
+        raise NotFound(f"no obligation with ID {obligation_id}", where="obligation")
+    return ob
+
+
+def find_obligation(session: Session, system: AISystem, ref: str | int) -> Obligation:
+    """An obligation of a system by its numeric ID or its catalog ID (e.g. `6.2.e`)."""
+    for ob in system.obligations:
+        if str(ob.id) == str(ref) or ob.catalog_id == str(ref) or f"aisgf-1.0:{ob.catalog_id}" == str(ref):
+            return ob
+    raise NotFound(f"system {system.key} has no obligation {ref!r}", where="obligation")
+
+
+def list_obligations(
+    session: Session, *, system_ref: str | int | None = None, status: str | None = None,
+    overdue: bool = False, limit: int = 200, offset: int = 0,
+) -> tuple[list[Obligation], int]:
+    q = select(Obligation).options(selectinload(Obligation.system))
+    if system_ref is not None:
+        q = q.where(Obligation.system_id == get_system(session, system_ref).id)
+    if status:
+        q = q.where(Obligation.status == status)
+    if overdue:
+        q = q.where(Obligation.due_date < today(), Obligation.status.in_(("open", "in_progress")))
+    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
+    rows = list(session.scalars(q.order_by(Obligation.system_id, Obligation.id).limit(limit).offset(offset)))
+    return rows, total
+
+
+def update_obligation(
+    session: Session, obligation_id: int, *, actor: str, status: str | None = None,
+    owner: str | None = None, due_date: date | None = None, note: str | None = None,
+    waiver_reason: str | None = None, waiver_expires: date | None = None,
+    expected_version: int | None = None,
+) -> Obligation:
+    """Change status, owner, due date or note; a waiver needs a reason and an expiry date."""
+    ob = get_obligation(session, obligation_id)
+    _check_version(ob, expected_version)
+    if status is not None and status not in OBLIGATION_STATUSES:
+        raise InvalidInput(f"unknown obligation status {status!r}; accepted: {', '.join(OBLIGATION_STATUSES)}",
+                           where="status")
+    before = obligation_dict(ob)
+    if status == "waived":
+        if not (waiver_reason and waiver_reason.strip()):
+            raise InvalidInput("a waiver needs a reason", where="waiver_reason")
+        if waiver_expires is None:
+            raise InvalidInput("a waiver needs an expiry date (YYYY-MM-DD)", where="waiver_expires")
+        if waiver_expires <= today():
+            raise InvalidInput("a waiver's expiry date must be in the future", where="waiver_expires")
+        ob.waived_by, ob.waiver_reason, ob.waiver_expires = actor, waiver_reason.strip(), waiver_expires
+    elif status is not None and status != "waived":
+        ob.waived_by = ob.waiver_reason = None
+        ob.waiver_expires = None
+    if status is not None:
+        ob.status = status
+    if owner is not None:
+        ob.owner = owner or None
+    if due_date is not None:
+        ob.due_date = due_date
+    if note is not None:
+        ob.note = note
+    ob.updated_at = now()
+    session.flush()
+    after = obligation_dict(ob)
+    changed = {k: {"from": before[k], "to": after[k]} for k in after if before.get(k) != after[k]
+               and k not in ("updated_at", "version")}
+    append_event(session, actor=actor, action="obligation.updated", entity_type="system",
+                 entity_id=ob.system.key, payload={"obligation": ob.id, "catalog_id": ob.catalog_id,
+                                                   "changes": changed})
+    return ob
+
+
+def obligation_dict(ob: Obligation) -> dict[str, Any]:
+    return {
+        "id": ob.id, "system": ob.system.key, "catalog_id": ob.catalog_id, "title": ob.title,
+        "status": ob.status, "required": ob.required, "owner": ob.owner,
+        "due_date": ob.due_date.isoformat() if ob.due_date else None, "note": ob.note,
+        "waived_by": ob.waived_by, "waiver_reason": ob.waiver_reason,
+        "waiver_expires": ob.waiver_expires.isoformat() if ob.waiver_expires else None,
+        "overdue": bool(ob.due_date and ob.due_date < today() and ob.status in ("open", "in_progress")),
+        "evidence": [link.evidence_id for link in ob.evidence_links],
+        "updated_at": ob.updated_at.isoformat() if ob.updated_at else None, "version": ob.version,
+    }
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+def _resolve_obligations(session: Session, system: AISystem, refs: Iterable[str | int]) -> list[Obligation]:
+    return [find_obligation(session, system, r) for r in refs]
+
+
+def add_evidence(
+    session: Session, store: EvidenceStore, ref: str | int, *, actor: str, obligations: Iterable[str | int] = (),
+    stream: BinaryIO | None = None, filename: str | None = None, media_type: str | None = None,
+    uri: str | None = None, description: str = "", expires_at: date | None = None, max_bytes: int,
+) -> Evidence:
+    """Attach a file (stored by SHA-256) or a URI to a system and some of its obligations."""
+    system = get_system(session, ref)
+    obs = _resolve_obligations(session, system, obligations)
+    if (stream is None) == (uri is None):
+        raise InvalidInput("give either a file or a URI as evidence, not both or neither", where="evidence")
+    ev = Evidence(system_id=system.id, description=description or "", added_by=actor, added_at=now(),
+                  expires_at=expires_at)
+    if stream is not None:
+        sha, size = store.put(stream, max_bytes=max_bytes, name=filename or "upload")
+        ev.kind, ev.sha256, ev.size = "file", sha, size
+        ev.filename = (filename or sha)[:300]
+        ev.media_type = media_type or "application/octet-stream"
+    else:
+        assert uri is not None
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", uri):
+            raise InvalidInput("a URI needs a scheme, e.g. https://… or s3://…", where="uri")
+        ev.kind, ev.uri = "uri", uri
+    session.add(ev)
+    session.flush()
+    for ob in obs:
+        session.add(EvidenceLink(evidence_id=ev.id, obligation_id=ob.id))
+    session.flush()
+    append_event(session, actor=actor, action="evidence.added", entity_type="system", entity_id=system.key,
+                 payload={"evidence": ev.id, "kind": ev.kind, "sha256": ev.sha256, "size": ev.size,
+                          "filename": ev.filename, "uri": ev.uri, "description": ev.description,
+                          "obligations": [o.catalog_id for o in obs],
+                          "expires_at": expires_at.isoformat() if expires_at else None})
+    return ev
+
+
+def get_evidence(session: Session, evidence_id: int) -> Evidence:
+    ev = session.get(Evidence, evidence_id)
+    if ev is None:
+        raise NotFound(f"no evidence with ID {evidence_id}", where="evidence")
+    return ev
+
+
+def list_evidence(session: Session, system: AISystem) -> list[Evidence]:
+    return list(session.scalars(select(Evidence).where(Evidence.system_id == system.id).order_by(Evidence.id)))
+
+
+def evidence_dict(ev: Evidence) -> dict[str, Any]:
+    return {
+        "id": ev.id, "kind": ev.kind, "sha256": ev.sha256, "filename": ev.filename, "media_type": ev.media_type,
+        "size": ev.size, "uri": ev.uri, "description": ev.description, "added_by": ev.added_by,
+        "added_at": ev.added_at.isoformat(), "expires_at": ev.expires_at.isoformat() if ev.expires_at else None,
+        "expired": bool(ev.expires_at and ev.expires_at < today()),
+        "obligations": [link.obligation.catalog_id for link in ev.links],
+    }
+
+
+# --------------------------------------------------------------------------- views
+
+
+def system_dict(session: Session, system: AISystem, *, full: bool = False) -> dict[str, Any]:
+    a = current_assessment(system)
+    d: dict[str, Any] = {
+        "id": system.id, "key": system.key, "name": system.name, "owner": system.owner,
+        "description": system.description, "org_roles": system.org_roles, "sector": system.sector,
+        "status": system.status, "tier": system.tier, "lane": system.lane,
+        "assessment": a.number if a else None, "version": system.version,
+        "created_at": system.created_at.isoformat(), "updated_at": system.updated_at.isoformat(),
+    }
+    if full:
+        d["current_assessment"] = assessment_dict(a) if a else None
+        d["reviews_required"] = {f: (review_dict(r) if r else None) for f, r in review_state(session, system).items()}
+        d["obligations"] = [obligation_dict(o) for o in system.obligations]
+        d["evidence"] = [evidence_dict(e) for e in list_evidence(session, system)]
+        d["reviews"] = [review_dict(r) for r in list_reviews(session, system)]
+    return d
+
+
+def assessment_dict(a: Assessment) -> dict[str, Any]:
+    return {"number": a.number, "tier": a.tier, "lane": a.lane, "answers": a.answers, "decision": a.decision,
+            "catalog_version": a.catalog_version, "ruleset_hash": a.ruleset_hash,
+            "review_round_start": a.review_round_start, "created_by": a.created_by,
+            "created_at": a.created_at.isoformat()}
+
+
+def review_dict(r: Review) -> dict[str, Any]:
+    return {"id": r.id, "function": r.function, "decision": r.decision, "reason": r.reason,
+            "reviewer": r.reviewer, "at": r.at.isoformat(), "assessment_id": r.assessment_id}
+
+
+# --------------------------------------------------------------------------- API tokens
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, *, name: str, actor: str) -> str:
+    """Create a token; only its hash is kept, so the plain token is returned exactly once."""
+    token = "aisgf_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(name=name, token_hash=_hash_token(token), created_at=now()))
+    session.flush()
+    append_event(session, actor=actor, action="api_token.created", entity_type="api_token", entity_id=name,
+                 payload={"name": name})
+    return token
+
+
+def has_active_token(session: Session) -> bool:
+    return session.scalar(select(func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))) > 0
+
+
+def authenticate_token(session: Session, token: str, *, configured: str | None = None) -> str:
+    """Return the token's name, or raise Unauthorized-worthy NotFound."""
+    if configured and hmac.compare_digest(token, configured):
+        return "configured"
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token),
+                                                ApiToken.revoked_at.is_(None)))
+    if row is None:
+        raise NotFound("unknown or revoked API token")
+    return row.name
+
+
+def revoke_api_token(session: Session, name: str, *, actor: str) -> int:
+    rows = session.scalars(select(ApiToken).where(ApiToken.name == name, ApiToken.revoked_at.is_(None))).all()
+    if not rows:
+        raise NotFound(f"no active API token named {name!r}", where="token")
+    for r in rows:
+        r.revoked_at = now()
+    append_event(session, actor=actor, action="api_token.revoked", entity_type="api_token", entity_id=name,
+                 payload={"count": len(rows)})
+    return len(rows)
+
+
+@dataclass
+class Gap:
+    kind: str
+    message: str
+    ref: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message, "ref": self.ref}
