@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 
 def find_bindir() -> str | None:
@@ -64,7 +65,8 @@ def start() -> PgServer:
     proc = subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-o", opts, "-l", f"{datadir}/log",
                            "-w", "-t", "60", "start"], capture_output=True, text=True)
     if proc.returncode != 0:
-        log = open(f"{datadir}/log").read() if os.path.exists(f"{datadir}/log") else ""
+        logfile = f"{datadir}/log"
+        log = Path(logfile).read_text() if os.path.exists(logfile) else ""
         raise RuntimeError(f"PostgreSQL did not start: {proc.stderr}\n{log}")
     server = PgServer(bindir, datadir, port, prefix)
     deadline = time.time() + 30

@@ -61,7 +61,9 @@ _mount()
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        rv = app(standalone_mode=False)
+        # click returns the code of a typer.Exit instead of exiting when not standalone
+        sys.exit(rv if isinstance(rv, int) else 0)
     except AisgfError as exc:
         err_console.print(f"[red]error[/red]: {exc}", highlight=False)
         sys.exit(exc.exit_code)

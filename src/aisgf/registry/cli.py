@@ -216,12 +216,13 @@ def check(
     try:
         d = db()
         with d.session() as s:
-            rep = check_project(s, pf.system, pf.answers, [e.model_dump() for e in pf.evidence],
+            rep = check_project(s, pf.system.key, pf.answers,
+                                [e.model_dump(exclude_none=True) for e in pf.evidence],
                                 base_dir=project_file.resolve().parent)
     except AisgfError as exc:
         if exc.exit_code != 6:  # not a database problem: a real error in the file or the registry
             raise
-        rep = offline_report(pf.system, pf.answers, str(exc))
+        rep = offline_report(pf.system.key, pf.answers, str(exc))
     if as_json:
         print_json(rep.as_dict())
     else:

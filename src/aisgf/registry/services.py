@@ -7,10 +7,10 @@ reviews, waivers and obligations lives here. Each function works inside the call
 
 from __future__ import annotations
 
-import re
-import secrets
 import hashlib
 import hmac
+import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set-up shared by scripts/run.sh and scripts/test.sh: system packages (when missing) and the venv.
+# Usage: source scripts/bootstrap.sh [--test]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+need_apt=()
+want() { dpkg -s "$1" >/dev/null 2>&1 || need_apt+=("$1"); }
+if [[ "${1:-}" == "--test" ]]; then
+  # A real PostgreSQL server for the registry/audit tests; independent readers for labeling tests.
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want postgresql
+  for p in $(grep -v '^#' "$ROOT/scripts/apt-test.txt" 2>/dev/null || true); do want "$p"; done
+fi
+if ((${#need_apt[@]})); then
+  if [[ $(id -u) -eq 0 ]]; then
+    echo "installing system packages: ${need_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  else
+    echo "warning: missing system packages (run as root to install): ${need_apt[*]}" >&2
+  fi
+fi
+
+PY="${PYTHON:-python3}"
+if [[ ! -x .venv/bin/python ]]; then
+  "$PY" -m venv .venv
+fi
+extras="."
+[[ "${1:-}" == "--test" ]] && extras=".[test]"
+stamp=".venv/.aisgf-installed$([[ "${1:-}" == "--test" ]] && echo -test)"
+if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e "$extras"
+  touch "$stamp"
+fi

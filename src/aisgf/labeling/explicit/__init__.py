@@ -1,0 +1,1 @@
+"""Explicit labels: what people see or hear (text, images, audio, video)."""

@@ -1,0 +1,99 @@
+"""`aisgf check` (governance as code) and `aisgf rules diff` over a real registry."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import yaml
+
+from aisgf.db import Database
+from aisgf.intake import load_ruleset
+from aisgf.intake.questionnaire import shipped_path
+from aisgf.intake.ruleset import SHIPPED_RULESET
+from aisgf.registry import services as svc
+from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.governance import check_project, offline_report, rules_diff
+from tests.answers import HIGH, LOW
+
+
+def _kinds(rep) -> set[str]:
+    return {g.kind for g in rep.gaps}
+
+
+def test_check_lists_every_gap_then_passes(db: Database, tmp_path: Path) -> None:
+    with db.session() as s:
+        key = svc.register_system(s, name="Advisor", owner="alice", answers=LOW, actor="alice").key
+    with db.session() as s:
+        rep = check_project(s, key, {**LOW, "public_facing": True}, [], base_dir=tmp_path)
+    assert {"answers_differ", "not_approved", "review_missing", "obligation_open"} <= _kinds(rep)
+    assert any(g.ref == "public_facing" for g in rep.gaps)
+    # Close every gap: approvals from the registry, obligations met with evidence.
+    store = EvidenceStore(db.settings.resolved_evidence_dir)
+    report = tmp_path / "evidence.txt"
+    report.write_text("test report")
+    with db.session() as s:
+        system = svc.get_system(s, key)
+        for fn in svc.required_reviewers(svc.current_assessment(system)):
+            svc.record_review(s, key, function=fn, decision="approve", reviewer=fn)
+        for ob in list(system.obligations):
+            with open(report, "rb") as f:
+                svc.add_evidence(s, store, key, actor="alice", obligations=[ob.id], stream=f,
+                                 filename="evidence.txt", max_bytes=10_000)
+            svc.update_obligation(s, ob.id, actor="alice", status="met")
+        first = system.obligations[0].catalog_id
+    pointers = [{"obligation": first, "path": "evidence.txt"}]
+    with db.session() as s:
+        rep = check_project(s, key, LOW, pointers, base_dir=tmp_path)
+    assert rep.ok, [g.message for g in rep.gaps]
+    # A pointer to a file whose content is not what the registry holds is a gap.
+    report.write_text("edited after review")
+    with db.session() as s:
+        rep = check_project(s, key, LOW, pointers, base_dir=tmp_path)
+    assert _kinds(rep) == {"evidence_not_registered"}
+
+
+def test_check_flags_expired_waivers_and_evidence(db: Database, tmp_path: Path) -> None:
+    store = EvidenceStore(db.settings.resolved_evidence_dir)
+    with db.session() as s:
+        key = svc.register_system(s, name="Triage", owner="alice", answers=LOW, actor="alice").key
+        obs = svc.get_system(s, key).obligations
+        ev = svc.add_evidence(s, store, key, actor="a", obligations=[obs[0].id], stream=io.BytesIO(b"x"),
+                              filename="x", max_bytes=10, expires_at=svc.today() - timedelta(days=1))
+        assert ev.id
+        svc.update_obligation(s, obs[0].id, actor="a", status="met")
+        if len(obs) > 1:
+            svc.update_obligation(s, obs[1].id, actor="lead", status="waived", waiver_reason="r",
+                                  waiver_expires=svc.today() + timedelta(days=1))
+            obs[1].waiver_expires = svc.today() - timedelta(days=1)  # time passes
+    with db.session() as s:
+        rep = check_project(s, key, LOW, [], base_dir=tmp_path)
+    assert "evidence_missing" in _kinds(rep)
+    if len(obs) > 1:
+        assert "waiver_expired" in _kinds(rep)
+
+
+def test_offline_report_says_what_the_tier_requires() -> None:
+    rep = offline_report("x", HIGH, "connection refused")
+    assert not rep.ok and rep.tier == "high" and "senior" in rep.requirements["reviewers"]
+
+
+def test_rules_diff_lists_systems_that_would_change(db: Database, tmp_path: Path) -> None:
+    with db.session() as s:
+        low_key = svc.register_system(s, name="Notes", owner="a", answers=LOW, actor="a").key
+        high_key = svc.register_system(s, name="Loans", owner="b", answers=HIGH, actor="b").key
+    old_path = shipped_path(SHIPPED_RULESET)
+    data = yaml.safe_load(old_path.read_text(encoding="utf-8"))
+    # A governance lead adds a rule: every system in the general sector now needs a legal review.
+    data["rules"].append({"id": "general_needs_legal", "description": {"zh": "一般行业需法务评审",
+                          "en": "General sector needs a legal review"},
+                          "when": {"question": "sector", "equals": "general"}, "reviewers": ["legal"],
+                          "tier": "medium"})
+    new_path = tmp_path / "new.yaml"
+    new_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with db.session() as s:
+        changes = rules_diff(s, load_ruleset(old_path), load_ruleset(new_path))
+    systems = {c["system"]: c["changes"] for c in changes}
+    assert low_key in systems and high_key not in systems
+    assert systems[low_key]["tier"] == {"from": "low", "to": "medium"}

@@ -1,0 +1,89 @@
+"""The `aisgf` command end to end, as a person runs it: real processes, a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def aisgf(tmp_path: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AISGF_DATA_DIR": str(tmp_path / "data"), "AISGF_ACTOR": "tester", "COLUMNS": "200"}
+    env.pop("AISGF_DATABASE_URL", None)
+    exe = shutil.which("aisgf", path=str(Path(sys.executable).parent)) or "aisgf"
+    p = subprocess.run([exe, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+    if check and p.returncode != 0:
+        raise AssertionError(f"aisgf {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
+    return p
+
+
+def test_assess_json_and_human(tmp_path: Path) -> None:
+    out = json.loads(aisgf(tmp_path, "assess", str(EXAMPLES / "answers-high.yaml"), "--json").stdout)
+    assert out["tier"] == "high" and out["lane"] == "slow" and "senior" in out["reviewers"]
+    assert all({"id", "title"} <= set(o) for o in out["obligations"]) and out["reasons"]
+    human = aisgf(tmp_path, "assess", str(EXAMPLES / "answers-low.yaml")).stdout
+    assert "low" in human and "fast" in human
+
+
+def test_bad_answer_file_exits_non_zero_naming_the_question(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text((EXAMPLES / "answers-low.yaml").read_text().replace("sector: general", "sector: casino"))
+    p = aisgf(tmp_path, "assess", str(bad), check=False)
+    assert p.returncode == 2 and "sector" in p.stderr and "finance" in p.stderr
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("system: {name: x\nanswers: [")
+    p = aisgf(tmp_path, "assess", str(broken), check=False)
+    assert p.returncode == 2 and "broken.yaml" in p.stderr
+
+
+def test_register_review_live_and_audit(tmp_path: Path) -> None:
+    aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
+    shown = json.loads(aisgf(tmp_path, "system", "show", "meeting-notes", "--json").stdout)
+    assert shown["status"] == "in_review"
+    for fn in shown["reviews_required"]:
+        aisgf(tmp_path, "review", "meeting-notes", "--function", fn, "--approve")
+    aisgf(tmp_path, "system", "status", "meeting-notes", "live")
+    listed = json.loads(aisgf(tmp_path, "system", "list", "--json").stdout)
+    assert listed["items"][0]["status"] == "live"
+    p = aisgf(tmp_path, "system", "show", "nope", check=False)
+    assert p.returncode == 3 and "nope" in p.stderr
+    assert "OK" in aisgf(tmp_path, "audit", "verify").stdout
+    log = json.loads(aisgf(tmp_path, "audit", "log", "--system", "meeting-notes", "--json").stdout)
+    assert {"system.registered", "review.recorded", "system.status_changed"} <= {e["action"] for e in log["items"]}
+
+
+def test_audit_verify_fails_after_direct_tampering(tmp_path: Path) -> None:
+    import sqlite3
+
+    aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
+    aisgf(tmp_path, "audit", "keygen", "--private-key", "k/a.key", "--public-key", "a.pub")
+    aisgf(tmp_path, "audit", "checkpoint", "--key", "k/a.key", "-o", "cp.json")
+    assert aisgf(tmp_path, "audit", "verify", "--checkpoint", "cp.json", "--public-key", "a.pub").returncode == 0
+    con = sqlite3.connect(tmp_path / "data" / "aisgf.db")
+    con.execute("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2")
+    con.commit()
+    con.close()
+    p = aisgf(tmp_path, "audit", "verify", check=False)
+    assert p.returncode == 7 and "event 2" in p.stderr
+
+
+def test_check_gates_ci(tmp_path: Path) -> None:
+    aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
+    project = tmp_path / "aisgf.yaml"
+    low = (EXAMPLES / "answers-low.yaml").read_text()
+    project.write_text("aisgf: 1\n" + low)
+    p = aisgf(tmp_path, "check", str(project), check=False)
+    assert p.returncode == 8 and "review" in p.stderr
+
+
+@pytest.mark.parametrize("cmd", [["catalog", "coverage"], ["catalog", "show", "6.2.e"], ["rules", "show"]])
+def test_catalog_and_rules_commands_run(tmp_path: Path, cmd: list[str]) -> None:
+    assert aisgf(tmp_path, *cmd).stdout.strip()

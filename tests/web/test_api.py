@@ -1,0 +1,116 @@
+"""The REST API: tokens for writes, RFC 9457 problems that name the field, paging, uploads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from aisgf.db import Database
+from aisgf.registry import services as svc
+from aisgf.web.app import create_app
+from tests.answers import HIGH, LOW
+
+
+@pytest.fixture
+def client(db: Database) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    db.settings.max_upload_bytes = 2048
+    with db.session() as s:
+        token = svc.create_api_token(s, name="ci", actor="test")
+    with TestClient(create_app(db.settings, db)) as c:
+        yield c, {"Authorization": f"Bearer {token}", "X-Aisgf-Actor": "alice"}
+
+
+def test_full_flow_over_http(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = client
+    r = c.post("/api/systems", json={"system": {"name": "Loan bot", "owner": "alice"}, "answers": HIGH},
+               headers=auth)
+    assert r.status_code == 201, r.text
+    sysd = r.json()
+    key = sysd["key"]
+    assert sysd["status"] == "in_review" and sysd["tier"] == "high"
+    for fn in sysd["reviews_required"]:
+        r = c.post(f"/api/systems/{key}/reviews", json={"function": fn, "decision": "approve", "assessment": 1},
+                   headers=auth)
+        assert r.status_code == 201, r.text
+    assert c.get(f"/api/systems/{key}").json()["status"] == "approved"
+    r = c.post(f"/api/systems/{key}/status", json={"status": "live"}, headers=auth)
+    assert r.json()["status"] == "live"
+    ob = c.get(f"/api/systems/{key}/obligations").json()["items"][0]
+    r = c.post(f"/api/systems/{key}/evidence", files={"file": ("report.txt", b"screening report", "text/plain")},
+               data={"obligations": ob["catalog_id"], "description": "report"}, headers=auth)
+    assert r.status_code == 201, r.text
+    ev = r.json()
+    assert c.get(f"/api/evidence/{ev['id']}/content").content == b"screening report"
+    r = c.patch(f"/api/obligations/{ob['id']}", json={"status": "met", "expected_version": ob["version"]},
+                headers=auth)
+    assert r.json()["status"] == "met"
+    audit = c.get(f"/api/systems/{key}/audit", params={"limit": 100}).json()
+    actions = [e["action"] for e in audit["items"]]
+    assert "review.recorded" in actions and "evidence.added" in actions
+    assert all(e["actor"].startswith("token:ci") for e in audit["items"] if e["action"] == "evidence.added")
+    v = c.get("/api/audit/verify").json()
+    assert v["ok"] and v["events"] >= 8
+
+
+def test_writes_need_a_valid_token(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, _ = client
+    body = {"system": {"name": "x", "owner": "y"}, "answers": LOW}
+    r = c.post("/api/systems", json=body)
+    assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["where"] == "Authorization"
+    r = c.post("/api/systems", json=body, headers={"Authorization": "Bearer wrong"})
+    assert r.status_code == 401
+    assert c.get("/api/systems").json()["total"] == 0
+
+
+def test_problems_name_the_field(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = client
+    r = c.post("/api/systems", json={"system": {"name": "x", "owner": "y"}, "answers": {**LOW, "sector": "moon"}},
+               headers=auth)
+    assert r.status_code == 422
+    p = r.json()
+    assert p["status"] == 422 and "sector" in p["detail"] and "finance" in p["detail"]
+    r = c.post("/api/systems", json={"system": {"name": "x"}, "answers": LOW}, headers=auth)
+    assert r.status_code == 422 and r.json()["where"] == "body.system.owner"
+    r = c.post("/api/systems", content=b"{not json", headers={**auth, "Content-Type": "application/json"})
+    assert r.status_code == 422
+    assert c.get("/api/systems/does-not-exist").status_code == 404
+    assert c.get("/api/catalog/items/9.9.z").status_code == 404
+    r = c.post("/api/assess", json={"answers": {**LOW, "unknown_q": True}})
+    assert r.status_code == 422 and "unknown_q" in r.json()["detail"]
+
+
+def test_oversize_upload_is_refused_and_nothing_is_kept(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = client
+    key = c.post("/api/systems", json={"system": {"name": "x", "owner": "y"}, "answers": LOW},
+                 headers=auth).json()["key"]
+    before = c.get("/api/audit/verify").json()["events"]
+    r = c.post(f"/api/systems/{key}/evidence", files={"file": ("big.bin", b"x" * 5000)}, headers=auth)
+    assert r.status_code == 413 and r.json()["limit_bytes"] == 2048
+    assert c.get("/api/audit/verify").json()["events"] == before
+    assert c.get(f"/api/systems/{key}").json()["evidence"] == []
+
+
+def test_stale_write_is_a_conflict(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = client
+    key = c.post("/api/systems", json={"system": {"name": "x", "owner": "y"}, "answers": LOW},
+                 headers=auth).json()["key"]
+    ob = c.get(f"/api/systems/{key}/obligations").json()["items"][0]
+    assert c.patch(f"/api/obligations/{ob['id']}", json={"note": "tab 1", "expected_version": ob["version"]},
+                   headers=auth).status_code == 200
+    r = c.patch(f"/api/obligations/{ob['id']}", json={"note": "tab 2", "expected_version": ob["version"]},
+                headers=auth)
+    assert r.status_code == 409
+    assert c.get(f"/api/systems/{key}/obligations").json()["items"][0]["note"] == "tab 1"
+
+
+def test_lists_are_paged(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, auth = client
+    for i in range(5):
+        c.post("/api/systems", json={"system": {"name": f"s{i}", "owner": "y"}, "answers": LOW}, headers=auth)
+    page = c.get("/api/systems", params={"limit": 2, "offset": 2}).json()
+    assert page["total"] == 5 and [x["name"] for x in page["items"]] == ["s2", "s3"]
+    assert c.get("/api/systems", params={"limit": 0}).status_code == 422
+    assert c.get("/docs").status_code == 200
