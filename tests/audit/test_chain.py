@@ -193,3 +193,16 @@ def test_concurrent_writers_never_fork_the_chain(db: Database, tmp_path: Path) -
     assert not errors
     res = verify_chain(db.engine)
     assert res.ok and res.events == 120
+
+
+def test_event_hash_is_sha256_of_the_canonical_json_array() -> None:
+    """The fast message builder must equal the documented canonical form byte for byte."""
+    import hashlib
+
+    from aisgf.audit.chain import canonical_json, event_hash
+
+    payload = {"z": "引号\"和\\反斜杠\n", "a": [1, 2.5, None, True], "m": {"k": "\u2028\x7f"}}
+    fields = (7, "2026-11-28T00:00:00.000001+00:00", 'o"neil', "system.registered", "system", "loan-bot",
+              "ab" * 32)
+    expected = hashlib.sha256(canonical_json([*fields, payload]).encode()).hexdigest()
+    assert event_hash(*fields, canonical_json(payload)) == expected

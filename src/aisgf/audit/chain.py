@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from json.encoder import encode_basestring as _enc  # the C string encoder json uses for ensure_ascii=False
 from typing import Any
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_sha256 = hashlib.sha256
 
 
 def canonical_json(value: Any) -> str:
@@ -27,6 +29,8 @@ def event_hash(
     seq: int, at: str, actor: str, action: str, entity_type: str, entity_id: str, prev_hash: str,
     payload_text: str,
 ) -> str:
-    head = _dumps([seq, at, actor, action, entity_type, entity_id, prev_hash])
-    message = head[:-1] + "," + payload_text + "]"
-    return hashlib.sha256(message.encode("utf-8")).hexdigest()
+    # Same bytes as canonical_json([...]) with the stored payload spliced in, built without the
+    # encoder's per-call overhead: this function is the verifier's inner loop.
+    message = (f"[{int(seq)},{_enc(at)},{_enc(actor)},{_enc(action)},{_enc(entity_type)},{_enc(entity_id)},"
+               f"{_enc(prev_hash)},{payload_text}]")
+    return _sha256(message.encode("utf-8")).hexdigest()

@@ -9,6 +9,7 @@ never fork the chain: the second waits, then links to the first.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import time
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from aisgf.audit.chain import canonical_json, event_hash
+from aisgf.audit.chain import _enc, canonical_json, event_hash
 from aisgf.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from aisgf.errors import IntegrityFailure, InvalidInput, NotFound
 
@@ -178,28 +179,33 @@ def verify_chain(engine: Any, *, checkpoint: dict[str, Any] | None = None) -> Ve
 
     def fail(seq: int | None, reason: str) -> VerifyResult:
         res.ok, res.first_bad_seq, res.reason = False, seq, reason
-        res.events, res.head_seq, res.head_hash = n, expected_seq - 1, prev
+        res.events, res.head_seq, res.head_hash = expected_seq - 1, expected_seq - 1, prev
         res.seconds = time.perf_counter() - t0
         return res
 
+    enc, sha = _enc, hashlib.sha256
+    cp_hash = checkpoint["hash"] if checkpoint else None
     for rows in _raw_rows(engine):
         for seq, at, actor, action, etype, eid, prev_hash, payload, h in rows:
-            if seq != expected_seq:
+            # Inline form of chain.event_hash (tested equal): this loop is the hot path.
+            if (seq != expected_seq or prev_hash != prev or h != sha(
+                    f"[{seq},{enc(at)},{enc(actor)},{enc(action)},{enc(etype)},{enc(eid)},{enc(prev_hash)},"
+                    f"{payload}]".encode()).hexdigest()):
                 if seq > expected_seq:
                     return fail(expected_seq, f"event {expected_seq} is missing (deleted); next is {seq}")
-                return fail(seq, f"event {seq} is out of order")
-            if prev_hash != prev:
-                return fail(seq, f"event {seq} does not link to event {seq - 1} (prev_hash differs): "
-                            "an event was inserted, deleted or reordered before it")
-            if event_hash(seq, at, actor, action, etype, eid, prev_hash, payload) != h:
+                if seq < expected_seq:
+                    return fail(seq, f"event {seq} is out of order")
+                if prev_hash != prev:
+                    return fail(seq, f"event {seq} does not link to event {seq - 1} (prev_hash differs): "
+                                "an event was inserted, deleted or reordered before it")
                 return fail(seq, f"event {seq} was modified: its content no longer matches its hash")
             if seq == cp_seq:
                 cp_seen = True
-                if h != checkpoint["hash"]:  # type: ignore[index]
+                if h != cp_hash:
                     return fail(seq, f"event {seq} differs from the signed checkpoint: the chain was rewritten")
             prev = h
             expected_seq += 1
-            n += 1
+        n = expected_seq - 1
     res.events, res.head_seq, res.head_hash = n, expected_seq - 1, prev
     head = _read_head(engine)
     if head is not None and head != (res.head_seq, res.head_hash) and not (head[0] == 0 and n == 0):
@@ -234,8 +240,6 @@ def generate_keypair(private_path: Path, public_path: Path) -> str:
 
 
 def fingerprint(pub: Ed25519PublicKey) -> str:
-    import hashlib
-
     raw = pub.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return "ed25519:" + hashlib.sha256(raw).hexdigest()[:32]
 

@@ -1,0 +1,327 @@
+"""CLI of the intake concern: `aisgf assess` and the `aisgf rules` group.
+
+Why here: each concern owns its commands (DESIGN.md); `aisgf.cli` only mounts them. The commands
+parse input, call the engine and render the decision; no rule lives here. Errors from the
+engine (`AisgfError`) become ``error: file:line: reason`` on stderr and the error's exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from aisgf.errors import AisgfError
+from aisgf.intake.answers import load_any_answers
+from aisgf.intake.engine import Decision, evaluate
+from aisgf.intake.questionnaire import Questionnaire, load_questionnaire
+from aisgf.intake.ruleset import LANES, TIERS, Ruleset, load_ruleset
+
+
+class Lang(StrEnum):
+    en = "en"
+    zh = "zh"
+
+
+rules_app = typer.Typer(
+    help="Tiering rules: show the rules in force, check a ruleset file, list the intake questions.",
+    no_args_is_help=True,
+)
+
+RulesetOption = Annotated[
+    Path | None,
+    typer.Option("--ruleset", help="Ruleset YAML to use instead of the one in force.", dir_okay=False),
+]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language for people: en or zh.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout only.")]
+
+
+def _fail(exc: AisgfError) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+def _console() -> Console:
+    # Created per command so output goes to the stdout in force (CliRunner swaps it).
+    # A terminal sets its own width; pipes and tests get 120 columns rather than rich's 80.
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+
+
+_TIER_STYLE = {"low": "green", "medium": "yellow", "high": "bold red"}
+_TIER_ZH = {"low": "低", "medium": "中", "high": "高"}
+_LANE_ZH = {"fast": "快速", "standard": "标准", "slow": "慢速"}
+
+
+def _row(table: Table, *cells: str) -> None:
+    """Add a row of plain text: catalog titles and conditions contain brackets, not markup."""
+    table.add_row(*(Text(cell) for cell in cells))
+
+
+def _load_ruleset(path: Path | None) -> Ruleset:
+    return load_ruleset(path) if path is not None else load_ruleset()
+
+
+def decision_payload(decision: Decision, system: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The JSON document `assess --json` prints (the decision, plus the system when known)."""
+    payload = decision.model_dump(mode="json")
+    if system is not None:
+        payload = {"system": system, **payload}
+    return payload
+
+
+def render_decision(
+    decision: Decision,
+    ruleset: Ruleset,
+    console: Console,
+    *,
+    lang: str = "en",
+    system: dict[str, Any] | None = None,
+) -> None:
+    """Print a decision for people: outcome first, then controls, obligations and every reason."""
+    zh = lang == "zh"
+    spec = ruleset.spec
+
+    def say(text: str) -> None:
+        # Sentences are not hard-wrapped: a reader (or grep) sees each reason on one line.
+        console.print(text, soft_wrap=True)
+
+    def reviewer_name(rid: str) -> str:
+        return spec.reviewers[rid].get(lang)
+
+    if system:
+        title = system.get("name", "")
+        extra = ", ".join(str(system[k]) for k in ("key", "owner") if system.get(k))
+        console.print(f"[bold]{escape(title)}[/bold]" + (f" ({escape(extra)})" if extra else ""))
+    tier_label = f"{_TIER_ZH[decision.tier]}({decision.tier})" if zh else decision.tier.upper()
+    lane_label = f"{_LANE_ZH[decision.lane]}({decision.lane})" if zh else decision.lane
+    console.print(
+        f"{'风险等级' if zh else 'Tier'}: [{_TIER_STYLE[decision.tier]}]{tier_label}[/]   "
+        f"{'评审通道' if zh else 'Lane'}: [bold]{lane_label}[/bold]"
+    )
+    console.print(
+        f"{'评审人' if zh else 'Reviewers'}: "
+        + escape(", ".join(f"{reviewer_name(r)} ({r})" for r in decision.reviewers))
+    )
+
+    controls = Table(title="控制措施" if zh else "Controls", title_justify="left", show_lines=False)
+    controls.add_column("ID", no_wrap=True)
+    controls.add_column("措施" if zh else "Control")
+    controls.add_column("依据" if zh else "Triggered by")
+    for c in decision.controls:
+        _row(controls, c.id, c.name_zh if zh else c.name_en, ", ".join(c.triggered_by))
+    console.print(controls)
+
+    obligations = Table(title="适用条款" if zh else "Obligations", title_justify="left")
+    obligations.add_column("ID", no_wrap=True)
+    obligations.add_column("标题" if zh else "Title")
+    obligations.add_column("依据规则" if zh else "Triggered by")
+    for o in decision.obligations:
+        title = (o.title_zh or o.title) if zh else o.title
+        _row(obligations, o.id, title, ", ".join(o.triggered_by))
+    console.print(obligations)
+
+    console.print(
+        f"[bold]{'判定理由(按规则顺序)' if zh else 'Reasons (every rule that fired, in order)'}[/bold]"
+    )
+    for i, reason in enumerate(decision.reasons, 1):
+        asks = []
+        if reason.tier:
+            asks.append(f"tier ≥ {reason.tier}")
+        if reason.lane:
+            asks.append(f"lane ≥ {reason.lane}")
+        if reason.reviewers:
+            asks.append("reviewers: " + ", ".join(reason.reviewers))
+        say(
+            f"{i}. [bold]{escape(reason.rule)}[/bold]"
+            + (f"  [dim]{escape('; '.join(asks))}[/dim]" if asks else "")
+        )
+        say(f"   {escape(reason.description_zh if zh else reason.description_en)}")
+        say(f"   [dim]{'命中条件' if zh else 'matched'}: {escape('; '.join(reason.matched))}[/dim]")
+    for adj in decision.adjustments:
+        added = f": {', '.join(adj.added)}" if adj.added else ""
+        say(f"[dim]+ {escape(adj.message + added)}[/dim]")
+    say(
+        f"[dim]ruleset {decision.ruleset_id} {decision.ruleset_version} "
+        f"(sha256 {decision.ruleset_hash[:12]}); "
+        f"catalog {decision.catalog_framework} {decision.catalog_version} "
+        f"(digest {decision.catalog_digest[:12]}); questionnaire {decision.questionnaire_version}[/dim]"
+    )
+
+
+def assess(
+    answers_file: Annotated[
+        Path, typer.Argument(help="Answer file (YAML/JSON) or aisgf.yaml project file.", dir_okay=False)
+    ],
+    json_out: JsonOption = False,
+    lang: LangOption = Lang.en,
+    ruleset_file: RulesetOption = None,
+) -> None:
+    """Tier a project from its intake answers: tier, lane, reviewers, controls, obligations, reasons."""
+    try:
+        ruleset = _load_ruleset(ruleset_file)
+        loaded = load_any_answers(answers_file, questionnaire=ruleset.questionnaire)
+        decision = evaluate(loaded.answers, ruleset=ruleset)
+    except AisgfError as exc:
+        raise _fail(exc) from None
+    system = loaded.system.model_dump(exclude_none=True)
+    if json_out:
+        typer.echo(json.dumps(decision_payload(decision, system), ensure_ascii=False, indent=2))
+        return
+    render_decision(decision, ruleset, _console(), lang=lang.value, system=system)
+
+
+def register(root: typer.Typer) -> None:
+    """Add the intake's top-level commands (`assess`) to the root app; `rules_app` is mounted apart."""
+    root.command("assess")(assess)
+
+
+@rules_app.command("show")
+def rules_show(
+    ruleset_file: RulesetOption = None,
+    lang: LangOption = Lang.en,
+    json_out: JsonOption = False,
+) -> None:
+    """Show the ruleset in force: tiers, lanes, reviewers and every rule with its condition."""
+    try:
+        ruleset = _load_ruleset(ruleset_file)
+    except AisgfError as exc:
+        raise _fail(exc) from None
+    spec = ruleset.spec
+    if json_out:
+        doc = {
+            "source": ruleset.source,
+            "digest": ruleset.digest,
+            **spec.model_dump(mode="json"),
+            "conditions": {r.spec.id: r.condition.describe() for r in ruleset.rules},
+        }
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    code = lang.value
+    console = _console()
+    title = spec.title.get(code) if spec.title else spec.ruleset
+    console.print(f"[bold]{escape(title)}[/bold]")
+    console.print(escape(f"{spec.ruleset} {spec.version}  sha256 {ruleset.digest}"))
+    console.print(f"[dim]{escape(ruleset.source)}[/dim]")
+    tiers = Table(title="Tiers", title_justify="left")
+    for col in ("tier", "lane at least", "controls"):
+        tiers.add_column(col)
+    for t in TIERS:
+        ts = spec.tiers[t]
+        _row(tiers, ts.name.get(code) if ts.name else t, ts.lane, ", ".join(ts.controls) or "-")
+    console.print(tiers)
+    lanes = Table(title="Lanes", title_justify="left")
+    lanes.add_column("lane")
+    lanes.add_column("reviewers")
+    for lane in LANES:
+        ls = spec.lanes[lane]
+        _row(
+            lanes,
+            ls.name.get(code) if ls.name else lane,
+            ", ".join(spec.reviewers[r].get(code) for r in ls.reviewers),
+        )
+    console.print(lanes)
+    rules = Table(title="Rules (in order)", title_justify="left", show_lines=True)
+    rules.add_column("rule", no_wrap=True)
+    rules.add_column("when", overflow="fold", ratio=2)
+    rules.add_column("tier / lane", no_wrap=True)
+    rules.add_column("reviewers", overflow="fold")
+    rules.add_column("controls", no_wrap=True)
+    rules.add_column("obligations", overflow="fold")
+    for r in ruleset.rules:
+        rs = r.spec
+        obligations = list(rs.obligations) + [
+            f"{role}: {', '.join(refs)}" for role, refs in rs.by_role.items()
+        ]
+        _row(
+            rules,
+            rs.id,
+            r.condition.describe(),
+            f"{rs.tier or '-'} / {rs.lane or '-'}",
+            "\n".join(rs.reviewers) or "-",
+            "\n".join(rs.controls) or "-",
+            "\n".join(obligations) or "-",
+        )
+    console.print(rules)
+
+
+@rules_app.command("validate")
+def rules_validate(
+    ruleset_file: Annotated[Path, typer.Argument(help="Ruleset YAML to check.", dir_okay=False)],
+) -> None:
+    """Check a ruleset file against the questionnaire and the catalog; report every mistake with its line."""
+    try:
+        ruleset = load_ruleset(ruleset_file)
+    except AisgfError as exc:
+        raise _fail(exc) from None
+    typer.echo(
+        f"ok: {ruleset_file}: ruleset {ruleset.id} {ruleset.version}, {len(ruleset.rules)} rules, "
+        f"sha256 {ruleset.digest}"
+    )
+
+
+@rules_app.command("questions")
+def rules_questions(
+    lang: LangOption = Lang.en,
+    template: Annotated[
+        bool, typer.Option("--template", help="Print an answer-file template (YAML) to fill in.")
+    ] = False,
+) -> None:
+    """List the intake questions (IDs, accepted answers), or print an answer-file template."""
+    try:
+        questionnaire = load_questionnaire()
+    except AisgfError as exc:
+        raise _fail(exc) from None
+    if template:
+        typer.echo(answer_template(questionnaire, lang.value), nl=False)
+        return
+    console = _console()
+    table = Table(
+        title=f"Intake questionnaire {questionnaire.version}", title_justify="left", show_lines=True
+    )
+    for col in ("id", "question", "answer", "required"):
+        table.add_column(col)
+    for q in questionnaire.questions:
+        if q.type == "bool":
+            accepted = "true / false"
+        elif q.type == "text":
+            accepted = "text"
+        else:
+            accepted = "\n".join(f"{o.value}: {o.label.get(lang.value)}" for o in q.options)
+            if q.type == "multi":
+                accepted = "list of:\n" + accepted
+        required = "yes" if q.required else f"no (default {json.dumps(q.default)})"
+        _row(table, q.id, q.question.get(lang.value), accepted, required)
+    console.print(table)
+
+
+def answer_template(questionnaire: Questionnaire, lang: str = "en") -> str:
+    """A YAML answer file with every question as a comment, ready to fill in."""
+    lines = [
+        "# aisgf intake answers; check with: aisgf assess THIS_FILE",
+        "system:",
+        "  name: ''",
+        "  owner: ''",
+        "  description: ''",
+        "answers:",
+    ]
+    for q in questionnaire.questions:
+        lines.append(f"  # {q.question.get(lang)}")
+        if q.type in ("enum", "multi"):
+            lines.append(
+                f"  # accepted: {', '.join(q.option_values)}" + (" (a list)" if q.type == "multi" else "")
+            )
+        elif q.type == "bool":
+            lines.append("  # accepted: true, false")
+        value = q.default if not q.required else ([] if q.type == "multi" else None)
+        rendered = yaml.safe_dump({q.id: value}, allow_unicode=True, default_flow_style=True).strip()[1:-1]
+        lines.append(f"  {rendered}")
+    return "\n".join(lines) + "\n"

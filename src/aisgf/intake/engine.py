@@ -1,0 +1,288 @@
+"""The tiering engine: intake answers + ruleset + catalog → a decision that explains itself.
+
+Why every decision carries its reasons and fingerprints: a reviewer, an auditor or the project
+owner must be able to ask "why is this project high risk, and why must we do 6.3.i?" months
+later and get the same answer. So the decision lists every rule that fired (in ruleset order)
+with the answers that made it fire, each obligation with the rules that triggered it, the
+consistency adjustments (a high tier forces the slow lane and its reviewers), and the ruleset
+hash, questionnaire digest and catalog digest it was computed with.
+
+Combination (the seed's tiered governance + fast/slow lane): highest tier wins, slowest lane
+wins, reviewers/controls/obligations are unions; then the tier's lane and controls and the
+lane's reviewers are added. Orders are deterministic: reviewers and controls in the ruleset's
+declaration order, obligations in framework order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from aisgf.intake.questionnaire import Questionnaire, validate_answers
+from aisgf.intake.ruleset import (
+    LANE_RANK,
+    TIER_RANK,
+    CatalogLike,
+    Lane,
+    Ruleset,
+    Tier,
+    default_catalog,
+    framework_order,
+    load_ruleset,
+)
+
+__all__ = ["Decision", "compare_decisions", "evaluate", "framework_order"]
+
+
+class ControlRef(BaseModel):
+    """A control the project must put in place."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name_zh: str
+    name_en: str
+    cites: list[str] = Field(default_factory=list)
+    triggered_by: list[str] = Field(default_factory=list, description="rule IDs, or tier:<name>")
+
+
+class ObligationRef(BaseModel):
+    """A framework item (catalog ID) that applies to the project."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str = Field(description="English title if the catalog has one, else the Chinese")
+    title_zh: str | None = None
+    title_en: str | None = None
+    roles: list[str] = Field(default_factory=list, description="roles the framework addresses")
+    kind: str | None = Field(default=None, description="risk, countermeasure, measure or guideline")
+    triggered_by: list[str] = Field(default_factory=list, description="IDs of the rules that cite it")
+
+
+class Reason(BaseModel):
+    """One rule that fired, what it asked for, and which answers made it fire."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    description_zh: str
+    description_en: str
+    tier: Tier | None = None
+    lane: Lane | None = None
+    reviewers: list[str] = Field(default_factory=list)
+    controls: list[str] = Field(default_factory=list)
+    obligations: list[str] = Field(default_factory=list, description="catalog IDs, patterns expanded")
+    matched: list[str] = Field(default_factory=list, description="the condition parts that held")
+
+
+class Adjustment(BaseModel):
+    """A consequence of the tier/lane tables rather than of one rule (kept so nothing is implicit)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str  # "lane", "reviewers", "controls"
+    message: str
+    added: list[str] = Field(default_factory=list)
+
+
+class Decision(BaseModel):
+    """The outcome of one intake assessment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tier: Tier
+    lane: Lane
+    reviewers: list[str]
+    controls: list[ControlRef]
+    obligations: list[ObligationRef]
+    reasons: list[Reason]
+    adjustments: list[Adjustment] = Field(default_factory=list)
+    answers: dict[str, Any] = Field(description="the answers as assessed: validated, defaults filled")
+    catalog_framework: str
+    catalog_version: str
+    catalog_digest: str
+    ruleset_id: str
+    ruleset_version: str
+    ruleset_hash: str
+    questionnaire_version: str
+    questionnaire_digest: str
+
+    @property
+    def obligation_ids(self) -> list[str]:
+        return [o.id for o in self.obligations]
+
+    @property
+    def control_ids(self) -> list[str]:
+        return [c.id for c in self.controls]
+
+    @property
+    def fired_rules(self) -> list[str]:
+        return [r.rule for r in self.reasons]
+
+
+def evaluate(
+    answers: Mapping[str, Any],
+    *,
+    ruleset: Ruleset | None = None,
+    catalog: CatalogLike | None = None,
+    questionnaire: Questionnaire | None = None,
+) -> Decision:
+    """Assess one project's intake answers; invalid answers → InvalidInput naming each question.
+
+    Defaults: the ruleset in force (`AISGF_RULESET_FILE` or the shipped one), the catalog in
+    force, and the questionnaire the ruleset was checked against.
+    """
+    ruleset = ruleset if ruleset is not None else load_ruleset()
+    catalog = catalog if catalog is not None else default_catalog()
+    questionnaire = questionnaire if questionnaire is not None else ruleset.questionnaire
+    given = validate_answers(answers, questionnaire)
+    bound = ruleset.bind(catalog)
+    spec = ruleset.spec
+    roles = given.get(spec.roles_question) or ()
+    rank = bound.order.__getitem__
+
+    tier: Tier = "low"
+    lane: Lane = "fast"
+    reviewers: set[str] = set()
+    control_triggers: dict[str, list[str]] = {}
+    obligation_triggers: dict[str, list[str]] = {}
+    reasons: list[Reason] = []
+
+    for index, rule in enumerate(ruleset.rules):
+        if not rule.condition.test(given):
+            continue
+        rs = rule.spec
+        if rs.tier and TIER_RANK[rs.tier] > TIER_RANK[tier]:
+            tier = rs.tier
+        if rs.lane and LANE_RANK[rs.lane] > LANE_RANK[lane]:
+            lane = rs.lane
+        reviewers.update(rs.reviewers)
+        for control in rs.controls:
+            control_triggers.setdefault(control, []).append(rs.id)
+        cited = list(bound.obligations[index])
+        for role in roles:
+            for item_id in bound.by_role[index].get(role, ()):
+                if item_id not in cited:
+                    cited.append(item_id)
+        for item_id in cited:
+            obligation_triggers.setdefault(item_id, []).append(rs.id)
+        reasons.append(
+            Reason(
+                rule=rs.id,
+                description_zh=rs.description.zh,
+                description_en=rs.description.en,
+                tier=rs.tier,
+                lane=rs.lane,
+                reviewers=ruleset.reviewer_order(set(rs.reviewers)),
+                controls=list(rs.controls),
+                obligations=sorted(cited, key=rank),
+                matched=rule.condition.explain(given),
+            )
+        )
+
+    adjustments: list[Adjustment] = []
+    tier_spec = spec.tiers[tier]
+    if LANE_RANK[tier_spec.lane] > LANE_RANK[lane]:
+        adjustments.append(
+            Adjustment(
+                kind="lane", message=f"tier {tier} requires at least the {tier_spec.lane} lane (was {lane})"
+            )
+        )
+        lane = tier_spec.lane
+    new_controls = [c for c in tier_spec.controls if c not in control_triggers]
+    for control in tier_spec.controls:
+        control_triggers.setdefault(control, []).append(f"tier:{tier}")
+    if new_controls:
+        adjustments.append(
+            Adjustment(kind="controls", message=f"tier {tier} requires these controls", added=new_controls)
+        )
+    lane_reviewers = [r for r in spec.lanes[lane].reviewers if r not in reviewers]
+    if lane_reviewers:
+        adjustments.append(
+            Adjustment(
+                kind="reviewers", message=f"the {lane} lane requires these reviewers", added=lane_reviewers
+            )
+        )
+        reviewers.update(lane_reviewers)
+
+    controls = []
+    for cid in ruleset.control_order(set(control_triggers)):
+        cspec = spec.controls[cid]
+        controls.append(
+            ControlRef(
+                id=cid,
+                name_zh=cspec.name.zh,
+                name_en=cspec.name.en,
+                cites=list(cspec.cites),
+                triggered_by=control_triggers[cid],
+            )
+        )
+    obligations = []
+    for item_id in sorted(obligation_triggers, key=rank):
+        info = bound.items[item_id]
+        obligations.append(
+            ObligationRef(
+                id=item_id,
+                title=info.title_en or info.title_zh or item_id,
+                title_zh=info.title_zh,
+                title_en=info.title_en,
+                roles=list(info.roles),
+                kind=info.kind,
+                triggered_by=obligation_triggers[item_id],
+            )
+        )
+
+    return Decision(
+        tier=tier,
+        lane=lane,
+        reviewers=ruleset.reviewer_order(reviewers),
+        controls=controls,
+        obligations=obligations,
+        reasons=reasons,
+        adjustments=adjustments,
+        answers=given,
+        catalog_framework=catalog.framework,
+        catalog_version=catalog.version,
+        catalog_digest=catalog.digest,
+        ruleset_id=ruleset.id,
+        ruleset_version=ruleset.version,
+        ruleset_hash=ruleset.digest,
+        questionnaire_version=questionnaire.version,
+        questionnaire_digest=questionnaire.digest,
+    )
+
+
+def compare_decisions(old: Decision, new: Decision) -> list[str]:
+    """Describe what changed between two decisions for the same project, one line per change.
+
+    Used by `aisgf rules diff` to show what a ruleset change would do to registered systems; an
+    empty list means the change does not affect this project.
+    """
+    changes: list[str] = []
+    if old.tier != new.tier:
+        changes.append(f"tier: {old.tier} → {new.tier}")
+    if old.lane != new.lane:
+        changes.append(f"lane: {old.lane} → {new.lane}")
+
+    def diff(label: str, before: list[str], after: list[str], titles: dict[str, str] | None = None) -> None:
+        added = [x for x in after if x not in before]
+        removed = [x for x in before if x not in after]
+
+        def show(ids: list[str]) -> str:
+            if not titles:
+                return ", ".join(ids)
+            return ", ".join(f"{i} ({titles[i]})" if titles.get(i) else i for i in ids)
+
+        if added:
+            changes.append(f"{label} added: {show(added)}")
+        if removed:
+            changes.append(f"{label} removed: {show(removed)}")
+
+    diff("reviewers", old.reviewers, new.reviewers)
+    diff("controls", old.control_ids, new.control_ids)
+    titles = {o.id: o.title for o in [*old.obligations, *new.obligations]}
+    diff("obligations", old.obligation_ids, new.obligation_ids, titles)
+    return changes

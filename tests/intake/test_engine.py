@@ -1,0 +1,289 @@
+"""The tiering engine: each tier path of the seed's operating model, the combination rules,
+tier/lane consistency, explanations and fingerprints."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+
+import pytest
+
+from aisgf.errors import InvalidInput
+from aisgf.intake.engine import compare_decisions, evaluate, framework_order
+from aisgf.intake.ruleset import load_ruleset
+
+from .test_ruleset import MINI
+
+# -- the shipped ruleset, real catalog ---------------------------------------------------------
+
+
+def test_internal_productivity_tool_is_low_fast(answers, ruleset, catalog) -> None:
+    d = evaluate(answers(), ruleset=ruleset, catalog=catalog)
+    assert (d.tier, d.lane, d.reviewers) == ("low", "fast", ["business"])
+    assert d.fired_rules == ["baseline", "generated_content", "upstream_model"]
+    assert d.reasons[0].rule == "baseline" and d.reasons[0].matched == ["always (baseline)"]
+    assert d.adjustments == []
+    assert "5.1" in d.obligation_ids and "6.2.e" in d.obligation_ids
+    assert "acceptable_use_guidance" in d.control_ids and "manual_fallback" not in d.control_ids
+
+
+def test_personal_information_is_medium_with_joint_review(answers, ruleset, catalog) -> None:
+    d = evaluate(answers(personal_information="personal"), ruleset=ruleset, catalog=catalog)
+    assert (d.tier, d.lane) == ("medium", "standard")
+    assert d.reviewers == ["business", "data", "legal", "infosec"]
+    kinds = {a.kind: a for a in d.adjustments}
+    assert "tier medium requires at least the standard lane" in kinds["lane"].message
+    assert kinds["reviewers"].added == ["legal", "infosec"]  # data came from the rule itself
+    assert {"3.1.2.a", "5.3"} <= set(d.obligation_ids)
+    assert {"risk_monitoring", "incident_response"} <= set(d.control_ids)  # the medium tier's controls
+
+
+def test_public_facing_finance_with_sensitive_pi_is_high_slow_with_senior(answers, ruleset, catalog) -> None:
+    d = evaluate(
+        answers(public_facing=True, sector="finance", personal_information="sensitive", org_roles=["provider"]),
+        ruleset=ruleset,
+        catalog=catalog,
+    )
+    assert (d.tier, d.lane) == ("high", "slow")
+    assert d.reviewers == ["business", "data", "legal", "infosec", "senior"]
+    for control in (
+        "security_testing",
+        "decision_logging",
+        "explainability_plan",
+        "human_in_the_loop",
+        "rollback_design",
+        "data_security_management",
+    ):
+        assert control in d.control_ids, control
+    assert {"4.1.2.d", "5.3", "6.3.i", "6.2.a"} <= set(d.obligation_ids)
+    assert {"key_sector", "sensitive_data", "sensitive_data_public", "public_facing"} <= set(d.fired_rules)
+
+
+def test_key_sector_requires_human_control_and_manual_fallback(answers, ruleset, catalog) -> None:
+    d = evaluate(answers(sector="healthcare"), ruleset=ruleset, catalog=catalog)
+    assert (d.tier, d.lane) == ("high", "slow")
+    assert {"manual_fallback", "human_in_the_loop", "emergency_control"} <= set(d.control_ids)
+    by_id = {o.id: o for o in d.obligations}
+    for item_id in ("6.3.h", "6.3.i", "4.2.4.b"):
+        assert by_id[item_id].triggered_by == ["key_sector"]
+    assert by_id["6.3.i"].roles == ["key_sector_user"]
+    assert by_id["6.3.i"].title  # a short title even where the catalog has no heading
+    reason = next(r for r in d.reasons if r.rule == "key_sector")
+    assert reason.matched == [
+        "sector in [finance, healthcare, transport, industrial, public_services, government, "
+        "critical_infrastructure] (answer: healthcare)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "tier", "obligations", "controls", "reviewers"),
+    [
+        ({"cross_border_data": True}, "medium", {"4.1.2.f"}, {"cross_border_assessment"}, {"legal"}),
+        ({"export_controlled": True}, "high", {"4.1.2.f", "4.2.2.b"}, {"export_control_review"}, {"senior"}),
+        (
+            {"model_source": "foundation_model"},
+            "low",
+            {"6.2.e", "3.2.1.e"},
+            {"responsibility_chain_review"},
+            set(),
+        ),
+        ({"generates_content": True}, "low", {"4.1.3.a", "5.2", "3.2.1.b"}, {"content_labeling"}, set()),
+        (
+            {"public_facing": True},
+            "medium",
+            {f"6.2.{x}" for x in "abcdefghij"},
+            {"transparency_notice"},
+            set(),
+        ),
+        ({"high_impact_decisions": True}, "high", {"6.2.d"}, {"explainability_plan"}, {"senior"}),
+        ({"minors_among_users": True}, "medium", {"6.4.f"}, {"minor_protection"}, {"legal"}),
+        ({"important_data": True}, "medium", {"4.1.2.d", "5.3"}, {"data_security_management"}, {"data"}),
+        (
+            {"trains_or_fine_tunes": True},
+            "medium",
+            {"4.1.2.c", "4.1.2.e"},
+            {"training_data_screening"},
+            {"data"},
+        ),
+        ({"user_scale": "over_1m"}, "medium", {"6.2.f", "6.2.h"}, {"risk_monitoring"}, set()),
+        ({"org_roles": ["developer"]}, "low", {f"6.1.{x}" for x in "abcdefghij"}, set(), set()),
+    ],
+)
+def test_each_intake_answer_brings_its_items(
+    answers, ruleset, catalog, changes, tier, obligations, controls, reviewers
+) -> None:
+    d = evaluate(answers(**changes), ruleset=ruleset, catalog=catalog)
+    assert d.tier == tier
+    assert obligations <= set(d.obligation_ids)
+    assert controls <= set(d.control_ids)
+    assert reviewers <= set(d.reviewers)
+
+
+def test_obligations_in_framework_order(answers, ruleset, catalog) -> None:
+    d = evaluate(
+        answers(public_facing=True, sector="transport", org_roles=["developer", "provider"]),
+        ruleset=ruleset,
+        catalog=catalog,
+    )
+    assert d.obligation_ids == sorted(d.obligation_ids, key=framework_order)
+    assert framework_order("5.2") < framework_order("5.10") < framework_order("6.1.a")
+
+
+def test_decision_records_fingerprints_and_dumps_to_json(answers, ruleset, catalog) -> None:
+    d = evaluate(answers(), ruleset=ruleset, catalog=catalog)
+    assert d.ruleset_hash == ruleset.digest and d.ruleset_version == "1.0.0" and d.ruleset_id == "aisgf-default"
+    assert (d.catalog_framework, d.catalog_version, d.catalog_digest) == (
+        catalog.framework,
+        catalog.version,
+        catalog.digest,
+    )
+    assert d.questionnaire_digest == ruleset.questionnaire.digest
+    doc = json.loads(json.dumps(d.model_dump()))
+    assert doc["tier"] == "low" and doc["obligations"][0]["id"] and doc["reasons"][0]["rule"] == "baseline"
+    assert doc["answers"]["minors_among_users"] is False  # defaults recorded
+
+
+def test_same_answers_same_decision_whatever_their_order(answers, ruleset, catalog) -> None:
+    given = answers(public_facing=True, org_roles=["provider", "developer"], sector="government")
+    shuffled = dict(random.Random(7).sample(list(given.items()), len(given)))
+    shuffled["org_roles"] = ["developer", "provider", "developer"]
+    assert evaluate(given, ruleset=ruleset, catalog=catalog) == evaluate(shuffled, ruleset=ruleset, catalog=catalog)
+
+
+def test_invalid_answers_are_refused(answers, ruleset, catalog) -> None:
+    with pytest.raises(InvalidInput) as err:
+        evaluate(answers(sector="banking"), ruleset=ruleset, catalog=catalog)
+    assert err.value.where == "answers.sector"
+    assert "general, finance, healthcare, transport" in err.value.message
+
+
+def test_defaults_use_ruleset_and_catalog_in_force(answers) -> None:
+    d = evaluate(answers())
+    assert d.ruleset_id == "aisgf-default" and d.catalog_framework == "aisgf-1.0"
+
+
+def test_assessment_is_fast(answers, ruleset, catalog) -> None:
+    given = answers(
+        public_facing=True,
+        sector="finance",
+        personal_information="sensitive",
+        high_impact_decisions=True,
+        org_roles=["developer", "provider", "key_sector_user"],
+    )
+    evaluate(given, ruleset=ruleset, catalog=catalog)  # first call binds the catalog
+    runs = 200
+    start = time.perf_counter()
+    for _ in range(runs):
+        evaluate(given, ruleset=ruleset, catalog=catalog)
+    per_call_ms = (time.perf_counter() - start) / runs * 1000
+    assert per_call_ms < 5, per_call_ms
+
+
+# -- combination logic on a small ruleset and a fake catalog -----------------------------------
+
+COMBO = (
+    MINI
+    + """\
+  - id: public
+    description: {zh: 公众, en: Public}
+    when: {question: public_facing, equals: true}
+    tier: medium
+    reviewers: [data]
+    controls: [decision_logging]
+    obligations: [6.2.a, 5.1]
+  - id: slow_but_low
+    description: {zh: 慢, en: Slow lane without a tier}
+    when: {question: cross_border_data, equals: true}
+    lane: slow
+  - id: not_general
+    description: {zh: 非一般, en: Not general}
+    when: {not: {question: sector, equals: general}}
+    obligations: [4.1.2.d]
+"""
+)
+
+
+@pytest.fixture
+def combo(write, questionnaire, fake_catalog):
+    return load_ruleset(write("combo.yaml", COMBO), questionnaire=questionnaire, catalog=fake_catalog)
+
+
+def test_highest_tier_slowest_lane_and_unions(combo, fake_catalog, answers) -> None:
+    d = evaluate(
+        answers(public_facing=True, sector="finance", org_roles=["developer"]),
+        ruleset=combo,
+        catalog=fake_catalog,
+    )
+    assert d.fired_rules == ["baseline", "key_sector", "roles", "public", "not_general"]
+    assert (d.tier, d.lane) == ("high", "slow")
+    assert d.reviewers == ["business", "data", "senior"]  # declaration order
+    assert d.control_ids == ["manual_fallback", "decision_logging"]
+    by_id = {o.id: o for o in d.obligations}
+    assert list(by_id) == ["4.1.2.d", "5.1", "6.1.a", "6.1.b", "6.2.a", "6.3.i"]
+    assert by_id["5.1"].triggered_by == ["baseline", "public"]
+    assert by_id["6.1.b"].triggered_by == ["roles"]
+    assert "6.2.a" in by_id and by_id["6.2.a"].triggered_by == ["public"]  # not via by_role: no provider role
+    # titles: English first, Chinese if there is no English, the ID if there is neither
+    assert by_id["6.1.b"].title == "数据安全" and by_id["6.1.b"].title_en is None
+    assert by_id["4.1.2.d"].title == "4.1.2.d"
+    decision_logging = next(c for c in d.controls if c.id == "decision_logging")
+    assert decision_logging.triggered_by == ["public", "tier:high"]
+    not_general = next(r for r in d.reasons if r.rule == "not_general")
+    assert not_general.matched == ["not (sector = general)"]
+
+
+def test_by_role_adds_items_only_for_declared_roles(combo, fake_catalog, answers) -> None:
+    dev = evaluate(answers(org_roles=["developer"]), ruleset=combo, catalog=fake_catalog)
+    prov = evaluate(answers(org_roles=["provider"]), ruleset=combo, catalog=fake_catalog)
+    none = evaluate(answers(org_roles=[]), ruleset=combo, catalog=fake_catalog)
+    assert {"6.1.a", "6.1.b"} <= set(dev.obligation_ids) and "6.2.a" not in dev.obligation_ids
+    assert "6.2.a" in prov.obligation_ids and "6.1.a" not in prov.obligation_ids
+    assert "roles" not in none.fired_rules
+
+
+def test_lane_is_never_faster_than_tier_and_brings_its_reviewers(combo, fake_catalog, answers) -> None:
+    slow_low = evaluate(answers(cross_border_data=True), ruleset=combo, catalog=fake_catalog)
+    assert (slow_low.tier, slow_low.lane) == ("low", "slow")  # a rule may slow the lane on its own
+    assert slow_low.reviewers == ["business", "data", "senior"]
+    high = evaluate(answers(sector="healthcare"), ruleset=combo, catalog=fake_catalog)
+    assert (high.tier, high.lane) == ("high", "slow")  # key_sector sets no lane: the tier implies it
+    assert [a.kind for a in high.adjustments] == ["lane", "controls", "reviewers"]
+    assert high.adjustments[2].added == ["business", "data", "senior"]  # MINI's baseline names none
+
+
+def test_catalog_lookups_are_cached_per_catalog(combo, fake_catalog, answers) -> None:
+    evaluate(answers(), ruleset=combo, catalog=fake_catalog)
+    calls = fake_catalog.expand_calls
+    for _ in range(5):
+        evaluate(answers(public_facing=True, org_roles=["developer"]), ruleset=combo, catalog=fake_catalog)
+    assert fake_catalog.expand_calls == calls
+
+
+def test_compare_decisions(combo, fake_catalog, answers) -> None:
+    low = evaluate(answers(), ruleset=combo, catalog=fake_catalog)
+    high = evaluate(answers(sector="finance"), ruleset=combo, catalog=fake_catalog)
+    assert compare_decisions(low, low) == []
+    changes = compare_decisions(low, high)
+    assert changes[0] == "tier: low → high" and changes[1] == "lane: fast → slow"
+    assert "reviewers added: data, senior" in changes
+    assert "controls added: manual_fallback, decision_logging" in changes
+    assert "obligations added: 4.1.2.d (4.1.2.d), 6.3.i (Manual fallback)" in changes
+    assert compare_decisions(high, low)[0] == "tier: high → low"
+    assert "reviewers removed: data, senior" in compare_decisions(high, low)
+
+
+def test_ruleset_change_shows_in_comparison(write, questionnaire, fake_catalog, answers) -> None:
+    """What `aisgf rules diff` relies on: same answers, two rulesets, a readable difference."""
+    old = load_ruleset(write("old.yaml", MINI), questionnaire=questionnaire, catalog=fake_catalog)
+    new = load_ruleset(
+        write("new.yaml", MINI.replace("in: [finance, healthcare]", "in: [finance]")),
+        questionnaire=questionnaire,
+        catalog=fake_catalog,
+    )
+    given = answers(sector="healthcare")
+    changes = compare_decisions(
+        evaluate(given, ruleset=old, catalog=fake_catalog), evaluate(given, ruleset=new, catalog=fake_catalog)
+    )
+    assert changes[:2] == ["tier: high → low", "lane: slow → fast"]
+    assert old.digest != new.digest

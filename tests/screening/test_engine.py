@@ -1,0 +1,104 @@
+"""Detectors on real text: found when glued to Chinese, look-alikes not flagged, offsets in code points."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from aisgf.screening.engine import Scanner
+from aisgf.screening.keywords import load_library
+
+from .conftest import make_card, make_mobile, make_resident_id, make_uscc
+
+
+@pytest.fixture(scope="module")
+def scanner() -> Scanner:
+    return Scanner(libraries=[load_library("example:cbrn")])
+
+
+def cats(sc: Scanner, text: str) -> list[tuple[str, str]]:
+    return [(f.category, f.value) for f in sc.scan(text)]
+
+
+def test_glued_to_chinese(scanner: Scanner) -> None:
+    rng = random.Random(7)
+    rid, card, uscc, mob = make_resident_id(rng), make_card(rng), make_uscc(rng), make_mobile(rng)
+    assert cats(scanner, "我的手机号13812345678请联系") == [("cn_mobile", "13812345678")]
+    assert cats(scanner, f"身份证号{rid}已登记") == [("cn_resident_id", rid)]
+    assert cats(scanner, f"卡号{card}转账") == [("bank_card", card)]
+    assert cats(scanner, f"信用代码{uscc}的公司") == [("cn_uscc", uscc)]
+    assert cats(scanner, f"电话{mob}，邮箱zhang.san@example.cn谢谢") == [
+        ("cn_mobile", mob),
+        ("email", "zhang.san@example.cn"),
+    ]
+    assert cats(scanner, "服务器192.168.10.20出错，IPv6地址2001:db8::1可用") == [
+        ("ipv4", "192.168.10.20"),
+        ("ipv6", "2001:db8::1"),
+    ]
+    assert cats(scanner, "座机010-62345678找我") == [("cn_landline", "010-62345678")]
+    assert cats(scanner, "车牌粤B12345违章") == [("cn_licence_plate", "粤B12345")]
+    assert cats(scanner, "护照号E12345678办理") == [("passport", "E12345678")]
+    assert cats(scanner, "香港身份证A123456(3)和台湾A123456789") == [
+        ("hk_id", "A123456(3)"),
+        ("tw_id", "A123456789"),
+    ]
+    assert cats(scanner, "通行证C12345678与L12345678") == [
+        ("hk_macau_permit", "C12345678"),
+        ("tw_permit", "L12345678"),
+    ]
+
+
+def test_decoys_are_not_flagged(scanner: Scanner) -> None:
+    rng = random.Random(8)
+    rid = make_resident_id(rng)
+    bad_rid = rid[:-1] + ("0" if rid[-1] != "0" else "1")
+    card = make_card(rng)
+    bad_card = card[:-1] + str((int(card[-1]) + 1) % 10)
+    for text in (
+        f"身份证号{bad_rid}已登记",
+        f"卡号{bad_card}转账",
+        "号码12012345678不存在",  # 120 is not a mobile segment
+        "订单号138123456789012345",  # a mobile-looking prefix inside a longer number
+        "版本1.2.3.4.5和地址256.1.1.1",
+        "时间12:30:45开会",
+        "编号A123456(4)错误",
+    ):
+        assert [c for c, _ in cats(scanner, text)] == [], text
+
+
+def test_offsets_are_code_points(scanner: Scanner) -> None:
+    text = "😀中文 sarin and 沙林, call 13912345678."
+    found = scanner.scan(text)
+    for f in found:
+        assert text[f.start : f.end] == f.value
+    assert [f.category for f in found] == ["keyword", "keyword", "cn_mobile"]
+    kw = [f for f in found if f.category == "keyword"]
+    assert {f.detail for f in kw} == {"cbrn.chemical"}
+
+
+def test_keyword_word_boundaries_for_latin_only(scanner: Scanner) -> None:
+    assert cats(scanner, "quarantine caesarin") == []
+    assert cats(scanner, "SARIN!") == [("keyword", "SARIN")]
+    assert cats(scanner, "讨论沙林毒气") == [("keyword", "沙林")]
+
+
+def test_secrets_and_ip_markers(scanner: Scanner) -> None:
+    text = (
+        "-----BEGIN RSA PRIVATE KEY-----\nAKIAIOSFODNN7EXAMPLE\npassword = 'S3cr3t!Pass'\n"
+        "// SPDX-License-Identifier: Apache-2.0\nCopyright (c) 2023 Example Ltd. 版权所有，未经许可不得转载"
+    )
+    found = {f.category for f in scanner.scan(text)}
+    assert {
+        "secret_private_key",
+        "secret_aws_access_key",
+        "secret_password_assignment",
+        "licence_header",
+        "copyright_notice",
+    } <= found
+    assert cats(scanner, "password = ********") == []
+
+
+def test_batch_equals_single(scanner: Scanner) -> None:
+    texts = ["手机13812345678", "", "sarin", "nothing", "邮件a@b.cn"]
+    assert scanner.scan_batch(texts) == [scanner.scan(t) for t in texts]

@@ -1,0 +1,274 @@
+"""The pipeline on real files: formats, compression, bad input, cleaned copy, findings, sampling."""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import gzip
+import json
+import random
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+import zstandard
+
+from aisgf.errors import InvalidInput, NotFound, TooLarge
+from aisgf.screening.keywords import load_libraries, load_library
+from aisgf.screening.pipeline import ScreenConfig, run_screen
+from aisgf.screening.quality import SpillingMap
+from aisgf.screening.report import render_html
+from aisgf.screening.sampling import read_verdicts, wilson_interval
+
+from .conftest import make_card, make_resident_id
+
+MOBILE = "13812345678"
+
+
+def _records(n: int, rng: random.Random) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    for i in range(n):
+        kind = i % 4
+        if kind == 0:
+            text = f"用户{i}的手机号{MOBILE}请联系，身份证{make_resident_id(rng)}。"
+        elif kind == 1:
+            text = f"Document {i} discusses sarin production, which must be screened out of the corpus."
+        elif kind == 2:
+            text = f"普通的中文训练语料第{i}条，没有任何个人信息，只是一段足够长的文字。"
+        else:
+            text = f"Card {make_card(rng)} was used at shop {i}; the receipt is attached for audit."
+        out.append({"id": f"d{i}", "text": text, "source": "crawl" if i % 2 else "books"})
+    return out
+
+
+def _jsonl(recs: list[dict[str, object]]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs).encode()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    rng = random.Random(42)
+    d = tmp_path / "corpus"
+    d.mkdir()
+    (d / "a.jsonl.gz").write_bytes(gzip.compress(_jsonl(_records(40, rng))))
+    (d / "b.jsonl.zst").write_bytes(zstandard.ZstdCompressor().compress(_jsonl(_records(40, rng))))
+    (d / "c.txt.bz2").write_bytes(bz2.compress(f"纯文本文件，联系{MOBILE}。\nsecond line".encode()))
+    with (d / "d.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=["id", "text"])
+        w.writeheader()
+        for r in _records(12, rng):
+            w.writerow({"id": r["id"], "text": r["text"]})
+    recs = _records(20, rng)
+    pq.write_table(pa.Table.from_pylist(recs), d / "e.parquet")
+    return d
+
+
+def test_all_formats_and_compressions(corpus: Path, tmp_path: Path) -> None:
+    cfg = ScreenConfig(libraries=[load_library("example:cbrn")], redact_key=b"k")
+    findings = tmp_path / "findings.jsonl"
+    rep = run_screen([str(corpus)], cfg, findings_path=str(findings))
+    assert rep["totals"]["files"] == 5
+    assert rep["totals"]["documents"] == 40 + 40 + 1 + 12 + 20
+    assert rep["totals"]["unreadable"] == 0
+    per_file = {Path(k).name: v for k, v in rep["files"].items()}
+    assert per_file["c.txt.bz2"]["findings"]["cn_mobile"] == 1
+    assert per_file["e.parquet"]["findings"]["cn_resident_id"] == 5
+    assert rep["categories"]["cn_resident_id"]["sensitivity"] == "sensitive_personal"
+    assert rep["categories"]["cn_mobile"]["sensitivity"] == "personal"
+    assert rep["categories"]["bank_card"]["findings"] == 28  # 10+10+3+5 cards, all Luhn-valid
+    assert rep["keyword_library_categories"] == {"cbrn.chemical": 28}
+    assert set(rep["sources"]) >= {"crawl", "books"}
+    lines = [json.loads(x) for x in findings.read_text(encoding="utf-8").splitlines()]
+    first = next(x for x in lines if x["category"] == "cn_mobile")
+    assert set(first) >= {"file", "doc", "category", "start", "end"}
+    assert first["doc"] == "d0"
+    kw = next(x for x in lines if x["category"] == "keyword")
+    assert kw["library_category"] == "cbrn.chemical"
+    assert MOBILE not in json.dumps(rep, ensure_ascii=False)  # samples are redacted
+    txt_doc = next(x for x in lines if x["file"].endswith("c.txt.bz2"))
+    assert txt_doc["doc"] == 0
+
+
+def test_bad_input_is_counted_not_fatal(tmp_path: Path) -> None:
+    good = _jsonl(_records(30, random.Random(1)))
+    (tmp_path / "trunc.jsonl.gz").write_bytes(gzip.compress(good)[:-40])
+    huge = b'{"text": "' + b"x" * 3_000_000 + b'"}\n'
+    bad = b'{"text": "ok fine text here"}\nnot json\n{"other": 1}\n\xff\xfe{"text": 1}\n' + huge
+    bad += '{"text": "最后一行13812345678"}\n'.encode()
+    (tmp_path / "bad.jsonl").write_bytes(bad)
+    cfg = ScreenConfig(max_doc_bytes=1_000_000)
+    rep = run_screen([str(tmp_path / "*.jsonl*")], cfg)
+    errs = {Path(k).name: v for k, v in rep["files"].items()}
+    bad_errors = [e["error"] for e in errs["bad.jsonl"]["errors"]]
+    assert any("invalid JSON" in e for e in bad_errors)
+    assert any("missing field 'text'" in e for e in bad_errors)
+    assert any("longer than 1000000 bytes" in e for e in bad_errors)
+    assert errs["bad.jsonl"]["findings"]["cn_mobile"] == 1  # the line after the huge one was read
+    assert errs["bad.jsonl"]["errors"][0]["line"] == 2
+    trunc = errs["trunc.jsonl.gz"]
+    assert trunc["unreadable"] >= 1 and "truncated" in trunc["errors"][-1]["error"]
+    assert trunc["documents"] >= 2
+
+
+def test_cleaned_copy_consistent_placeholders_and_drop(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    cfg = ScreenConfig(
+        libraries=[load_library("example:cbrn")],
+        redact_to=str(out),
+        drop=("keyword",),
+        redact_key=b"secret-key",
+    )
+    rep = run_screen([str(corpus)], cfg, workers=1)
+    cleaned = [json.loads(x) for x in gzip.decompress((out / "a.jsonl.gz").read_bytes()).decode().splitlines()]
+    assert len(cleaned) == 30  # 10 keyword documents dropped
+    assert all("sarin" not in r["text"] for r in cleaned)
+    mobiles = {r["text"].split("手机号")[1][:22] for r in cleaned if "手机号" in r["text"]}
+    assert len(mobiles) == 1 and next(iter(mobiles)).startswith("[CN_MOBILE_")  # same value, same placeholder
+    assert all(MOBILE not in r["text"] for r in cleaned)
+    table = pq.read_table(out / "e.parquet").to_pylist()
+    assert len(table) == 15 and table[0]["source"] in ("books", "crawl")
+    assert MOBILE not in (out / "d.csv").read_text(encoding="utf-8")
+    assert MOBILE not in bz2.decompress((out / "c.txt.bz2").read_bytes()).decode()
+    assert rep["totals"]["dropped"] == 10 + 10 + 3 + 5
+
+
+def test_duplicates_spill_to_disk_and_near_dups(tmp_path: Path) -> None:
+    base = "这是一段用于测试近似重复检测的较长中文文本，包含足够多的字符以形成很多不同的五字片段。" * 3
+    recs = [
+        {"text": base},
+        {"text": base},
+        {"text": base + "多了几个字"},
+        {"text": "完全不同的另一段内容，和前面没有关系。" * 3},
+    ]
+    rng = random.Random(5)
+    words = [
+        "alpha",
+        "river",
+        "stone",
+        "cloud",
+        "paper",
+        "green",
+        "seven",
+        "table",
+        "light",
+        "north",
+        "quiet",
+    ]
+    uniques = [" ".join(rng.choice(words) + str(rng.randrange(1000)) for _ in range(12)) for _ in range(20)]
+    recs += [{"text": u} for u in uniques] + [{"text": uniques[3]}]
+    (tmp_path / "d.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs))
+    cfg = ScreenConfig(near_dups=True, spill_limit=5, spill_dir=str(tmp_path))
+    f = tmp_path / "f.jsonl"
+    rep = run_screen([str(tmp_path / "d.jsonl")], cfg, findings_path=str(f))
+    assert rep["categories"]["exact_duplicate"]["documents"] == 2
+    assert rep["categories"]["near_duplicate"]["documents"] == 1
+    dup = [json.loads(x) for x in f.read_text().splitlines() if "duplicate" in x]
+    assert dup[0]["of"] == {"file": str(tmp_path / "d.jsonl"), "doc": 0}
+    assert not list(tmp_path.glob("aisgf-dedup-*"))  # spill file removed
+
+
+def test_spilling_map_survives_memory_limit(tmp_path: Path) -> None:
+    m = SpillingMap(memory_limit=10, spill_dir=str(tmp_path))
+    for i in range(100):
+        assert m.first(i.to_bytes(4, "big"), f"w{i}") is None
+    assert m.spilled
+    assert m.first((42).to_bytes(4, "big"), "again") == "w42"
+    m.close()
+
+
+def test_sampling_and_verdicts(tmp_path: Path) -> None:
+    recs = [
+        {"id": i, "text": f"line {i} " + ("sarin" if i % 50 == 0 else "clean text with enough length")}
+        for i in range(2000)
+    ]
+    (tmp_path / "s.jsonl").write_text("".join(json.dumps(r) + "\n" for r in recs))
+    cfg = ScreenConfig(libraries=[load_library("example:cbrn")], sample_n=100, seed=7)
+    sample = tmp_path / "manual.csv"
+    rep = run_screen([str(tmp_path / "s.jsonl")], cfg, sample_path=str(sample))
+    tech = rep["sampling"]["technical"]
+    assert tech["population"] == 2000 and tech["fraction_of_corpus"] >= 0.09
+    assert tech["failed"] >= 1 and tech["verdict"] == "pass" if tech["pass_rate"] >= 0.98 else "fail"
+    rep2 = run_screen([str(tmp_path / "s.jsonl")], cfg, sample_path=str(tmp_path / "m2.csv"))
+    assert sample.read_bytes() == (tmp_path / "m2.csv").read_bytes()  # reproducible by seed
+    rows = list(csv.DictReader(sample.open(encoding="utf-8-sig")))
+    assert len(rows) == 100 and rows[0]["verdict"] == ""
+    assert rep2["sampling"]["technical"] == tech
+    for i, row in enumerate(rows):
+        row["verdict"] = "不合格" if i < 3 else "合格"
+    with sample.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    res = read_verdicts(sample, min_items=100)
+    assert res["passed"] == 97 and res["verdict"] == "pass"
+    assert read_verdicts(sample)["verdict"] == "fail"  # fewer than 4000 items
+    rows[5]["verdict"] = "maybe"
+    with sample.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    with pytest.raises(InvalidInput) as exc:
+        read_verdicts(sample)
+    assert exc.value.where == f"{sample}:7"
+
+
+def test_wilson_interval() -> None:
+    low, high = wilson_interval(3920, 4000)
+    assert 0.975 < low < 0.98 < high < 0.985
+    assert wilson_interval(0, 0) == (0.0, 1.0)
+
+
+def test_keyword_library_formats_and_errors(tmp_path: Path) -> None:
+    (tmp_path / "k.csv").write_text(
+        "keyword,category,risk_class,language\n炭疽,team.bio,A.1,zh\nanthrax,team.bio,A.1,en\n"
+    )
+    (tmp_path / "k.txt").write_text("# comment\nfoo bar\n\n毒剂\n")
+    (tmp_path / "k.yaml").write_text("keywords:\n  - abc\n  - {keyword: def, risk_class: A.9}\n")
+    (tmp_path / "broken.yaml").write_text("keywords: [abc\n  - x: :\n")
+    libs = load_libraries([str(tmp_path / "k.csv"), str(tmp_path / "k.txt")])
+    assert [len(lb.keywords) for lb in libs] == [2, 2]
+    assert libs[1].keywords[1].language == "zh" and libs[1].keywords[0].category == "k"
+    with pytest.raises(InvalidInput) as exc:
+        load_library(tmp_path / "k.yaml")
+    assert exc.value.where == f"{tmp_path / 'k.yaml'}:3" and "A.9" in exc.value.message
+    with pytest.raises(InvalidInput) as exc:
+        load_library(tmp_path / "broken.yaml")
+    assert str(tmp_path / "broken.yaml") in str(exc.value)
+    (tmp_path / "big.txt").write_text("".join(f"kw{i}\n" for i in range(1_000_000)))
+    with pytest.raises(TooLarge) as exc2:
+        load_library(tmp_path / "big.txt")
+    assert exc2.value.where == f"{tmp_path / 'big.txt'}:250001"
+    with pytest.raises(NotFound):
+        load_library(tmp_path / "missing.yaml")
+    example = load_library("example:cbrn")
+    assert len(example.keywords) >= 20 and {k.risk_class for k in example.keywords} == {"§4.1.2(c)"}
+
+
+def test_ten_thousand_keywords(tmp_path: Path) -> None:
+    words = [f"risk{i:05d}" for i in range(9000)] + [f"风险词{i:04d}" for i in range(1000)]
+    (tmp_path / "big.txt").write_text("\n".join(words))
+    (tmp_path / "t.jsonl").write_text(
+        json.dumps({"text": "含有风险词0042和 risk08888 以及risk00001x"}, ensure_ascii=False)
+    )
+    cfg = ScreenConfig(libraries=[load_library(tmp_path / "big.txt")])
+    f = tmp_path / "f.jsonl"
+    run_screen([str(tmp_path / "t.jsonl")], cfg, findings_path=str(f))
+    hits = [json.loads(x) for x in f.read_text().splitlines() if '"keyword"' in x]
+    assert [(h["start"], h["end"]) for h in hits] == [(2, 9), (11, 20)]
+
+
+def test_html_is_escaped(tmp_path: Path) -> None:
+    (tmp_path / "x.jsonl").write_text(json.dumps({"text": "<script>alert(1)</script> call 13812345678 now please"}))
+    rep = run_screen([str(tmp_path / "x.jsonl")], ScreenConfig(sample_n=5))
+    html = render_html(rep)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+    assert "TC260-003 sampling" in html
+
+
+def test_processes_match_single_process(corpus: Path) -> None:
+    cfg = ScreenConfig(libraries=[load_library("example:cbrn")], sample_n=20, redact_key=b"k")
+    one = run_screen([str(corpus)], cfg, workers=1)
+    two = run_screen([str(corpus)], cfg, workers=2)
+    one.pop("run"), two.pop("run")
+    assert one == two

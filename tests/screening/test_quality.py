@@ -1,0 +1,27 @@
+"""Per-document quality flags (§4.1.2(e)) and the script-mix language signal."""
+
+from __future__ import annotations
+
+from aisgf.screening.quality import MinHasher, language_of, quality_flags
+
+
+def test_quality_flags() -> None:
+    assert quality_flags("   \n", 20) == ["empty"]
+    assert quality_flags("short", 20) == ["too_short"]
+    assert quality_flags("a normal sentence that is long enough", 20) == []
+    assert "control_chars" in quality_flags("text with a \x07 bell in it, long enough", 20)
+    assert "mojibake" in quality_flags("Ã©tÃ© trÃ¨s â€™ cafÃ© garbled text here", 20)
+    assert "mojibake" in quality_flags("锟斤拷锟斤拷锟斤拷 烫烫烫 garbled", 5)
+    assert quality_flags("très café — déjà vu, a normal accented sentence", 20) == []
+
+
+def test_language_and_minhash() -> None:
+    assert language_of("完全是中文的句子。") == "zh"
+    assert language_of("Entirely English words.") == "en"
+    assert language_of("中文 mixed with English words and 更多中文") == "mixed"
+    m = MinHasher()
+    a = "the quick brown fox jumps over the lazy dog " * 5
+    assert m.band_keys(a) == m.band_keys(a.upper())  # normalised: case and whitespace
+    same = sum(x == y for x, y in zip(m.band_keys(a), m.band_keys(a + "and more"), strict=True))
+    other = sum(x == y for x, y in zip(m.band_keys(a), m.band_keys("completely different text " * 6), strict=True))
+    assert same >= 1 and other == 0
