@@ -27,9 +27,11 @@ PY="${PYTHON:-python3}"
 if [[ ! -x .venv/bin/python ]]; then
   "$PY" -m venv .venv
 fi
-extras="."
-[[ "${1:-}" == "--test" ]] && extras=".[test]"
-stamp=".venv/.aisgf-installed$([[ "${1:-}" == "--test" ]] && echo -test)"
+if [[ "${1:-}" == "--test" ]]; then
+  extras=".[test]"; stamp=".venv/.aisgf-installed-test"
+else
+  extras="."; stamp=".venv/.aisgf-installed"
+fi
 if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -e "$extras"

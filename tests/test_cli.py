@@ -87,3 +87,15 @@ def test_check_gates_ci(tmp_path: Path) -> None:
 @pytest.mark.parametrize("cmd", [["catalog", "coverage"], ["catalog", "show", "6.2.e"], ["rules", "show"]])
 def test_catalog_and_rules_commands_run(tmp_path: Path, cmd: list[str]) -> None:
     assert aisgf(tmp_path, *cmd).stdout.strip()
+
+
+def test_check_without_a_registry_reports_requirements_and_fails(tmp_path: Path) -> None:
+    project = tmp_path / "aisgf.yaml"
+    project.write_text("aisgf: 1\n" + (EXAMPLES / "answers-high.yaml").read_text())
+    env_url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    p = subprocess.run([shutil.which("aisgf", path=str(Path(sys.executable).parent)) or "aisgf", "check",
+                        str(project), "--json"], capture_output=True, text=True, timeout=120,
+                       env={**os.environ, "AISGF_DATABASE_URL": env_url, "AISGF_DATA_DIR": str(tmp_path / "d")})
+    assert p.returncode == 8, p.stderr
+    out = json.loads(p.stdout)
+    assert out["registry"] is False and out["tier"] == "high" and "senior" in out["requirements"]["reviewers"]

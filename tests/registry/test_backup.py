@@ -76,3 +76,39 @@ def test_backup_refuses_a_non_empty_folder(sqlite_db: Database, tmp_path: Path) 
     with pytest.raises(Conflict):
         backup(sqlite_db, tmp_path / "bk")
     assert (tmp_path / "bk" / "x").read_text() == "keep me"
+
+
+def test_backup_while_writers_run_is_consistent(db: Database, tmp_path: Path) -> None:
+    """A backup taken while another server keeps writing restores to a chain that verifies."""
+    import threading
+
+    from aisgf.db import Database as Db
+
+    _populate(db)
+    other = Db(db.settings)
+    stop = threading.Event()
+    written: list[str] = []
+
+    def writer() -> None:
+        i = 0
+        while not stop.is_set() and i < 200:
+            with other.session() as s:
+                written.append(svc.register_system(s, name=f"busy {i}", owner="w", answers=LOW, actor="w").key)
+            i += 1
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        while len(written) < 3:
+            threading.Event().wait(0.01)
+        m = backup(db, tmp_path / "bk")
+    finally:
+        stop.set()
+        t.join()
+        other.dispose()
+    target = open_database(make_settings(tmp_path / "restored"))
+    r = restore(target, tmp_path / "bk")
+    assert r["audit_events"] == m["audit_head"]["seq"]
+    with target.session() as s:
+        assert svc.list_systems(s)[1] == m["tables"]["ai_systems"]
+    target.dispose()

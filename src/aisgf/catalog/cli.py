@@ -1,0 +1,284 @@
+"""`aisgf catalog …`: list, show, search, export, coverage and import overlays.
+
+Why thin: each command parses options, calls `catalog.service` (or the loader) and renders with
+Rich or JSON; the same questions over HTTP go through the same services in `catalog.api`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from aisgf.catalog import service
+from aisgf.catalog.loader import load_catalog, load_operating_model
+from aisgf.catalog.model import Catalog
+from aisgf.catalog.oscal import export_oscal
+from aisgf.errors import AisgfError
+
+app = typer.Typer(help="The framework catalog (bilingual, with provenance).", no_args_is_help=True)
+
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    oscal = "oscal"
+
+
+def _errors(fn: F) -> F:
+    """Print aisgf errors as `error: …` on stderr and exit with the error's code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AisgfError as exc:
+            err_console.print(f"error: {escape(str(exc))}", highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _catalog() -> Catalog:
+    return load_catalog()
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@app.command("list")
+@_errors
+def list_items(
+    section: str | None = typer.Option(
+        None, "--section", "-s", help="Only this section and what is under it, e.g. 6.2"
+    ),
+    role: str | None = typer.Option(
+        None, "--role", "-r", help="developer, provider, key_sector_user, public, regulator"
+    ),
+    kind: str | None = typer.Option(
+        None, "--kind", "-k", help="principle, section, risk, countermeasure, measure, guideline"
+    ),
+    lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the text shown"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table"),
+) -> None:
+    """List items in document order with their primary text and its status."""
+    cat = _catalog()
+    items = service.filter_items(cat, section=section, role=role, kind=kind)
+    if as_json:
+        print(_dump([service.item_dict(i, cat) for i in items]))
+        return
+    table = Table(title=f"{cat.framework} · {len(items)} items", show_lines=False)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("roles")
+    table.add_column(f"status ({lang.value})")
+    table.add_column("text")
+    for item in items:
+        table.add_row(
+            item.id,
+            item.kind,
+            ", ".join(item.roles),
+            item.text_status(lang.value),
+            escape(item.label(lang.value, 90)),
+        )
+    console.print(table)
+
+
+@app.command("show")
+@_errors
+def show(
+    item_id: str = typer.Argument(..., metavar="ID", help="e.g. 6.2.e, 4.1.2 or aisgf-1.0:6.2.e"),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON"),
+) -> None:
+    """Show one item: titles, every text version with source and status, risk links, provenance."""
+    cat = _catalog()
+    item = cat.get(item_id)
+    if as_json:
+        print(_dump(service.item_dict(item, cat)))
+        return
+    console.print(f"[bold]{item.qualified_id}[/bold]  {item.kind}  (number: {item.number})")
+    for lang in ("zh", "en"):
+        t = item.primary_title(lang)
+        if t:
+            console.print(f"title {lang}: {escape(t.text)}  [dim]({t.status}, {t.source})[/dim]")
+    if item.parent:
+        console.print(f"parent: {item.parent}")
+    if item.roles:
+        console.print(f"roles: {', '.join(item.roles)}  [dim](basis: {item.roles_basis})[/dim]")
+    for lang in ("zh", "en"):
+        primary = item.primary(lang)
+        for version in item.versions(lang):
+            mark = "*" if version is primary else " "
+            src = cat.sources.get(version.source)
+            where = version.url or (src.url if src and src.url else "")
+            extra = f", p. {version.page}" if version.page else ""
+            extra += f", cut: {version.cut}" if version.cut else ""
+            tag = escape(f"[{lang}]")
+            head = f"{mark} {tag} [cyan]{version.status}[/cyan] · {escape(version.source)}{extra}"
+            console.print(head, highlight=False)
+            if version.text:
+                console.print(f"    {escape(version.text)}", highlight=False)
+            if where:
+                console.print(f"    [dim]{escape(where)}[/dim]", highlight=False)
+            if version.note:
+                console.print(f"    [dim]note: {escape(version.note)}[/dim]", highlight=False)
+    for link in item.addresses:
+        target = cat.get(link.risk)
+        flag = " (editorial)" if link.editorial else ""
+        console.print(
+            f"addresses {link.risk} {escape(f'[{link.basis}]')}{flag}: {escape(target.label('en', 70))}",
+            highlight=False,
+        )
+    if item.tags:
+        console.print(f"tags: {', '.join(item.tags)}")
+    if item.note:
+        console.print(f"provenance: {escape(item.note)}", highlight=False)
+    children = cat.children(item.id)
+    if children:
+        console.print(f"children: {', '.join(c.id for c in children)}")
+
+
+@app.command("search")
+@_errors
+def search(
+    text: str = typer.Argument(..., help="Chinese or English; punctuation and width do not matter"),
+    lang: Lang | None = typer.Option(None, "--lang", "-l", help="Only this language"),
+    limit: int = typer.Option(20, "--limit", "-n", min=1),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Search titles and every text version (zh and en)."""
+    cat = _catalog()
+    hits = cat.search(text, lang=lang.value if lang else None, limit=limit)
+    if as_json:
+        print(_dump([service.hit_dict(h, cat) for h in hits]))
+        return
+    if not hits:
+        err_console.print(f"no match for {text!r}")
+        raise typer.Exit(1)
+    table = Table(title=f"{len(hits)} match(es) for {escape(text)!r}")
+    for col in ("ID", "lang", "status", "match"):
+        table.add_column(col, no_wrap=col == "ID")
+    for hit in hits:
+        table.add_row(hit.item.id, hit.lang, hit.status, escape(hit.snippet))
+    console.print(table)
+
+
+@app.command("export")
+@_errors
+def export(
+    fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json (flat item list) or oscal"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout"),
+) -> None:
+    """Export every item with framework-qualified IDs (aisgf-1.0:6.2.e)."""
+    cat = _catalog()
+    data = service.export_json(cat) if fmt is ExportFormat.json else export_oscal(cat)
+    text = _dump(data) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    err_console.print(f"wrote {fmt.value} export of {len(cat)} items to {output}")
+
+
+def render_coverage(cov: dict[str, Any]) -> Table:
+    statuses = cov["statuses"]
+    short = {
+        "official": "official",
+        "official_excerpt": "excerpt",
+        "close_paraphrase": "paraphrase",
+        "third_party_translation": "3rd-party",
+        "missing": "missing",
+    }
+    table = Table(title=f"{cov['framework']} catalog {cov['version']} · items by status of their primary text")
+    table.add_column("section", no_wrap=True)
+    table.add_column("lang")
+    table.add_column("items", justify="right")
+    for s in statuses:
+        table.add_column(short.get(s, s), justify="right")
+    for row in cov["sections"]:
+        table.add_row(row["section"], row["lang"], str(row["items"]), *[str(row["counts"].get(s, 0)) for s in statuses])
+    for row in cov["totals"]:
+        label = "all entries" if row["scope"] == "all" else "numbered items"
+        table.add_row(
+            f"[bold]{label}[/bold]",
+            row["lang"],
+            str(row["items"]),
+            *[str(row["counts"].get(s, 0)) for s in statuses],
+        )
+    return table
+
+
+@app.command("coverage")
+@_errors
+def coverage_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
+    """How many items per section and language have official, excerpt, paraphrase, … text."""
+    cov = service.coverage(_catalog())
+    if as_json:
+        print(_dump(cov))
+        return
+    console.print(render_coverage(cov))
+    titles = {}
+    for row in cov["sections"]:
+        if row["lang"] == "en" or row["section"] not in titles:
+            titles[row["section"]] = row["title"] or ""
+    console.print("sections: " + "; ".join(f"{k} {escape(v)}" for k, v in titles.items()), highlight=False)
+    if cov["overlays"]:
+        console.print(f"overlays: {', '.join(cov['overlays'])}")
+    console.print(f"digest: {cov['digest']}", highlight=False)
+
+
+@app.command("import")
+@_errors
+def import_cmd(
+    file: Path = typer.Argument(..., help="Overlay YAML with official texts from your own copy of the framework"),
+    actor: str | None = typer.Option(None, "--actor", help="Who to record in the audit trail"),
+) -> None:
+    """Validate an overlay, copy it into the overlay folder and record it in the audit trail."""
+    from aisgf.cliutil import default_actor
+
+    result = service.import_overlay(file, actor=actor or default_actor())
+    verb = "replaced" if result.replaced else "imported"
+    console.print(f"{verb} {result.texts} text(s) for {len(result.items)} item(s) → {result.path}")
+    before = {r["lang"]: r["counts"]["official"] for r in result.coverage_before["totals"] if r["scope"] == "all"}
+    after = {r["lang"]: r["counts"]["official"] for r in result.coverage_after["totals"] if r["scope"] == "all"}
+    for lang in ("zh", "en"):
+        console.print(f"official {lang}: {before[lang]} → {after[lang]} items")
+    if result.audit_seq is not None:
+        console.print(f"audit event #{result.audit_seq} (catalog.overlay_imported)")
+
+
+@app.command("operating-model")
+@_errors
+def operating_model(as_json: bool = typer.Option(False, "--json")) -> None:
+    """The seed's operating model: intake questions, tiers, lanes, practices, scenarios."""
+    if as_json:
+        print(_dump(service.operating_model_dict()))
+        return
+    model = load_operating_model()
+    table = Table(title=f"operating model {model.version} (links to {model.framework} are editorial)")
+    for col in ("ID", "kind", "text", "implements"):
+        table.add_column(col)
+    for el in model.elements:
+        title = el.title[0].text if el.title else el.texts[0].text
+        table.add_row(el.id, el.kind, escape(title), ", ".join(link.item for link in el.implements))
+    console.print(table)

@@ -1,0 +1,278 @@
+"""Pydantic schema for the catalog's YAML files.
+
+Why a schema: regulatory content is data a compliance team edits without a release, so every
+file is validated strictly (unknown fields, wrong types, bad IDs are rejected) before the
+platform cites a single item ID. The same models describe the shipped framework files, the
+operating-model file and an organisation's overlay files.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+Kind = Literal["principle", "section", "risk", "countermeasure", "measure", "guideline"]
+KINDS: tuple[str, ...] = ("principle", "section", "risk", "countermeasure", "measure", "guideline")
+
+Role = Literal["developer", "provider", "key_sector_user", "public", "regulator"]
+ROLES: tuple[str, ...] = ("developer", "provider", "key_sector_user", "public", "regulator")
+
+#: How trustworthy a text version is, best first. The first five describe framework text; the
+#: last two exist for the operating-model catalog, whose text is not framework text at all:
+#: `commentary` is the seed author's own wording about the framework, `editorial` is aisgf's.
+TextStatus = Literal[
+    "official",
+    "official_excerpt",
+    "close_paraphrase",
+    "third_party_translation",
+    "commentary",
+    "editorial",
+    "missing",
+]
+STATUS_ORDER: tuple[str, ...] = (
+    "official",
+    "official_excerpt",
+    "close_paraphrase",
+    "third_party_translation",
+    "commentary",
+    "editorial",
+    "missing",
+)
+
+#: `confirmed`: the number is printed in a source; `inferred`: it follows from order or
+#: structure but no source prints it; `assigned`: aisgf labels an unnumbered element.
+Numbering = Literal["confirmed", "inferred", "assigned"]
+
+#: Why a countermeasure/guideline is linked to a risk. Only `editorial` is aisgf's own reading.
+Basis = Literal["official_table", "framework_text", "editorial"]
+
+Cut = Literal["start", "end", "both", "middle"]
+
+ITEM_ID_RE = re.compile(r"^[1-9][0-9]*(\.[0-9]+)*(\.[a-z]|\.p[0-9]{2})?$")
+FRAMEWORK_ID_RE = re.compile(r"^[a-z][a-z0-9-]*-[0-9]+\.[0-9]+$")
+
+
+class Strict(BaseModel):
+    """Base: unknown fields are errors, so a typo in a YAML key never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TextVersion(Strict):
+    """One wording of an item in one language, with where it came from and how good it is."""
+
+    lang: Lang
+    status: TextStatus
+    source: str = Field(min_length=1, description="Key of a source in framework.yaml, or an overlay")
+    text: str | None = None
+    url: str | None = None
+    page: int | None = Field(default=None, ge=1)
+    cut: Cut | None = Field(default=None, description="For excerpts: where the source text is cut")
+    note: str | None = None
+    #: Set by the loader for versions that come from an overlay file (the file name); never in YAML.
+    overlay: str | None = None
+
+    @model_validator(mode="after")
+    def _text_matches_status(self) -> TextVersion:
+        if self.status == "missing":
+            if self.text:
+                raise ValueError("a text version with status 'missing' must not carry text")
+        elif not self.text or not self.text.strip():
+            raise ValueError(f"a text version with status {self.status!r} needs a non-empty text")
+        if self.cut and self.status not in ("official_excerpt", "close_paraphrase", "missing"):
+            raise ValueError("'cut' is only meaningful for official_excerpt or close_paraphrase texts")
+        return self
+
+
+class TitleVersion(Strict):
+    """A heading in one language. Glosses (not source text) are `third_party_translation`."""
+
+    lang: Lang
+    text: str = Field(min_length=1)
+    status: TextStatus
+    source: str = Field(min_length=1)
+    url: str | None = None
+    cut: Cut | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _not_missing(cls, v: str) -> str:
+        if v == "missing":
+            raise ValueError("leave a missing title out instead of giving it status 'missing'")
+        return v
+
+
+class RiskLink(Strict):
+    """`addresses` entry: the countermeasure/measure/guideline answers this risk (or risk section)."""
+
+    risk: str
+    basis: Basis
+    #: Redundant with `basis == "editorial"` but spelled out in the files, so a reader of the YAML
+    #: sees at a glance which links are aisgf's own reading. Filled in when omitted.
+    editorial: bool = False
+    note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_editorial(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "editorial" not in data:
+            data = {**data, "editorial": data.get("basis") == "editorial"}
+        return data
+
+    @model_validator(mode="after")
+    def _editorial_matches_basis(self) -> RiskLink:
+        if self.editorial != (self.basis == "editorial"):
+            raise ValueError("'editorial' must be true exactly when basis is 'editorial'")
+        return self
+
+    @field_validator("risk")
+    @classmethod
+    def _risk_id(cls, v: str) -> str:
+        if not ITEM_ID_RE.match(v) or not v.startswith("3."):
+            raise ValueError(f"{v!r} is not a risk ID from section 3 (e.g. 3.1.1.b)")
+        return v
+
+
+class ItemRecord(Strict):
+    """One section or numbered item of the framework as stored in YAML."""
+
+    id: str
+    kind: Kind
+    parent: str | None = None
+    number: Numbering = "confirmed"
+    roles: list[Role] = Field(default_factory=list)
+    roles_basis: Basis | None = None
+    titles: list[TitleVersion] = Field(default_factory=list)
+    texts: list[TextVersion] = Field(default_factory=list)
+    addresses: list[RiskLink] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not ITEM_ID_RE.match(v):
+            raise ValueError(f"{v!r} is not an item ID like 6.2.e, 4.1.2 or 1.p01")
+        return v
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ItemRecord:
+        for lang in LANGS:
+            if not any(t.lang == lang for t in self.texts):
+                raise ValueError(
+                    f"item {self.id} has no {lang} text version; add one (status 'missing' if none is known)"
+                )
+        if self.roles and self.roles_basis is None:
+            raise ValueError(f"item {self.id} lists roles but no roles_basis")
+        if len(set(self.roles)) != len(self.roles):
+            raise ValueError(f"item {self.id} lists a role twice")
+        return self
+
+
+class SourceRecord(Strict):
+    title: str
+    url: str | None = None
+    note: str | None = None
+
+
+class SectionFile(Strict):
+    """One file of a framework: a top-level section and everything under it, in document order."""
+
+    framework: str
+    section: str
+    items: list[ItemRecord] = Field(min_length=1)
+
+
+class FrameworkFile(Strict):
+    """`framework.yaml`: what the framework is, which files hold it, and the source table."""
+
+    framework: str
+    version: str = Field(min_length=1, description="Version of this data set, not of the framework")
+    title: dict[Lang, str]
+    publisher: dict[Lang, str]
+    published: str
+    files: list[str] = Field(min_length=1)
+    sources: dict[str, SourceRecord]
+    preamble: list[TextVersion] = Field(default_factory=list)
+    note: str | None = None
+
+    @field_validator("framework")
+    @classmethod
+    def _framework_id(cls, v: str) -> str:
+        if not FRAMEWORK_ID_RE.match(v):
+            raise ValueError(f"{v!r} is not a framework id like aisgf-1.0")
+        return v
+
+
+class OverlayText(Strict):
+    """One official wording an organisation supplies from its own copy of the framework."""
+
+    id: str
+    lang: Lang
+    text: str = Field(min_length=1)
+    status: Literal["official", "official_excerpt"] = "official"
+    page: int | None = Field(default=None, ge=1)
+    cut: Cut | None = None
+    note: str | None = None
+
+
+class OverlayFile(Strict):
+    """An overlay file: official texts that become primary over the shipped ones."""
+
+    framework: str = "aisgf-1.0"
+    source: str = Field(min_length=1, description="What the organisation's copy is, e.g. 'TC260 PDF, 2024-09-09'")
+    url: str | None = None
+    texts: list[OverlayText] = Field(min_length=1)
+
+
+# --- operating model ---------------------------------------------------------------------------
+
+
+class ImplementsLink(Strict):
+    """Operating-model element → framework item it helps implement (always aisgf's reading)."""
+
+    item: str
+    basis: Basis = "editorial"
+    note: str | None = None
+
+    @field_validator("item")
+    @classmethod
+    def _item_id(cls, v: str) -> str:
+        target = v[:-2] if v.endswith(".*") else v
+        if not ITEM_ID_RE.match(target):
+            raise ValueError(f"{v!r} is not a framework item ID (or a pattern like 4.1.2.*)")
+        return v
+
+
+class OMText(Strict):
+    lang: Lang
+    text: str = Field(min_length=1)
+    status: TextStatus
+    source: str = Field(min_length=1)
+
+
+class OMElement(Strict):
+    """An intake question, tier, lane, practice or scenario of the seed's operating model."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
+    kind: Literal["intake_question", "tier", "lane", "practice", "scenario"]
+    title: list[OMText] = Field(default_factory=list)
+    texts: list[OMText] = Field(min_length=1)
+    implements: list[ImplementsLink] = Field(default_factory=list)
+    attributes: dict[str, str | int | list[str]] = Field(default_factory=dict)
+    note: str | None = None
+
+
+class OperatingModelFile(Strict):
+    catalog: Literal["operating-model"]
+    version: str
+    framework: str
+    description: str
+    statuses: dict[str, str]
+    sources: dict[str, SourceRecord]
+    elements: list[OMElement] = Field(min_length=1)

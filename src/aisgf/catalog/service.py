@@ -1,0 +1,324 @@
+"""Catalog services: filtering, coverage, JSON export and overlay import.
+
+Why here and not in the CLI or the routes: the CLI, the REST API and other concerns (reports,
+intake) ask the same questions of the catalog, and an import must always validate, copy
+atomically and append its audit event in one place, whatever the entry point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from aisgf.catalog.loader import DEFAULT_FRAMEWORK, check_overlay, load_catalog, load_operating_model
+from aisgf.catalog.model import Catalog, CatalogItem, SearchHit
+from aisgf.catalog.schema import KINDS, LANGS, ROLES, STATUS_ORDER
+from aisgf.errors import InvalidInput
+
+FRAMEWORK_STATUSES: tuple[str, ...] = tuple(s for s in STATUS_ORDER if s not in ("commentary", "editorial"))
+
+
+def _check_choice(value: str | None, accepted: tuple[str, ...], field: str) -> None:
+    if value is not None and value not in accepted:
+        raise InvalidInput(f"unknown {field} {value!r}; accepted: {', '.join(accepted)}", where=field)
+
+
+def filter_items(
+    catalog: Catalog,
+    *,
+    section: str | None = None,
+    role: str | None = None,
+    kind: str | None = None,
+    lang: str | None = None,
+) -> list[CatalogItem]:
+    """Items in document order. `section` keeps the section and everything under it; `lang`
+    keeps items that have some (non-missing) text in that language."""
+    _check_choice(role, ROLES, "role")
+    _check_choice(kind, KINDS, "kind")
+    _check_choice(lang, LANGS, "lang")
+    items = list(catalog.items.values())
+    if section:
+        base = catalog.get(section)
+        keep = {base.id} | {d.id for d in catalog.descendants(base.id)}
+        items = [i for i in items if i.id in keep]
+    if role:
+        items = [i for i in items if role in i.roles]
+    if kind:
+        items = [i for i in items if i.kind == kind]
+    if lang:
+        items = [i for i in items if i.text_status(lang) != "missing"]
+    return items
+
+
+def item_dict(item: CatalogItem, catalog: Catalog) -> dict[str, Any]:
+    """The export shape of one item (JSON export, REST API): qualified IDs, both primary texts,
+    every version with its provenance, and the risk links with their basis."""
+    return {
+        "id": item.qualified_id,
+        "local_id": item.id,
+        "framework": item.framework,
+        "kind": item.kind,
+        "parent": catalog.qualify(item.parent) if item.parent else None,
+        "number": item.number,
+        "title_zh": item.title("zh"),
+        "title_en": item.title("en"),
+        "text_zh": item.text("zh"),
+        "text_en": item.text("en"),
+        "status_zh": item.text_status("zh"),
+        "status_en": item.text_status("en"),
+        "roles": item.roles,
+        "roles_basis": item.roles_basis,
+        "tags": {
+            "addresses": [
+                {
+                    "risk": catalog.qualify(link.risk),
+                    "basis": link.basis,
+                    "editorial": link.editorial,
+                    **({"note": link.note} if link.note else {}),
+                }
+                for link in item.addresses
+            ],
+            "topics": item.tags,
+        },
+        "titles": [_version_dict(t.model_dump(exclude_none=True), catalog) for t in item.titles],
+        "texts": [_version_dict(t.model_dump(exclude_none=True), catalog) for t in item.texts],
+        "provenance": {
+            "note": item.note,
+            "number": item.number,
+            "primary_source_zh": _primary_source(item, "zh", catalog),
+            "primary_source_en": _primary_source(item, "en", catalog),
+        },
+    }
+
+
+def _version_dict(d: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+    d["language"] = d.pop("lang")
+    src = catalog.sources.get(d["source"])
+    if src is not None:
+        d["source_title"] = src.title
+        if "url" not in d and src.url:
+            d["url"] = src.url
+    return d
+
+
+def _primary_source(item: CatalogItem, lang: str, catalog: Catalog) -> str | None:
+    version = item.primary(lang)
+    if version is None:
+        return None
+    src = catalog.sources.get(version.source)
+    return src.title if src else version.source
+
+
+def export_json(catalog: Catalog) -> list[dict[str, Any]]:
+    """Flat list of every item, document order; IDs carry the framework (``aisgf-1.0:6.2.e``)."""
+    return [item_dict(i, catalog) for i in catalog.items.values()]
+
+
+def hit_dict(hit: SearchHit, catalog: Catalog) -> dict[str, Any]:
+    return {
+        "id": hit.item.qualified_id,
+        "local_id": hit.item.id,
+        "kind": hit.item.kind,
+        "lang": hit.lang,
+        "field": hit.field,
+        "status": hit.status,
+        "match": hit.snippet,
+        "title_zh": hit.item.title("zh"),
+        "title_en": hit.item.title("en"),
+        "score": hit.score,
+    }
+
+
+def coverage(catalog: Catalog) -> dict[str, Any]:
+    """How good the texts are: per top-level section and language, items by primary-text status.
+
+    This is the honest answer to "how much of the framework do we have verbatim?" and is what an
+    overlay import improves. Section rows count every entry (headings and lead-ins included);
+    the totals are given twice, for all entries and for numbered items only (kind != section).
+    """
+
+    def count(items: list[CatalogItem], lang: str) -> dict[str, int]:
+        counts = dict.fromkeys(FRAMEWORK_STATUSES, 0)
+        for item in items:
+            status = item.text_status(lang)
+            counts[status] = counts.get(status, 0) + 1
+        return counts
+
+    sections: list[dict[str, Any]] = []
+    for top in catalog.sections():
+        members = [top, *catalog.descendants(top.id)]
+        for lang in LANGS:
+            sections.append(
+                {
+                    "section": top.id,
+                    "title": top.title(lang) or top.title("en" if lang == "zh" else "zh"),
+                    "lang": lang,
+                    "items": len(members),
+                    "counts": count(members, lang),
+                }
+            )
+    everything = list(catalog.items.values())
+    numbered = [i for i in everything if i.kind != "section"]
+    totals = [
+        {"scope": "all", "lang": lang, "items": len(everything), "counts": count(everything, lang)} for lang in LANGS
+    ]
+    totals += [
+        {"scope": "items", "lang": lang, "items": len(numbered), "counts": count(numbered, lang)} for lang in LANGS
+    ]
+    return {
+        "framework": catalog.framework,
+        "version": catalog.version,
+        "digest": catalog.digest,
+        "overlays": list(catalog.overlays),
+        "statuses": list(FRAMEWORK_STATUSES),
+        "sections": sections,
+        "totals": totals,
+    }
+
+
+def operating_model_dict() -> dict[str, Any]:
+    model = load_operating_model()
+    data = model.model_dump(exclude_none=True)
+    for element in data["elements"]:
+        for link in element["implements"]:
+            link["item"] = f"{model.framework}:{link['item']}"
+            link["editorial"] = link["basis"] == "editorial"
+    return data
+
+
+# --- overlay import ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did: where the file went, what it adds, and coverage before and after."""
+
+    path: Path
+    replaced: bool
+    sha256: str
+    texts: int
+    items: list[str]
+    digest_before: str
+    digest_after: str
+    coverage_before: dict[str, Any]
+    coverage_after: dict[str, Any]
+    audit_seq: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "replaced": self.replaced,
+            "sha256": self.sha256,
+            "texts": self.texts,
+            "items": self.items,
+            "digest_before": self.digest_before,
+            "digest_after": self.digest_after,
+            "audit_seq": self.audit_seq,
+            "coverage_totals_before": self.coverage_before["totals"],
+            "coverage_totals_after": self.coverage_after["totals"],
+        }
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename, so a reader never sees half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def import_overlay(
+    path: Path,
+    *,
+    overlay_dir: Path | None = None,
+    actor: str,
+    database: Any | None = None,
+    settings: Any | None = None,
+    framework: str = DEFAULT_FRAMEWORK,
+) -> ImportResult:
+    """Validate an overlay file, copy it into the overlay folder and record it in the audit trail.
+
+    The file is validated against the catalog first (schema, framework, every item ID), so a bad
+    file never reaches the folder that every later `load_catalog` reads. The audit event is
+    appended in its own transaction right after the copy; if the database is unreachable the copy
+    is undone, so there is no overlay in force without its audit event.
+    """
+    from aisgf.config import get_settings
+
+    settings = settings or get_settings()
+    target_dir = Path(overlay_dir) if overlay_dir is not None else settings.resolved_overlay_dir
+    source = Path(path)
+    overlay = check_overlay(source, framework)
+    data = source.read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    target = target_dir / (source.stem + ".yaml")
+    before = load_catalog(target_dir, framework=framework)
+    previous = target.read_bytes() if target.exists() else None
+    _atomic_write(target, data)
+    try:
+        after = load_catalog(target_dir, framework=framework)
+        order = {item_id: n for n, item_id in enumerate(after.items)}
+        local_ids = sorted({after.local_id(t.id) for t in overlay.texts}, key=order.__getitem__)
+        item_ids = [after.qualify(i) for i in local_ids]
+        payload = {
+            "file": target.name,
+            "source": overlay.source,
+            "url": overlay.url,
+            "sha256": sha,
+            "texts": len(overlay.texts),
+            "items": item_ids,
+            "replaced": previous is not None,
+            "catalog_digest_before": before.digest,
+            "catalog_digest_after": after.digest,
+        }
+        seq = _audit(payload, actor=actor, entity_id=f"{framework}:{target.name}", database=database, settings=settings)
+    except BaseException:
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            _atomic_write(target, previous)
+        raise
+    return ImportResult(
+        path=target,
+        replaced=previous is not None,
+        sha256=sha,
+        texts=len(overlay.texts),
+        items=item_ids,
+        digest_before=before.digest,
+        digest_after=after.digest,
+        coverage_before=coverage(before),
+        coverage_after=coverage(after),
+        audit_seq=seq,
+    )
+
+
+def _audit(payload: dict[str, Any], *, actor: str, entity_id: str, database: Any | None, settings: Any) -> int | None:
+    from aisgf.audit.service import append_event
+    from aisgf.db import open_database
+
+    db = database or open_database(settings)
+    try:
+        with db.session() as s:
+            ev = append_event(
+                s,
+                actor=actor,
+                action="catalog.overlay_imported",
+                entity_type="catalog",
+                entity_id=entity_id,
+                payload=payload,
+            )
+            return int(ev.seq)
+    finally:
+        if database is None:
+            db.dispose()
