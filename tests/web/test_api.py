@@ -114,3 +114,13 @@ def test_lists_are_paged(client: tuple[TestClient, dict[str, str]]) -> None:
     assert page["total"] == 5 and [x["name"] for x in page["items"]] == ["s2", "s3"]
     assert c.get("/api/systems", params={"limit": 0}).status_code == 422
     assert c.get("/docs").status_code == 200
+
+
+def test_intake_endpoints(client: tuple[TestClient, dict[str, str]]) -> None:
+    c, _ = client
+    q = c.get("/api/intake/questionnaire").json()
+    ids = [x["id"] for x in q["questions"]]
+    assert {"public_facing", "sector", "org_roles", "generates_content"} <= set(ids)
+    rs = c.get("/api/intake/ruleset").json()
+    d = c.post("/api/assess", json={"answers": HIGH}).json()
+    assert d["ruleset_hash"] == rs["hash"] and d["tier"] == "high"

@@ -23,10 +23,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class AssessIn(_Strict):
-    answers: dict[str, Any]
-
-
 class SystemInfo(_Strict):
     name: str = Field(min_length=1, max_length=300)
     owner: str = Field(min_length=1, max_length=200)
@@ -69,12 +65,6 @@ class StatusIn(_Strict):
 
 def _listing(items: list[Any], total: int, page: Page) -> dict[str, Any]:
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
-
-
-@router.post("/assess", tags=["intake"])
-def assess(body: AssessIn) -> dict[str, Any]:
-    """Tier, lane, reviewers, controls and obligations for a set of intake answers (nothing is stored)."""
-    return svc.decide(body.answers)
 
 
 @router.get("/systems")

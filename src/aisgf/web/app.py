@@ -77,9 +77,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     from aisgf.audit.api import router as audit_router
     from aisgf.catalog.api import router as catalog_router
+    from aisgf.intake.api import router as intake_router
     from aisgf.registry.api import router as registry_router
 
     app.include_router(catalog_router)
+    app.include_router(intake_router)
     app.include_router(registry_router)
     app.include_router(audit_router)
 
