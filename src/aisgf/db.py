@@ -36,7 +36,7 @@ class Base(DeclarativeBase):
 
 def _import_models() -> None:
     # Each concern owns its tables; importing them registers them on Base.metadata.
-    import aisgf.audit.models  # noqa: F401
+    import aisgf.audit.models
     import aisgf.registry.models  # noqa: F401
 
 
