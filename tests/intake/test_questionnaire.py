@@ -6,7 +6,7 @@ import pytest
 
 from aisgf.errors import InvalidInput
 from aisgf.intake.questionnaire import Questionnaire, load_questionnaire, validate_answers
-from aisgf.intake.sourcefile import parse_yaml
+from aisgf.sourcefile import parse_yaml
 
 SEED_QUESTIONS = [
     "public_facing",

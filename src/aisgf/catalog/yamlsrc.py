@@ -1,8 +1,9 @@
 """Read YAML with line numbers, so every validation error names file, line and field.
 
 Why not plain `yaml.safe_load`: a compliance editor who mistypes a status in a 900-line file
-needs "06-guidelines.yaml:412: items[31].texts[1].status: …", not a bare Pydantic dump. PyYAML
-also silently keeps the last of two duplicate keys; here that is an error.
+needs "06-guidelines.yaml:412: items[31].texts[1].status: …", not a bare Pydantic dump. Parsing
+(line map, duplicate keys, strict booleans) is `aisgf.sourcefile`, shared with the intake files;
+this module adds the catalog's model validation on top.
 """
 
 from __future__ import annotations
@@ -10,67 +11,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from aisgf import sourcefile
 from aisgf.errors import InvalidInput
+from aisgf.sourcefile import Path_, dotted
 
 M = TypeVar("M", bound=BaseModel)
 
-Path_ = tuple[str | int, ...]
-
-
-def _line_map(node: yaml.Node, path: Path_, out: dict[Path_, int], where: str) -> None:
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                raise InvalidInput(
-                    f"duplicate key {key!r} (first at line {seen[key]})",
-                    where=f"{where}:{line}",
-                    extra={"file": where, "line": line, "field": _fmt((*path, key))},
-                )
-            seen[key] = line
-            out[(*path, key)] = line
-            _line_map(value_node, (*path, key), out, where)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, child in enumerate(node.value):
-            _line_map(child, (*path, i), out, where)
 
 
 def _fmt(path: Path_) -> str:
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text or "(document)"
+    return dotted(path) or "(document)"
 
 
 def parse_yaml(text: str, where: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse `text`; return the data and a map from field path to 1-based line number."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        loc = f"{where}:{line}" if line else where
-        raise InvalidInput(
-            f"not valid YAML: {exc.problem or exc}",
-            where=loc,
-            extra={"file": where, "line": line, "field": None},
-        ) from exc
-    except yaml.YAMLError as exc:
-        raise InvalidInput(f"not valid YAML: {exc}", where=where, extra={"file": where}) from exc
-    lines: dict[Path_, int] = {}
-    if node is not None:
-        _line_map(node, (), lines, where)
-    return data, lines
+    """Parse `text` with the shared strict reader; return the data and a field-path → line map."""
+    doc = sourcefile.parse_yaml(text, where)
+    return doc.data, doc.lines
 
 
 def line_for(lines: dict[Path_, int], path: Path_) -> int | None:

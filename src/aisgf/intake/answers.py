@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from aisgf.intake.questionnaire import Questionnaire, load_questionnaire, validate_answers
 from aisgf.intake.ruleset import CatalogLike, default_catalog
-from aisgf.intake.sourcefile import Problem, SourceDoc, raise_problems, read_source
+from aisgf.sourcefile import Problem, SourceDoc, raise_problems, read_source
 
 SYSTEM_KEY = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 

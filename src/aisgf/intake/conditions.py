@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aisgf.intake.questionnaire import Question, Questionnaire
-from aisgf.intake.sourcefile import Path_, Problem, SourceDoc
+from aisgf.sourcefile import Path_, Problem, SourceDoc
 
 Answers = Mapping[str, Any]
 

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from aisgf.intake.sourcefile import Problem, SourceDoc, raise_problems, read_source
+from aisgf.sourcefile import Problem, SourceDoc, raise_problems, read_source
 
 QuestionType = Literal["bool", "enum", "multi", "text"]
 

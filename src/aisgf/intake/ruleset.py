@@ -33,7 +33,7 @@ from aisgf.intake.questionnaire import (
     questionnaire_path,
     shipped_path,
 )
-from aisgf.intake.sourcefile import Path_, Problem, SourceDoc, raise_problems, read_source
+from aisgf.sourcefile import Path_, Problem, SourceDoc, raise_problems, read_source
 
 Tier = Literal["low", "medium", "high"]
 Lane = Literal["fast", "standard", "slow"]

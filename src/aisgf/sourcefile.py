@@ -1,8 +1,9 @@
 """Read YAML (and JSON) files so that every value keeps the line it came from.
 
-Why: the questionnaire, the tiering ruleset and the answer files are edited by people, not
-programs. When one of them is wrong the message must say *file:line* and what is accepted, so
-the person can fix it without reading our code. `yaml.safe_load` forgets positions; here the file
+Why: the catalog, the questionnaire, the tiering ruleset and the answer files are edited by people,
+not programs; every concern that reads such a file uses this one reader. When one of them is wrong
+the message must say *file:line* and what is accepted, so the person can fix it without reading our
+code. `yaml.safe_load` forgets positions; here the file
 is composed into nodes first and a map from value path (``("rules", 3, "when")``) to line is kept.
 
 The loader is also stricter than PyYAML's default in two ways that matter for governance data:
@@ -54,9 +55,13 @@ class Problem:
     message: str
     field: str | None = None
     accepted: list[Any] | None = None
+    file: str | None = None
+    line: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"where": self.where, "message": self.message}
+        if self.line is not None:
+            doc["line"] = self.line
         if self.field is not None:
             doc["field"] = self.field
         if self.accepted is not None:
@@ -76,7 +81,10 @@ def raise_problems(problems: list[Problem]) -> None:
     message = first.message
     if rest:
         message += "".join(f"\n  {p.where}: {p.message}" for p in rest)
-    raise InvalidInput(message, where=first.where, extra={"errors": [p.as_dict() for p in problems]})
+    extra: dict[str, Any] = {"errors": [p.as_dict() for p in problems]}
+    if first.file is not None:
+        extra.update(file=first.file, line=first.line, field=first.field)
+    raise InvalidInput(message, where=first.where, extra=extra)
 
 
 def dotted(path: Iterable[str | int]) -> str:
@@ -116,7 +124,8 @@ class SourceDoc:
         self, path: Iterable[str | int], message: str, *, accepted: list[Any] | None = None
     ) -> Problem:
         p = tuple(path)
-        return Problem(self.where(p), message, field=dotted(p) or None, accepted=accepted)
+        return Problem(self.where(p), message, field=dotted(p) or None, accepted=accepted, file=self.name,
+                       line=self.line(p))
 
     def pydantic_problems(self, exc: ValidationError, prefix: Path_ = ()) -> list[Problem]:
         """Turn a Pydantic error into problems that point at file lines."""
@@ -124,7 +133,8 @@ class SourceDoc:
         for err in exc.errors(include_url=False):
             loc = prefix + tuple(err["loc"])
             name = dotted(loc) or "document"
-            problems.append(Problem(self.where(loc), f"{name}: {err['msg']}", field=dotted(loc) or None))
+            problems.append(Problem(self.where(loc), f"{name}: {err['msg']}", field=dotted(loc) or None,
+                                    file=self.name, line=self.line(loc)))
         return problems
 
 
@@ -157,9 +167,11 @@ def _walk(
                 problems.append(
                     Problem(
                         f"{doc.name}:{line}",
-                        f"{dotted((*path, key))}: key '{key}' appears twice in one mapping "
+                        f"{dotted((*path, key))}: duplicate key '{key}' appears twice in one mapping "
                         f"(first on line {seen[key]})",
                         field=dotted((*path, key)),
+                        file=doc.name,
+                        line=line,
                     )
                 )
             seen[key] = line
@@ -185,11 +197,13 @@ def parse_yaml(text: str, name: str) -> SourceDoc:
         return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"{name}:{mark.line + 1}" if mark else name
+        line = mark.line + 1 if mark else None
+        where = f"{name}:{line}" if line else name
         reason = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise InvalidInput(f"not valid YAML: {reason}", where=where) from exc
+        raise InvalidInput(f"not valid YAML: {reason}", where=where,
+                           extra={"file": name, "line": line, "field": None}) from exc
     except yaml.YAMLError as exc:
-        raise InvalidInput(f"not valid YAML: {exc}", where=name) from exc
+        raise InvalidInput(f"not valid YAML: {exc}", where=name, extra={"file": name}) from exc
     finally:
         loader.dispose()
 
