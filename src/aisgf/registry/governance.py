@@ -16,13 +16,24 @@ from sqlalchemy.orm import Session
 
 from aisgf.registry.models import AISystem
 from aisgf.registry.services import (
-    Gap,
     current_assessment,
     decide,
     get_system,
     review_state,
     today,
 )
+
+
+@dataclass
+class Gap:
+    """One way the registry falls short of what the project file and its tier demand."""
+
+    kind: str
+    message: str
+    ref: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message, "ref": self.ref}
 
 
 @dataclass

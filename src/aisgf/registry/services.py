@@ -12,7 +12,6 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO
 
@@ -389,9 +388,11 @@ def find_obligation(session: Session, system: AISystem, ref: str | int) -> Oblig
 
 def list_obligations(
     session: Session, *, system_ref: str | int | None = None, status: str | None = None,
-    overdue: bool = False, limit: int = 200, offset: int = 0,
+    overdue: bool = False, limit: int = 200, offset: int = 0, owner: str | None = None,
 ) -> tuple[list[Obligation], int]:
     q = select(Obligation).options(selectinload(Obligation.system))
+    if owner is not None:  # an owner's view: the obligations of their own systems only
+        q = q.where(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner == owner)))
     if system_ref is not None:
         q = q.where(Obligation.system_id == get_system(session, system_ref).id)
     if status:
@@ -596,13 +597,3 @@ def revoke_api_token(session: Session, name: str, *, actor: str) -> int:
     append_event(session, actor=actor, action="api_token.revoked", entity_type="api_token", entity_id=name,
                  payload={"count": len(rows)})
     return len(rows)
-
-
-@dataclass
-class Gap:
-    kind: str
-    message: str
-    ref: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "message": self.message, "ref": self.ref}
