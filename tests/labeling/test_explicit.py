@@ -171,3 +171,23 @@ def test_video_opening_label_and_corner_mark(copy_of, tmp_path: Path) -> None:  
     ARTIFACTS.mkdir(exist_ok=True)
     at1.save(ARTIFACTS / "video-1s.png")
     at25.save(ARTIFACTS / "video-2.5s.png")
+
+
+def test_sample_pictures_script(tmp_path: Path) -> None:
+    """benchmarks/labeling_samples.py (which writes docs/labeling/) keeps working and its files small."""
+    import importlib.util
+
+    from aisgf.labeling import implicit
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "labeling_samples.py"
+    spec = importlib.util.spec_from_file_location("labeling_samples", script)
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    written = mod.build(tmp_path)
+    assert len(written) == 4
+    for f in written:
+        assert f.stat().st_size <= 100 * 1024
+        assert implicit.detect(f).status == "labeled"
+        with Image.open(f) as im:
+            assert im.size[0] * im.size[1] > 0

@@ -202,3 +202,58 @@ def test_garbage_with_media_extension(tmp_path: Path) -> None:
     assert r.status == "unreadable" and "truncated" in r.problems[0].message
     with pytest.raises(InvalidInput, match=r"x\.png"):
         implicit.embed(f, "001TEST", "x")
+
+
+@needs_exiftool
+@pytest.mark.parametrize("kind", ["jpg", "webp"])
+def test_relabel_removes_stale_exif_user_comment(kind: str, copy_of) -> None:  # type: ignore[no-untyped-def]
+    """A label another tool wrote into EXIF UserComment (and JPEG COM) is not left behind."""
+    from aisgf.labeling.label import AigcLabel
+
+    from .conftest import exiftool_json
+
+    f = copy_of(kind)
+    stale = AigcLabel.first_write("001STALE", "old").to_value()
+    args = [f"-EXIF:UserComment={stale}", "-EXIF:Artist=someone"]
+    if kind == "jpg":
+        args.append(f"-File:Comment={stale}")
+    assert EXIFTOOL
+    subprocess.run([EXIFTOOL, "-q", "-overwrite_original", *args, str(f)], check=True)
+    fmt = "jpeg" if kind == "jpg" else "webp"
+    r = implicit.detect(f)
+    assert {c.location for c in r.copies} == {f"{fmt}:EXIF:UserComment"} | ({"jpeg:COM"} if kind == "jpg" else set())
+    assert r.label is not None and r.label.ContentProducer == "001STALE"
+    before = _pixels(f)
+    lbl = implicit.embed(f, "001NEW", "new")
+    r = implicit.detect(f)
+    assert r.status == "labeled" and {c.location for c in r.copies} == {f"{fmt}:XMP:TC260:AIGC"}
+    tags = exiftool_json(f)
+    assert not tags.get("ExifIFD:UserComment") and tags["IFD0:Artist"] == "someone"  # other EXIF kept
+    assert "File:Comment" not in tags
+    assert exiftool_labels(f) == [json.loads(lbl.to_value())]  # the independent reader sees one label
+    assert _pixels(f) == before
+
+
+@pytest.mark.parametrize("order", ["<", ">"])
+def test_exif_blanking_is_in_place_and_only_for_labels(order: str) -> None:
+    """Both byte orders; an ordinary UserComment is kept; a label's bytes become NULs, offsets unchanged."""
+    import struct
+
+    from aisgf.labeling.formats import exif
+    from aisgf.labeling.label import AigcLabel
+
+    def block(comment: bytes) -> bytes:
+        head = (b"II*\x00" if order == "<" else b"MM\x00*") + struct.pack(order + "I", 8)
+        ifd0 = struct.pack(order + "H", 1) + struct.pack(order + "HHII", 0x8769, 4, 1, 26) + b"\x00" * 4
+        value = b"ASCII\x00\x00\x00" + comment
+        exif_ifd = struct.pack(order + "H", 1) + struct.pack(order + "HHII", 0x9286, 7, len(value), 44)
+        return b"Exif\x00\x00" + head + ifd0 + exif_ifd + b"\x00" * 4 + value
+
+    plain = block(b"holiday photo")
+    assert exif.read_label(plain) is None and exif.blank_label(plain) == plain
+    label = AigcLabel.first_write("001OLD", "x").to_value()
+    tagged = block(label.encode())
+    assert exif.read_label(tagged) == label
+    blanked = exif.blank_label(tagged)
+    assert len(blanked) == len(tagged) and blanked[:-len(label) - 8] == tagged[:-len(label) - 8]
+    assert exif.read_label(blanked) is None

@@ -13,7 +13,7 @@ from aisgf.labeling import implicit, integrity
 from aisgf.labeling.formats import sniff
 from aisgf.labeling.formats.png import chunks, make_chunk
 
-from .conftest import EXIFTOOL, needs_exiftool
+from .conftest import EXIFTOOL, needs_exiftool, needs_ffmpeg
 
 
 @pytest.fixture(scope="module")
@@ -149,3 +149,60 @@ def test_content_hash_scheme_per_format(copy_of) -> None:  # type: ignore[no-unt
         implicit.embed(f, "001TEST", "h")
         implicit.embed(f, "001TEST", "h2")
         assert h.content_hash(f) == before, kind
+
+
+def _mutagen_add_title(f: Path) -> None:
+    """An unrelated tag written by mutagen itself (not through aisgf's handlers)."""
+    import mutagen
+    import mutagen.id3
+
+    if f.suffix == ".mp3":
+        tags = mutagen.id3.ID3(f)
+        tags.add(mutagen.id3.TIT2(encoding=3, text=["retitled by mutagen"]))
+        tags.save(f)
+        return
+    audio = mutagen.File(f)
+    assert audio is not None and audio.tags is not None
+    audio.tags["TITLE"] = "retitled by mutagen"
+    audio.save()
+
+
+def _ffmpeg(*args: str) -> None:
+    from .conftest import FFMPEG
+
+    assert FFMPEG
+    subprocess.run([FFMPEG, "-v", "error", "-y", *args], check=True)
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("kind", ["mp3", "flac", "ogg", "opus"])
+def test_foreign_audio_edits_keep_label_intact(kind: str, copy_of, keys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """exiftool cannot write these formats; mutagen and an ffmpeg remux (-c copy) are the other writers."""
+    from .conftest import ffprobe_tags
+
+    f = copy_of(kind)
+    implicit.embed(f, "001TEST", "a1", key=integrity.load_private(keys["producer.pem"]))
+    _mutagen_add_title(f)
+    r = implicit.verify(f, _pub(keys, "producer.pub"))
+    assert r.status == "labeled" and _status(r) == "valid", r.as_dict()
+    remuxed = tmp_path / f"remuxed.{kind}"
+    # ffmpeg rewrites the whole container (new ID3 tag and Xing frame, new Ogg pages and serial).
+    _ffmpeg("-i", str(f), "-map_metadata", "0", "-c", "copy", "-metadata", "artist=someone", str(remuxed))
+    assert {k.lower() for k in ffprobe_tags(remuxed)} >= {"artist", "aigc"}
+    r = implicit.verify(remuxed, _pub(keys, "producer.pub"))
+    assert r.status == "labeled" and _status(r) == "valid", r.as_dict()
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("kind", ["mp3", "flac", "ogg"])
+def test_changed_audio_samples_break_label(kind: str, copy_of, keys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """ffmpeg re-encodes quieter samples but carries every tag over, the label included."""
+    from .conftest import AUDIO_ARGS
+
+    f = copy_of(kind)
+    implicit.embed(f, "001TEST", "a2", key=integrity.load_private(keys["producer.pem"]))
+    edited = tmp_path / f"quieter.{kind}"
+    _ffmpeg("-i", str(f), "-map_metadata", "0", "-af", "volume=0.5", *AUDIO_ARGS[kind], str(edited))
+    assert implicit.detect(edited).status == "labeled"  # the label itself survived...
+    r = implicit.verify(edited, _pub(keys, "producer.pub"))
+    assert _status(r) == "content-changed" and r.status == "invalid"  # ...but no longer binds

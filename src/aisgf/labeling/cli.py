@@ -16,7 +16,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from aisgf.errors import AisgfError, InvalidInput
-from aisgf.labeling import implicit, integrity, report
+from aisgf.labeling import c2pa_manifest, implicit, integrity, report
 from aisgf.labeling.profile import load_profile
 
 app = typer.Typer(
@@ -34,6 +34,31 @@ def _fail(exc: AisgfError) -> typer.Exit:
 
 def _keys(paths: list[Path]) -> list[integrity.Ed25519PublicKey]:
     return [integrity.load_public(p) for p in paths]
+
+
+def _c2pa_credentials(cert: Path | None, key: Path | None) -> c2pa_manifest.Credentials | None:
+    if (cert is None) != (key is None):
+        raise InvalidInput("give both --c2pa-cert and --c2pa-key, or neither", where="--c2pa-cert")
+    if cert is None or key is None:
+        return None
+    c2pa_manifest.require()
+    return c2pa_manifest.load_credentials(cert, key)
+
+
+def _trust(path: Path | None) -> bytes | None:
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read the C2PA trust anchors: {exc.strerror or exc}", where=str(path)) from exc
+
+
+C2PA_CERT = typer.Option(
+    "--c2pa-cert", help="also sign a C2PA manifest: provider certificate chain (PEM, leaf first, CA-issued)"
+)
+C2PA_KEY = typer.Option("--c2pa-key", help="private key (PEM) of the --c2pa-cert leaf")
+C2PA_TRUST = typer.Option("--c2pa-trust", help="CA certificates (PEM) trusted as C2PA signers")
 
 
 @app.command()
@@ -64,10 +89,17 @@ def embed(
         bool, typer.Option(help="also add the explicit label (text/image/audio/video)")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="print results as JSON")] = False,
+    c2pa_cert: Annotated[Path | None, C2PA_CERT] = None,
+    c2pa_key: Annotated[Path | None, C2PA_KEY] = None,
 ) -> None:
-    """Write the implicit label into each file (replacing any existing one); one error never stops the run."""
+    """Write the implicit label into each file (replacing any existing one); one error never stops the run.
+
+    With --c2pa-cert/--c2pa-key, a C2PA manifest carrying the same label is signed over the labeled
+    file (JPEG, PNG, WebP).
+    """
     try:
         key = integrity.load_private(sign) if sign else None
+        creds = _c2pa_credentials(c2pa_cert, c2pa_key)
     except AisgfError as exc:
         raise _fail(exc) from exc
     failed = 0
@@ -77,7 +109,13 @@ def embed(
             if explicit:
                 add_explicit(f)
             lbl = implicit.embed(
-                f, producer, produce_id if len(files) == 1 else None, label=label, key=key, sidecar=sidecar
+                f,
+                producer,
+                produce_id if len(files) == 1 else None,
+                label=label,
+                key=key,
+                sidecar=sidecar,
+                c2pa=creds,
             )
             results.append({"path": str(f), "ok": True, "label": lbl.fields()})
             if not as_json:
@@ -99,16 +137,21 @@ def propagate(
     propagator: Annotated[str, typer.Option("--propagator", help="ContentPropagator code")],
     propagate_id: Annotated[str | None, typer.Option(help="PropagateID (default: random UUID)")] = None,
     sign: Annotated[Path | None, typer.Option(help="Ed25519 private key: sign into ReservedCode2")] = None,
+    c2pa_cert: Annotated[Path | None, C2PA_CERT] = None,
+    c2pa_key: Annotated[Path | None, C2PA_KEY] = None,
 ) -> None:
     """Fill ContentPropagator/PropagateID, keeping the producer's fields and ReservedCode1."""
     try:
         key = integrity.load_private(sign) if sign else None
+        creds = _c2pa_credentials(c2pa_cert, c2pa_key)
     except AisgfError as exc:
         raise _fail(exc) from exc
     failed = 0
     for f in files:
         try:
-            lbl = implicit.propagate(f, propagator, propagate_id if len(files) == 1 else None, key=key)
+            lbl = implicit.propagate(
+                f, propagator, propagate_id if len(files) == 1 else None, key=key, c2pa=creds
+            )
             out.print(f"[green]propagated[/green] {f}  PropagateID={lbl.PropagateID}")
         except AisgfError as exc:
             failed += 1
@@ -117,14 +160,18 @@ def propagate(
         raise typer.Exit(2)
 
 
-def _run_detect(paths: list[Path], keys: list[Path] | None, quiet: bool) -> list[implicit.FileLabels]:
+def _run_detect(
+    paths: list[Path], keys: list[Path] | None, quiet: bool, trust: bytes | None = None
+) -> list[implicit.FileLabels]:
     public = _keys(keys) if keys else None
     files = list(report.iter_files(paths))
     if quiet or len(files) < 2:
-        return report.detect_all(files, public_keys=public)
+        return report.detect_all(files, public_keys=public, c2pa_trust=trust)
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("checking", total=len(files))
-        return report.detect_all(files, public_keys=public, progress=lambda _f: progress.advance(task))
+        return report.detect_all(
+            files, public_keys=public, progress=lambda _f: progress.advance(task), c2pa_trust=trust
+        )
 
 
 def _table(results: list[implicit.FileLabels]) -> None:
@@ -140,7 +187,7 @@ def _table(results: list[implicit.FileLabels]) -> None:
             str(r.path),
             r.format or "-",
             f"[{colour.get(r.status, 'white')}]{r.status}[/]",
-            "\n".join(c.location for c in r.copies),
+            "\n".join(c.location for c in r.copies) + report.c2pa_note(r),
             probs,
         )
     out.print(t)
@@ -156,22 +203,61 @@ def detect(
     json_out: Annotated[Path | None, typer.Option("--report", help="also write the JSON report here")] = None,
     key: Annotated[list[Path] | None, typer.Option(help="trusted public key(s): also verify")] = None,
     strict: Annotated[bool, typer.Option(help="exit 1 if any file is not validly labeled")] = False,
+    c2pa_trust: Annotated[Path | None, C2PA_TRUST] = None,
+    attach_to: Annotated[
+        str | None, typer.Option("--attach-to", help="store the JSON report as evidence of this registered system")
+    ] = None,
+    obligation: Annotated[
+        list[str] | None,
+        typer.Option(help="obligation(s) the evidence is for (default: the system's of 4.1.3.a, 5.2, 3.2.1.b)"),
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="who attaches (default: $AISGF_ACTOR or cli:<user>)")] = None,
 ) -> None:
     """Find implicit labels and report, per file, the format, where they are and any problems."""
     try:
-        results = _run_detect(paths, key, as_json)
+        results = _run_detect(paths, key, as_json, _trust(c2pa_trust))
     except AisgfError as exc:
         raise _fail(exc) from exc
+    doc = report.to_json(results)
     if html_out:
         html_out.write_text(report.to_html(results), encoding="utf-8")
     if json_out:
-        json_out.write_text(report.to_json(results), encoding="utf-8")
+        json_out.write_text(doc, encoding="utf-8")
     if as_json:
-        typer.echo(report.to_json(results))
+        typer.echo(doc)
     else:
         _table(results)
+    if attach_to:
+        _attach(doc, attach_to, obligation, actor, json_out.name if json_out else None, as_json)
     if strict and any(r.status != "labeled" for r in results):
         raise typer.Exit(1)
+
+
+def _attach(doc: str, system: str, obligations: list[str] | None, actor: str | None, name: str | None,
+            quiet: bool) -> None:
+    """Store the report as registry evidence (imported on demand: labeling runs without a database)."""
+    from aisgf.cliutil import db, default_actor
+    from aisgf.labeling.evidence import attach_report
+
+    try:
+        database = db()
+        try:
+            ev = attach_report(
+                database,
+                doc,
+                system,
+                actor=actor or default_actor(),
+                obligations=obligations,
+                filename=name or "aigc-label-report.json",
+                summary=json.loads(doc)["summary"],
+            )
+        finally:
+            database.dispose()
+    except AisgfError as exc:
+        raise _fail(exc) from exc
+    (err if quiet else out).print(
+        f"evidence {ev['id']} (sha256 {ev['sha256'][:12]}…) attached to {system} for {', '.join(ev['obligations'])}"
+    )
 
 
 @app.command()
@@ -179,10 +265,11 @@ def verify(
     files: Annotated[list[Path], typer.Argument(help="labeled files")],
     key: Annotated[list[Path], typer.Option(help="trusted public key(s) (PEM)")],
     as_json: Annotated[bool, typer.Option("--json")] = False,
+    c2pa_trust: Annotated[Path | None, C2PA_TRUST] = None,
 ) -> None:
     """Check ReservedCode1/2 signatures and content hashes; exit 7 if any label is not intact."""
     try:
-        results = report.detect_all(files, public_keys=_keys(key))
+        results = report.detect_all(files, public_keys=_keys(key), c2pa_trust=_trust(c2pa_trust))
     except AisgfError as exc:
         raise _fail(exc) from exc
     if as_json:

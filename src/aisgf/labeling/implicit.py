@@ -15,7 +15,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from aisgf.errors import AisgfError, InvalidInput, NotFound
-from aisgf.labeling import integrity
+from aisgf.labeling import c2pa_manifest, integrity
 from aisgf.labeling.formats import (
     SIDECAR,
     SIDECAR_SUFFIX,
@@ -53,6 +53,7 @@ class FileLabels:
     label: AigcLabel | None = None
     integrity: list[integrity.CodeCheck] = field(default_factory=list)
     explicit: bool | None = None
+    c2pa: dict[str, Any] | None = None
 
     @property
     def status(self) -> str:
@@ -87,6 +88,7 @@ class FileLabels:
                 for c in self.integrity
             ],
             "explicit": self.explicit,
+            "c2pa": self.c2pa,
         }
 
 
@@ -111,12 +113,40 @@ def handler_for(path: Path, *, sidecar: bool = False) -> FormatHandler:
     return handler
 
 
-def _write(path: Path, handler: FormatHandler, label: AigcLabel) -> None:
+def _check_c2pa(path: Path, handler: FormatHandler, c2pa: c2pa_manifest.Credentials | None) -> None:
+    """Before any write: C2PA only where it is supported, and never silently break a manifest."""
+    if c2pa is not None:
+        if handler is SIDECAR or c2pa_manifest.mime_for(handler.name) is None:
+            formats = ", ".join(sorted(c2pa_manifest.MIME_TYPES))
+            raise InvalidInput(f"C2PA manifests are written for {formats} files only", where=str(path))
+        c2pa_manifest.require()  # fail now, with the install line, not after the label is written
+    elif handler is not SIDECAR:
+        c2pa_manifest.refuse_stale(path)
+
+
+def _write(
+    path: Path,
+    handler: FormatHandler,
+    label: AigcLabel,
+    c2pa: c2pa_manifest.Credentials | None = None,
+    *,
+    parent: bool = False,
+) -> None:
+    """Label first, then (optionally) sign a C2PA manifest over the labeled bytes, then rename."""
     value = label.to_value()
+    limit = load_profile().implicit.max_label_bytes
+    if len(value.encode("utf-8")) > limit:  # detect would refuse to read it back
+        raise InvalidInput(f"label value would be larger than {limit} bytes", where=str(path))
     target = sidecar_path(path) if handler is SIDECAR else path
     try:
         with atomic_output(target) as tmp:
             handler.write(path, tmp, value)
+            if c2pa is not None:
+                mime = c2pa_manifest.mime_for(handler.name)
+                assert mime is not None  # checked by _check_c2pa
+                c2pa_manifest.sign_in_place(
+                    tmp, mime, label, c2pa, title=path.name, parent=path if parent else None
+                )
     except AisgfError as exc:
         exc.where = str(path)  # name the user's file, not the temporary copy being written
         raise
@@ -130,21 +160,24 @@ def embed(
     label: str = "1",
     key: Ed25519PrivateKey | None = None,
     sidecar: bool = False,
+    c2pa: c2pa_manifest.Credentials | None = None,
 ) -> AigcLabel:
     """Label a producer's output: replaces any existing label; returns the label written.
 
     ProduceID defaults to a random UUID (the provider's unique number for this content).
     With `key`, ReservedCode1 carries a signature binding the producer fields and content hash.
+    With `c2pa`, a C2PA manifest carrying the same label is signed over the labeled file.
     """
     path = Path(path)
     handler = handler_for(path, sidecar=sidecar)
+    _check_c2pa(path, handler, c2pa)
     lbl = AigcLabel.first_write(producer, produce_id or uuid.uuid4().hex, label)
     check_for_writing(lbl, where=str(path))
     if key is not None:
         lbl = lbl.with_fields(
             ReservedCode1=integrity.sign(lbl, "ReservedCode1", handler.content_hash(path), key)
         )
-    _write(path, handler, lbl)
+    _write(path, handler, lbl, c2pa)
     return lbl
 
 
@@ -155,8 +188,13 @@ def propagate(
     *,
     key: Ed25519PrivateKey | None = None,
     sidecar: bool = False,
+    c2pa: c2pa_manifest.Credentials | None = None,
 ) -> AigcLabel:
-    """A propagation service's step: keep the producer fields, fill ContentPropagator/PropagateID."""
+    """A propagation service's step: keep the producer fields, fill ContentPropagator/PropagateID.
+
+    With `c2pa`, the propagator signs a new manifest whose parent ingredient is the file as
+    received (so the producer's manifest stays in the chain) and whose AIGC assertion is updated.
+    """
     path = Path(path)
     found = detect(path, sidecar=sidecar)
     errors = [p for p in found.problems if p.severity == "error" and p.code != "missing-field"]
@@ -167,13 +205,14 @@ def propagate(
             "existing label has errors: " + "; ".join(p.message for p in errors), where=str(path)
         )
     handler = handler_for(path, sidecar=sidecar or (found.format == "sidecar"))
+    _check_c2pa(path, handler, c2pa)
     lbl = found.label.propagated(propagator, propagate_id or uuid.uuid4().hex)
     check_for_writing(lbl, where=str(path))
     if key is not None:
         lbl = lbl.with_fields(
             ReservedCode2=integrity.sign(lbl, "ReservedCode2", handler.content_hash(path), key)
         )
-    _write(path, handler, lbl)
+    _write(path, handler, lbl, c2pa, parent=True)
     return lbl
 
 
@@ -186,10 +225,76 @@ def _explicit_text(path: Path) -> bool:
         return False
 
 
+def _read_c2pa(path: Path, handler: FormatHandler, result: FileLabels, trust: bytes | None) -> list[Found]:
+    """Report the file's C2PA manifest; its AIGC assertion becomes one more copy of the label."""
+    if not c2pa_manifest.has_manifest(path):
+        return []
+    mime = c2pa_manifest.mime_for(handler.name, reading=True)
+    if mime is None:
+        return []
+    if not c2pa_manifest.available():
+        result.problems.append(
+            _problem(
+                "c2pa.validation",
+                "c2pa-unreadable",
+                f"file carries a C2PA manifest; install c2pa-python to read it ({c2pa_manifest.INSTALL})",
+                "warning",
+            )
+        )
+        return []
+    info = c2pa_manifest.read(path, mime, trust_anchors=trust)
+    result.c2pa = info.as_dict()
+    if info.error:
+        result.problems.append(_problem("c2pa.validation", "c2pa-unreadable", info.error, "error"))
+        return []
+    failures = [f for f in info.failures if f != c2pa_manifest.UNTRUSTED]
+    if info.validation_state == "Invalid" or failures:
+        result.problems.append(
+            _problem(
+                "c2pa.validation",
+                "c2pa-invalid",
+                "C2PA manifest does not validate (" + ", ".join(failures or ["invalid"]) + "): the file "
+                "changed after it was signed",
+                "error",
+            )
+        )
+    if c2pa_manifest.UNTRUSTED in info.failures:
+        if trust:
+            result.problems.append(
+                _problem(
+                    "c2pa.validation", "c2pa-untrusted", "C2PA signer is not issued by a trusted CA", "error"
+                )
+            )
+        else:
+            result.problems.append(
+                _problem(
+                    "c2pa.validation",
+                    "c2pa-trust-not-checked",
+                    "C2PA signer was not checked against trust anchors (give --c2pa-trust CA.pem)",
+                    "info",
+                )
+            )
+    if info.aigc is None:
+        result.problems.append(
+            _problem("c2pa.aigc-assertion", "c2pa-no-aigc", "C2PA manifest has no AIGC assertion", "info")
+        )
+        return []
+    return [Found(f"c2pa:{info.aigc[0]}", info.aigc[1])]
+
+
 def detect(
-    path: Path | str, *, sidecar: bool = False, keys: dict[str, Ed25519PublicKey] | None = None
+    path: Path | str,
+    *,
+    sidecar: bool = False,
+    keys: dict[str, Ed25519PublicKey] | None = None,
+    c2pa_trust: bytes | None = None,
 ) -> FileLabels:
-    """Read every copy of the label in a file (and its sidecar) and check it; never raises for bad input."""
+    """Read every copy of the label in a file (and its sidecar) and check it; never raises for bad input.
+
+    Copies include the AIGC assertion of a C2PA manifest, so a manifest that disagrees with the
+    metadata label is reported like any two differing copies. `c2pa_trust` (PEM CA certificates)
+    also checks the manifest's signer.
+    """
     path = Path(path)
     result = FileLabels(path=path, format=None)
     try:
@@ -207,6 +312,7 @@ def detect(
                     )
                 )
             found = handler.read(path)
+            found += _read_c2pa(path, handler, result, c2pa_trust)
         side = SIDECAR.read(path)
         if side and handler is None:
             result.format = "sidecar"
@@ -300,10 +406,16 @@ def verify_label(
     return [integrity.check(label, f, content, keys) for f in ("ReservedCode1", "ReservedCode2")]
 
 
-def verify(path: Path | str, public_keys: list[Ed25519PublicKey], *, sidecar: bool = False) -> FileLabels:
+def verify(
+    path: Path | str,
+    public_keys: list[Ed25519PublicKey],
+    *,
+    sidecar: bool = False,
+    c2pa_trust: bytes | None = None,
+) -> FileLabels:
     """detect + check ReservedCode1/2 against the trusted keys; `status` is ``labeled`` only if intact."""
     keys = {integrity.key_id(k): k for k in public_keys}
-    result = detect(path, sidecar=sidecar, keys=keys)
+    result = detect(path, sidecar=sidecar, keys=keys, c2pa_trust=c2pa_trust)
     if result.label is not None and not any(c.ok for c in result.integrity):
         result.problems.append(
             _problem(

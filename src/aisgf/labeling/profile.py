@@ -85,6 +85,12 @@ class ExplicitSpec(_Strict):
     audio: AudioSpec
 
 
+class C2paSpec(_Strict):
+    assertion_label: str = Field(pattern=r"(?i).*aigc.*")
+    created_action: str
+    digital_source_type: str
+
+
 class LabelProfile(_Strict):
     profile: str
     version: str
@@ -93,6 +99,7 @@ class LabelProfile(_Strict):
     effective: str
     reference: str | None = None
     implicit: ImplicitSpec
+    c2pa: C2paSpec
     explicit: ExplicitSpec
     rules: list[Rule]
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from aisgf.errors import AisgfError
 from aisgf.labeling import implicit
 from aisgf.labeling.formats import SIDECAR_SUFFIX
 from aisgf.labeling.profile import load_profile
@@ -38,20 +39,32 @@ def detect_all(
     *,
     public_keys: list[Ed25519PublicKey] | None = None,
     progress: Callable[[Path], None] | None = None,
+    c2pa_trust: bytes | None = None,
 ) -> list[implicit.FileLabels]:
+    """detect (or verify, with keys) every file; a failure is that file's row, never the run's end."""
     results = []
     for f in iter_files(paths):
         if not f.exists():
             r = implicit.FileLabels(path=f, format=None)
             r.problems.append(implicit.Problem("unreadable", "error", "no such file"))
         elif public_keys is not None:
-            r = implicit.verify(f, public_keys)
+            r = implicit.verify(f, public_keys, c2pa_trust=c2pa_trust)
         else:
-            r = implicit.detect(f)
+            r = _detect_guarded(f, c2pa_trust)
         results.append(r)
         if progress:
             progress(f)
     return results
+
+
+def _detect_guarded(f: Path, c2pa_trust: bytes | None) -> implicit.FileLabels:
+    """detect, with a last net: an unexpected library error on a hostile file becomes its row."""
+    try:
+        return implicit.detect(f, c2pa_trust=c2pa_trust)
+    except (AisgfError, OSError, ValueError, MemoryError, RecursionError) as exc:
+        r = implicit.FileLabels(path=f, format=None)
+        r.problems.append(implicit.Problem("unreadable", "error", f"cannot check file: {exc}"))
+        return r
 
 
 def summarize(results: list[implicit.FileLabels]) -> dict[str, Any]:
@@ -86,10 +99,16 @@ def summarize(results: list[implicit.FileLabels]) -> dict[str, Any]:
             "would need OCR/ASR, so they count as not detected",
         },
         "kinds": {k: totals.get(k, 0) for k in ("both", "implicit_only", "explicit_only", "none")},
+        "c2pa": sum(1 for r in results if r.c2pa),
         "status": {k.split(":", 1)[1]: v for k, v in totals.items() if k.startswith("status:")},
         "by_format": {f: dict(c) for f, c in sorted(by_format.items())},
         "rules_cited": [{"rule": r, "status": s} for r, s in rules],
     }
+
+
+def c2pa_note(r: implicit.FileLabels) -> str:
+    """A short 'C2PA manifest: Trusted' note for tables; empty when the file has no manifest."""
+    return f" (C2PA manifest: {r.c2pa.get('validation_state') or 'unreadable'})" if r.c2pa else ""
 
 
 def to_json(results: list[implicit.FileLabels]) -> str:
@@ -104,7 +123,7 @@ def to_html(results: list[implicit.FileLabels]) -> str:
     rows = "".join(
         f"<tr class='{e(r.status)}'><td>{e(str(r.path))}</td><td>{e(r.format or '')}</td>"
         f"<td>{e(r.status)}</td>"
-        f"<td>{e(', '.join(c.location for c in r.copies))}</td>"
+        f"<td>{e(', '.join(c.location for c in r.copies))}{e(c2pa_note(r))}</td>"
         f"<td>{e('; '.join(f'{p.severity}: {p.message}' + (f' [{p.rule}, {p.rule_status}]' if p.rule else '') for p in r.problems))}</td></tr>"  # noqa: E501
         for r in results
     )
@@ -119,7 +138,7 @@ table{{border-collapse:collapse}}.invalid,.unreadable{{background:#fdd}}.labeled
 <body><h1>AIGC label report / 生成合成内容标识检测报告</h1>
 <p>Profile {e(s["profile"]["id"])} {e(s["profile"]["version"])}; {s["files"]} files; valid implicit label:
 {s["valid_implicit"]}; both: {s["kinds"]["both"]}; implicit only: {s["kinds"]["implicit_only"]};
-explicit only: {s["kinds"]["explicit_only"]}; none: {s["kinds"]["none"]}.</p>
+explicit only: {s["kinds"]["explicit_only"]}; none: {s["kinds"]["none"]}; with a C2PA manifest: {s["c2pa"]}.</p>
 <p>{e(s["explicit"]["note"])}</p>
 <h2>By format</h2><table><tr><th>format</th><th>status counts</th></tr>{fmt_rows}</table>
 <h2>Files</h2><table><tr><th>file</th><th>format</th><th>status</th><th>locations</th><th>problems</th></tr>

@@ -20,7 +20,7 @@ from aisgf.labeling.profile import load_profile
 
 Corner = Literal["top-left", "top-right", "bottom-left", "bottom-right"]
 TEXT_RGB = (255, 255, 255)
-PLATE_RGBA = (0, 0, 0, 200)
+PLATE_RGBA = (0, 0, 0, 224)  # 88 %: busy stripes behind the plate stayed visible at 78 %
 
 
 @dataclass(frozen=True)

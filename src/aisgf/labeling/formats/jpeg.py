@@ -5,7 +5,9 @@ except APP0-APP13, APP15 and COM (tables, frame header and Adobe APP14 colour tr
 plus all bytes from the first SOS to the end (entropy-coded data). Exif, XMP, IPTC, ICC and C2PA
 edits leave it unchanged; any change to the compressed image data changes it.
 EXIF: aisgf does not write EXIF UserComment (it is a user field and no source says readers look
-there), but `read` reports an AIGC label found in UserComment or in a COM segment.
+there), but `read` reports an AIGC label found in UserComment or in a COM segment, and `write`
+removes both (the COM segment is dropped, the UserComment value is blanked in place, see
+``formats.exif``), so re-labeling leaves exactly one label in the file.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 
 from aisgf.errors import InvalidInput, TooLarge
 from aisgf.labeling import xmp
+from aisgf.labeling.formats import exif
 from aisgf.labeling.formats.base import ContentHash, FormatHandler, Found, read_bytes, sha256_hex, truncated
 
 XMP_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
@@ -67,28 +70,6 @@ def _is_label_comment(payload: bytes) -> bool:
     return b'"AIGC"' in payload or b'"Label"' in payload
 
 
-def exif_user_comment(payload: bytes) -> str | None:
-    from PIL import Image
-
-    try:
-        exif = Image.Exif()
-        exif.load(payload)
-        raw = exif.get_ifd(0x8769).get(0x9286)
-    except Exception:
-        return None
-    if isinstance(raw, bytes):
-        head, body = raw[:8], raw[8:]
-        raw = body.decode(
-            "utf-16-be"
-            if head.startswith(b"UNICODE") and body[:1] == b"\x00"
-            else "utf-16-le"
-            if head.startswith(b"UNICODE")
-            else "utf-8",
-            errors="replace",
-        )
-    return raw if isinstance(raw, str) and "Label" in raw else None
-
-
 class JpegHandler(FormatHandler):
     name = "jpeg"
     extensions = (".jpg", ".jpeg", ".jpe")
@@ -106,7 +87,7 @@ class JpegHandler(FormatHandler):
                 for qname, val in xmp.read_values(payload[len(XMP_HEADER) :], where=where):
                     found.append(Found(f"jpeg:XMP:{xmp.short_name(qname)}", val))
             elif marker == 0xE1 and payload.startswith(EXIF_HEADER) and b"AIGC" in payload:
-                comment = exif_user_comment(payload)
+                comment = exif.read_label(payload)
                 if comment:
                     found.append(Found("jpeg:EXIF:UserComment", comment))
             elif marker == 0xFE and _is_label_comment(payload):
@@ -124,6 +105,8 @@ class JpegHandler(FormatHandler):
                 continue
             if marker == 0xFE and _is_label_comment(payload):
                 continue
+            if marker == 0xE1 and payload.startswith(EXIF_HEADER):
+                payload = exif.blank_label(payload)
             kept.append((marker, payload))
         packet = XMP_HEADER + xmp.build_packet(value, existing, where=where)
         insert_at = 0

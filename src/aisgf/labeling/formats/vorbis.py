@@ -3,8 +3,10 @@
 Content hash:
 - FLAC (scheme ``flac-frames-v1``): SHA-256 over the STREAMINFO block and every byte after the
   last metadata block (the audio frames); comments, padding, pictures are excluded.
-- Ogg (scheme ``ogg-packets-v1``): SHA-256 over every logical-stream packet except packet 1
-  (the comment header), ignoring page headers, which a comment edit renumbers.
+- Ogg (scheme ``ogg-packets-v2``): SHA-256 over every logical-stream packet except packet 1
+  (the comment header), ignoring page headers, which a comment edit renumbers. Streams are
+  numbered by order of appearance, not by their serial number: a remux (``ffmpeg -c copy``)
+  picks a new random serial without touching a sample (v1 hashed the serial and broke there).
 """
 
 from __future__ import annotations
@@ -120,7 +122,7 @@ def ogg_packets(data: bytes, where: str) -> list[tuple[int, int, bytes]]:
 class OggHandler(_VorbisCommentHandler):
     name = "ogg"
     extensions = (".ogg", ".oga", ".opus")
-    hash_scheme = "ogg-packets-v1"
+    hash_scheme = "ogg-packets-v2"
     hash_doc = __doc__ or ""
     locations = ("ogg:VorbisComment:AIGC",)
 
@@ -136,8 +138,10 @@ class OggHandler(_VorbisCommentHandler):
 
     def content_hash(self, path: Path) -> ContentHash:
         h = hashlib.sha256()
+        order: dict[int, int] = {}
         for serial, idx, packet in ogg_packets(read_bytes(path), str(path)):
+            stream = order.setdefault(serial, len(order))
             if idx != 1:
-                h.update(struct.pack("<IIQ", serial, idx, len(packet)))
+                h.update(struct.pack("<IIQ", stream, idx, len(packet)))
                 h.update(packet)
         return ContentHash(self.hash_scheme, h.hexdigest())

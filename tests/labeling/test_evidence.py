@@ -1,0 +1,74 @@
+"""``aisgf label detect --attach-to``: the JSON report becomes evidence in a real SQLite registry."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from aisgf.audit.models import AuditEvent
+from aisgf.audit.service import verify_chain
+from aisgf.config import get_settings
+from aisgf.db import Database
+from aisgf.errors import InvalidInput
+from aisgf.labeling import implicit, report
+from aisgf.labeling.cli import app
+from aisgf.labeling.evidence import LABELING_OBLIGATIONS, attach_report
+from aisgf.registry import services as svc
+from aisgf.registry.evidence_store import EvidenceStore
+from tests.answers import HIGH, LOW
+
+
+@pytest.fixture
+def registry(sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The sqlite_db registry, also reachable by the CLI through AISGF_DATA_DIR."""
+    monkeypatch.setenv("AISGF_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    with sqlite_db.session() as s:
+        svc.register_system(s, name="Image generator", owner="alice", answers=HIGH, actor="alice", key="imagegen")
+        svc.register_system(s, name="Notes", owner="bob", answers=LOW, actor="bob", key="notes")
+    yield sqlite_db
+    get_settings.cache_clear()
+
+
+def test_cli_attaches_report_to_labeling_obligations(registry: Database, copy_of, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    png, jpg = copy_of("png"), copy_of("jpg")
+    implicit.embed(png, "001TEST", "e1")
+    out = tmp_path / "r.json"
+    r = CliRunner().invoke(
+        app,
+        ["detect", str(png), str(jpg), "--report", str(out), "--attach-to", "imagegen", "--actor", "carol"],
+    )
+    assert r.exit_code == 0, r.output
+    assert "attached to imagegen" in r.output
+    with registry.session() as s:
+        system = svc.get_system(s, "imagegen")
+        [ev] = svc.list_evidence(s, system)
+        d = svc.evidence_dict(ev)
+        events = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "evidence.added")))
+    assert sorted(d["obligations"]) == sorted(LABELING_OBLIGATIONS)  # HIGH has all three
+    assert d["filename"] == "r.json" and d["media_type"] == "application/json" and d["added_by"] == "carol"
+    assert d["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the very report written to disk
+    stored = EvidenceStore(registry.settings.resolved_evidence_dir).path(d["sha256"])
+    assert json.loads(stored.read_text(encoding="utf-8"))["summary"]["valid_implicit"] == 1
+    assert "1 with a valid implicit label" in d["description"]
+    assert len(events) == 1 and json.loads(events[0].payload)["evidence"] == d["id"]
+    assert verify_chain(registry.engine).ok
+
+
+def test_explicit_obligation_and_refusals(registry: Database, copy_of) -> None:  # type: ignore[no-untyped-def]
+    png = copy_of("png")
+    doc = report.to_json(report.detect_all([png]))
+    ev = attach_report(registry, doc, "imagegen", actor="dave", obligations=["5.2"])
+    assert ev["obligations"] == ["5.2"]
+    with pytest.raises(InvalidInput, match="none of the labeling obligations"):
+        attach_report(registry, doc, "notes", actor="dave")  # a LOW system has none by default
+    r = CliRunner().invoke(app, ["detect", str(png), "--attach-to", "no-such-system"])
+    assert r.exit_code == 3 and "no-such-system" in r.output
+    with registry.session() as s:
+        assert len(svc.list_evidence(s, svc.get_system(s, "imagegen"))) == 1  # refusals stored nothing
