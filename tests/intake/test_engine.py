@@ -35,7 +35,7 @@ def test_personal_information_is_medium_with_joint_review(answers, ruleset, cata
     kinds = {a.kind: a for a in d.adjustments}
     assert "tier medium requires at least the standard lane" in kinds["lane"].message
     assert kinds["reviewers"].added == ["legal", "infosec"]  # data came from the rule itself
-    assert {"3.1.2.a", "5.3"} <= set(d.obligation_ids)
+    assert "5.3" in d.obligation_ids and "3.1.2.a" in d.risk_ids
     assert {"risk_monitoring", "incident_response"} <= set(d.control_ids)  # the medium tier's controls
 
 
@@ -115,7 +115,9 @@ def test_each_intake_answer_brings_its_items(
 ) -> None:
     d = evaluate(answers(**changes), ruleset=ruleset, catalog=catalog)
     assert d.tier == tier
-    assert obligations <= set(d.obligation_ids)
+    assert obligations <= set(d.obligation_ids) | set(d.risk_ids)
+    assert not {i for i in d.obligation_ids if i.startswith("3.")}, "risks are not obligations"
+    assert all(r.kind == "risk" for r in d.risks)
     assert controls <= set(d.control_ids)
     assert reviewers <= set(d.reviewers)
 

@@ -51,7 +51,7 @@ def test_cli_attaches_report_to_labeling_obligations(registry: Database, copy_of
         [ev] = svc.list_evidence(s, system)
         d = svc.evidence_dict(ev)
         events = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "evidence.added")))
-    assert sorted(d["obligations"]) == sorted(LABELING_OBLIGATIONS)  # HIGH has all three
+    assert sorted(d["obligations"]) == sorted(LABELING_OBLIGATIONS)  # HIGH has both
     assert d["filename"] == "r.json" and d["media_type"] == "application/json" and d["added_by"] == "carol"
     assert d["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the very report written to disk
     stored = EvidenceStore(registry.settings.resolved_evidence_dir).path(d["sha256"])

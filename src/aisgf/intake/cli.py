@@ -129,6 +129,15 @@ def render_decision(
         _row(obligations, o.id, title, ", ".join(o.triggered_by))
     console.print(obligations)
 
+    if decision.risks:
+        risks = Table(title="所涉风险(第3章)" if zh else "Risks addressed (section 3)", title_justify="left")
+        risks.add_column("ID", no_wrap=True)
+        risks.add_column("风险" if zh else "Risk")
+        risks.add_column("依据规则" if zh else "Triggered by")
+        for r in decision.risks:
+            _row(risks, r.id, (r.title_zh or r.title) if zh else r.title, ", ".join(r.triggered_by))
+        console.print(risks)
+
     console.print(
         f"[bold]{'判定理由(按规则顺序)' if zh else 'Reasons (every rule that fired, in order)'}[/bold]"
     )

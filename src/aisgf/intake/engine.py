@@ -98,6 +98,10 @@ class Decision(BaseModel):
     reviewers: list[str]
     controls: list[ControlRef]
     obligations: list[ObligationRef]
+    risks: list[ObligationRef] = Field(
+        default_factory=list,
+        description="§3 risks the rules name for this system: what the obligations address, not duties themselves",
+    )
     reasons: list[Reason]
     adjustments: list[Adjustment] = Field(default_factory=list)
     answers: dict[str, Any] = Field(description="the answers as assessed: validated, defaults filled")
@@ -113,6 +117,10 @@ class Decision(BaseModel):
     @property
     def obligation_ids(self) -> list[str]:
         return [o.id for o in self.obligations]
+
+    @property
+    def risk_ids(self) -> list[str]:
+        return [r.id for r in self.risks]
 
     @property
     def control_ids(self) -> list[str]:
@@ -220,10 +228,13 @@ def evaluate(
                 triggered_by=control_triggers[cid],
             )
         )
-    obligations = []
+    # A rule may cite §3 risks beside the measures: the risks are reported as such, and only the
+    # countermeasures, measures and guidelines become obligations a system must meet.
+    obligations: list[ObligationRef] = []
+    risks: list[ObligationRef] = []
     for item_id in sorted(obligation_triggers, key=rank):
         info = bound.items[item_id]
-        obligations.append(
+        (risks if info.kind == "risk" else obligations).append(
             ObligationRef(
                 id=item_id,
                 title=info.title_en or info.title_zh or item_id,
@@ -241,6 +252,7 @@ def evaluate(
         reviewers=ruleset.reviewer_order(reviewers),
         controls=controls,
         obligations=obligations,
+        risks=risks,
         reasons=reasons,
         adjustments=adjustments,
         answers=given,

@@ -209,7 +209,7 @@ def detect(
     ] = None,
     obligation: Annotated[
         list[str] | None,
-        typer.Option(help="obligation(s) the evidence is for (default: the system's of 4.1.3.a, 5.2, 3.2.1.b)"),
+        typer.Option(help="obligation(s) the evidence is for (default: the system's of 4.1.3.a, 5.2)"),
     ] = None,
     actor: Annotated[str | None, typer.Option(help="who attaches (default: $AISGF_ACTOR or cli:<user>)")] = None,
 ) -> None:

@@ -16,9 +16,9 @@ from aisgf.errors import InvalidInput
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 
-# Framework items a label check is evidence for: 4.1.3.a (label AI-generated output), 5.2
-# (traceability of AI services), 3.2.1.b (risk of misleading users with synthetic content).
-LABELING_OBLIGATIONS = ("4.1.3.a", "5.2", "3.2.1.b")
+# Framework items a label check is evidence for: 4.1.3.a (label AI-generated output) and 5.2
+# (traceability of AI services). The risk they address, 3.2.1.b, is a risk, not an obligation.
+LABELING_OBLIGATIONS = ("4.1.3.a", "5.2")
 
 
 def attach_report(
