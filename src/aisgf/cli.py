@@ -30,6 +30,9 @@ def _mount() -> None:
     register_registry(app, rules_app)
     app.add_typer(audit_app, name="audit")
     app.command("serve")(serve)
+    from aisgf.accounts.cli import register as register_accounts
+
+    register_accounts(app)
 
     @app.command("db-upgrade")
     def db_upgrade() -> None:

@@ -1,4 +1,4 @@
-"""The REST API: tokens for writes, RFC 9457 problems that name the field, paging, uploads."""
+"""The REST API: personal tokens that carry a role, RFC 9457 problems that name the field, paging, uploads."""
 
 from __future__ import annotations
 
@@ -7,19 +7,33 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from aisgf.accounts import services as acc
 from aisgf.db import Database
-from aisgf.registry import services as svc
 from aisgf.web.app import create_app
 from tests.answers import HIGH, LOW
+from tests.web.helpers import make_user
+
+TOKENS: dict[str, dict[str, str]] = {}
+
+
+def _token(db: Database, username: str) -> dict[str, str]:
+    with db.session() as s:
+        token = acc.create_token(s, acc.get_user(s, username), name="ci", actor="test")
+    return {"Authorization": f"Bearer {token}"}
 
 
 @pytest.fixture
 def client(db: Database) -> Iterator[tuple[TestClient, dict[str, str]]]:
+    """A governance lead's token for writes; reviewers' tokens in TOKENS for their functions."""
     db.settings.max_upload_bytes = 2048
-    with db.session() as s:
-        token = svc.create_api_token(s, name="ci", actor="test")
-    with TestClient(create_app(db.settings, db)) as c:
-        yield c, {"Authorization": f"Bearer {token}", "X-Aisgf-Actor": "alice"}
+    make_user(db, "gina", "governance_lead")
+    make_user(db, "rita", "reviewer", ["business", "data", "legal", "infosec"])
+    make_user(db, "sam", "reviewer", ["senior"])
+    TOKENS.clear()
+    TOKENS.update({"rita": _token(db, "rita"), "sam": _token(db, "sam")})
+    auth = _token(db, "gina")
+    with TestClient(create_app(db.settings, db), headers=auth) as c:  # reads need a token too
+        yield c, auth
 
 
 def test_full_flow_over_http(client: tuple[TestClient, dict[str, str]]) -> None:
@@ -32,7 +46,7 @@ def test_full_flow_over_http(client: tuple[TestClient, dict[str, str]]) -> None:
     assert sysd["status"] == "in_review" and sysd["tier"] == "high"
     for fn in sysd["reviews_required"]:
         r = c.post(f"/api/systems/{key}/reviews", json={"function": fn, "decision": "approve", "assessment": 1},
-                   headers=auth)
+                   headers=TOKENS["sam" if fn == "senior" else "rita"])
         assert r.status_code == 201, r.text
     assert c.get(f"/api/systems/{key}").json()["status"] == "approved"
     r = c.post(f"/api/systems/{key}/status", json={"status": "live"}, headers=auth)
@@ -49,7 +63,9 @@ def test_full_flow_over_http(client: tuple[TestClient, dict[str, str]]) -> None:
     audit = c.get(f"/api/systems/{key}/audit", params={"limit": 100}).json()
     actions = [e["action"] for e in audit["items"]]
     assert "review.recorded" in actions and "evidence.added" in actions
-    assert all(e["actor"].startswith("token:ci") for e in audit["items"] if e["action"] == "evidence.added")
+    assert all(e["actor"] == "gina (token:ci)" for e in audit["items"] if e["action"] == "evidence.added")
+    assert {e["actor"] for e in audit["items"] if e["action"] == "review.recorded"} == {"rita (token:ci)",
+                                                                                      "sam (token:ci)"}
     v = c.get("/api/audit/verify").json()
     assert v["ok"] and v["events"] >= 8
 
@@ -57,12 +73,13 @@ def test_full_flow_over_http(client: tuple[TestClient, dict[str, str]]) -> None:
 def test_writes_need_a_valid_token(client: tuple[TestClient, dict[str, str]]) -> None:
     c, _ = client
     body = {"system": {"name": "x", "owner": "y"}, "answers": LOW}
-    r = c.post("/api/systems", json=body)
+    r = c.post("/api/systems", json=body, headers={"Authorization": ""})
     assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["where"] == "Authorization"
     r = c.post("/api/systems", json=body, headers={"Authorization": "Bearer wrong"})
     assert r.status_code == 401
-    assert c.get("/api/systems").json()["total"] == 0
+    assert c.get("/api/systems", headers=TOKENS["rita"]).json()["total"] == 0
+    assert c.get("/api/systems", headers={"Authorization": ""}).status_code == 401
 
 
 def test_problems_name_the_field(client: tuple[TestClient, dict[str, str]]) -> None:

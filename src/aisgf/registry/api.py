@@ -10,11 +10,12 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from aisgf.accounts import services as acc
 from aisgf.audit.service import event_dict, list_events
 from aisgf.errors import InvalidInput, TooLarge
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
-from aisgf.web.deps import Page, get_session, get_store, paging, require_writer
+from aisgf.web.deps import Page, current_principal, get_session, get_store, paging, require_writer
 
 router = APIRouter(prefix="/api", tags=["registry"])
 
@@ -63,6 +64,13 @@ class StatusIn(_Strict):
     expected_version: int | None = None
 
 
+def _visible(s: Session, ref: str, p: Any) -> Any:
+    """The system, if this person may see it (owners: their own only)."""
+    system = svc.get_system(s, ref)
+    acc.check_can_see(p, system)
+    return system
+
+
 def _listing(items: list[Any], total: int, page: Page) -> dict[str, Any]:
     return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
 
@@ -70,8 +78,9 @@ def _listing(items: list[Any], total: int, page: Page) -> dict[str, Any]:
 @router.get("/systems")
 def list_systems(
     status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
-    page: Page = Depends(paging), s: Session = Depends(get_session),
+    page: Page = Depends(paging), s: Session = Depends(get_session), p: Any = Depends(current_principal),
 ) -> dict[str, Any]:
+    owner = acc.owner_filter(p) or owner
     rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner,
                                    limit=page.limit, offset=page.offset)
     return _listing([svc.system_dict(s, r) for r in rows], total, page)
@@ -79,47 +88,52 @@ def list_systems(
 
 @router.post("/systems", status_code=201)
 def register_system(body: SystemIn, actor: str = Depends(require_writer),
-                    s: Session = Depends(get_session)) -> dict[str, Any]:
-    system = svc.register_system(s, name=body.system.name, owner=body.system.owner,
+                    s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+    system = svc.register_system(s, name=body.system.name, owner=acc.owner_for_new_system(p, body.system.owner),
                                  description=body.system.description, key=body.system.key,
                                  answers=body.answers, actor=actor)
     return svc.system_dict(s, system, full=True)
 
 
 @router.get("/systems/{ref}")
-def get_system(ref: str, s: Session = Depends(get_session)) -> dict[str, Any]:
-    return svc.system_dict(s, svc.get_system(s, ref), full=True)
+def get_system(ref: str, s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+    return svc.system_dict(s, _visible(s, ref, p), full=True)
 
 
 @router.get("/systems/{ref}/assessments")
-def list_assessments(ref: str, s: Session = Depends(get_session)) -> list[dict[str, Any]]:
-    return [svc.assessment_dict(a) for a in svc.get_system(s, ref).assessments]
+def list_assessments(ref: str, s: Session = Depends(get_session),
+                     p: Any = Depends(current_principal)) -> list[dict[str, Any]]:
+    return [svc.assessment_dict(a) for a in _visible(s, ref, p).assessments]
 
 
 @router.post("/systems/{ref}/assessments", status_code=201)
 def reassess(ref: str, body: ReassessIn, actor: str = Depends(require_writer),
-             s: Session = Depends(get_session)) -> dict[str, Any]:
+             s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+    _visible(s, ref, p)
     a = svc.reassess(s, ref, body.answers, actor=actor, expected_version=body.expected_version)
     return {"assessment": svc.assessment_dict(a), "system": svc.system_dict(s, a.system)}
 
 
 @router.get("/systems/{ref}/obligations")
 def system_obligations(ref: str, page: Page = Depends(paging), status: str | None = None,
-                       s: Session = Depends(get_session)) -> dict[str, Any]:
+                       s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+    _visible(s, ref, p)
     rows, total = svc.list_obligations(s, system_ref=ref, status=status, limit=page.limit, offset=page.offset)
     return _listing([svc.obligation_dict(o) for o in rows], total, page)
 
 
 @router.get("/obligations")
 def list_obligations(status: str | None = None, overdue: bool = False, page: Page = Depends(paging),
-                     s: Session = Depends(get_session)) -> dict[str, Any]:
-    rows, total = svc.list_obligations(s, status=status, overdue=overdue, limit=page.limit, offset=page.offset)
+                     s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+    rows, total = svc.list_obligations(s, status=status, overdue=overdue, limit=page.limit, offset=page.offset,
+                                       owner=acc.owner_filter(p))
     return _listing([svc.obligation_dict(o) for o in rows], total, page)
 
 
 @router.patch("/obligations/{obligation_id}")
 def update_obligation(obligation_id: int, body: ObligationPatch, actor: str = Depends(require_writer),
-                      s: Session = Depends(get_session)) -> dict[str, Any]:
+                      s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+    acc.check_can_see(p, svc.get_obligation(s, obligation_id).system)
     ob = svc.update_obligation(s, obligation_id, actor=actor, **body.model_dump(exclude_unset=True))
     return svc.obligation_dict(ob)
 
@@ -136,7 +150,9 @@ async def add_evidence(
     actor: str = Depends(require_writer),
     s: Session = Depends(get_session),
     store: EvidenceStore = Depends(get_store),
+    p: Any = Depends(current_principal),
 ) -> dict[str, Any]:
+    _visible(s, ref, p)
     limit = request.app.state.settings.max_upload_bytes
     if file is not None and file.size is not None and file.size > limit:
         raise TooLarge(f"file is larger than the limit of {limit} bytes", where="file",
@@ -152,14 +168,18 @@ async def add_evidence(
 
 
 @router.get("/evidence/{evidence_id}")
-def get_evidence(evidence_id: int, s: Session = Depends(get_session)) -> dict[str, Any]:
-    return svc.evidence_dict(svc.get_evidence(s, evidence_id))
+def get_evidence(evidence_id: int, s: Session = Depends(get_session),
+                 p: Any = Depends(current_principal)) -> dict[str, Any]:
+    ev = svc.get_evidence(s, evidence_id)
+    acc.check_can_see(p, svc.get_system(s, ev.system_id))
+    return svc.evidence_dict(ev)
 
 
 @router.get("/evidence/{evidence_id}/content")
 def evidence_content(evidence_id: int, s: Session = Depends(get_session),
-                     store: EvidenceStore = Depends(get_store)) -> FileResponse:
+                     store: EvidenceStore = Depends(get_store), p: Any = Depends(current_principal)) -> FileResponse:
     ev = svc.get_evidence(s, evidence_id)
+    acc.check_can_see(p, svc.get_system(s, ev.system_id))
     if ev.kind != "file" or not ev.sha256:
         raise InvalidInput("this evidence is a URI, not a stored file", where=f"evidence {evidence_id}")
     store.check(ev.sha256)
@@ -169,7 +189,9 @@ def evidence_content(evidence_id: int, s: Session = Depends(get_session),
 
 @router.post("/systems/{ref}/reviews", status_code=201)
 def review(ref: str, body: ReviewIn, actor: str = Depends(require_writer),
-           s: Session = Depends(get_session)) -> dict[str, Any]:
+           s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+    _visible(s, ref, p)
+    acc.check_can_review(p, body.function)
     r = svc.record_review(s, ref, function=body.function, decision=body.decision, reviewer=actor,
                           reason=body.reason, assessment_number=body.assessment)
     return {"review": svc.review_dict(r), "system": svc.system_dict(s, svc.get_system(s, ref))}
@@ -177,15 +199,17 @@ def review(ref: str, body: ReviewIn, actor: str = Depends(require_writer),
 
 @router.post("/systems/{ref}/status")
 def set_status(ref: str, body: StatusIn, actor: str = Depends(require_writer),
-               s: Session = Depends(get_session)) -> dict[str, Any]:
+               s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+    _visible(s, ref, p)
     system = svc.set_status(s, ref, body.status, actor=actor, reason=body.reason,
                             expected_version=body.expected_version)
     return svc.system_dict(s, system)
 
 
 @router.get("/systems/{ref}/audit")
-def system_audit(ref: str, page: Page = Depends(paging), s: Session = Depends(get_session)) -> dict[str, Any]:
-    system = svc.get_system(s, ref)
+def system_audit(ref: str, page: Page = Depends(paging), s: Session = Depends(get_session),
+                 p: Any = Depends(current_principal)) -> dict[str, Any]:
+    system = _visible(s, ref, p)
     rows, total = list_events(s, entity_type="system", entity_id=system.key, limit=page.limit,
                               offset=page.offset)
     return _listing([event_dict(e) for e in rows], total, page)

@@ -18,7 +18,6 @@ from aisgf.registry.evidence_store import EvidenceStore
 system_app = typer.Typer(help="Registered AI systems.", no_args_is_help=True)
 obligation_app = typer.Typer(help="Obligations (catalog items a system owes).", no_args_is_help=True)
 evidence_app = typer.Typer(help="Evidence for obligations.", no_args_is_help=True)
-token_app = typer.Typer(help="API tokens for writes over HTTP.", no_args_is_help=True)
 
 ACTOR = typer.Option(None, "--actor", help="Who acts (default: $AISGF_ACTOR or cli:<os user>)")
 
@@ -275,26 +274,10 @@ def restore(source: Path, force: bool = typer.Option(False, help="Replace data a
                   f"audit chain of {r['audit_events']} events verifies")
 
 
-@token_app.command("create")
-def token_create(name: str, actor: str | None = ACTOR) -> None:
-    """Create an API token; it is shown once and only its hash is stored."""
-    with db().session() as s:
-        tok = svc.create_api_token(s, name=name, actor=_actor(actor))
-    console.print(f"API token {name!r} (shown once): {tok}")
-
-
-@token_app.command("revoke")
-def token_revoke(name: str, actor: str | None = ACTOR) -> None:
-    with db().session() as s:
-        n = svc.revoke_api_token(s, name, actor=_actor(actor))
-    console.print(f"revoked {n} token(s) named {name!r}")
-
-
 def register(root: typer.Typer, rules_app: typer.Typer | None = None) -> None:
     root.add_typer(system_app, name="system")
     root.add_typer(obligation_app, name="obligation")
     root.add_typer(evidence_app, name="evidence")
-    root.add_typer(token_app, name="token")
     root.command("review")(review)
     root.command("check")(check)
     root.command("backup")(backup)

@@ -79,7 +79,7 @@ class Obligation(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     owner: Mapped[str | None] = mapped_column(String(200))
-    due_date: Mapped[date | None] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     waived_by: Mapped[str | None] = mapped_column(String(200))
     waiver_reason: Mapped[str | None] = mapped_column(Text)

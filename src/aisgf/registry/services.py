@@ -8,7 +8,6 @@ reviews, waivers and obligations lives here. Each function works inside the call
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 import secrets
 from collections.abc import Iterable
@@ -573,27 +572,9 @@ def create_api_token(session: Session, *, name: str, actor: str) -> str:
     return token
 
 
-def has_active_token(session: Session) -> bool:
-    return session.scalar(select(func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))) > 0
-
-
-def authenticate_token(session: Session, token: str, *, configured: str | None = None) -> str:
-    """Return the token's name, or raise Unauthorized-worthy NotFound."""
-    if configured and hmac.compare_digest(token, configured):
-        return "configured"
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token),
-                                                ApiToken.revoked_at.is_(None)))
+def token_row(session: Session, token: str) -> ApiToken:
+    """The stored row of a plain token (looked up by its hash)."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
     if row is None:
-        raise NotFound("unknown or revoked API token")
-    return row.name
-
-
-def revoke_api_token(session: Session, name: str, *, actor: str) -> int:
-    rows = session.scalars(select(ApiToken).where(ApiToken.name == name, ApiToken.revoked_at.is_(None))).all()
-    if not rows:
-        raise NotFound(f"no active API token named {name!r}", where="token")
-    for r in rows:
-        r.revoked_at = now()
-    append_event(session, actor=actor, action="api_token.revoked", entity_type="api_token", entity_id=name,
-                 payload={"count": len(rows)})
-    return len(rows)
+        raise NotFound("unknown API token")
+    return row

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
 
 import aisgf
 from aisgf.config import Settings, get_settings
@@ -20,44 +22,58 @@ from aisgf.registry.evidence_store import EvidenceStore
 PROBLEM = "application/problem+json"
 
 
-def _problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> JSONResponse:
+def _problem_doc(status: int, title: str, detail: str, slug: str, **extra: Any) -> dict[str, Any]:
     body = {"type": f"https://aisgf.dev/problems/{slug}", "title": title, "status": status, "detail": detail}
     body.update(extra)
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return body
+
+
+def _respond(request: Request, doc: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+    """A problem document for the API; for pages, the same problem as a page a person can act on."""
+    status = int(doc["status"])
+    slug = str(doc["type"]).rsplit("/", 1)[-1]
+    headers = {**(headers or {}), "X-Aisgf-Problem": slug}
+    path = request.url.path
+    if path.startswith("/api/") or path in ("/openapi.json", "/docs", "/redoc"):
+        return JSONResponse(doc, status_code=status, media_type=PROBLEM, headers=headers)
+    from aisgf.web.pages.common import problem_page
+
+    headers.pop("WWW-Authenticate", None)
+    return problem_page(request, doc, slug, headers)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AisgfError)
-    async def _aisgf(_: Request, exc: AisgfError) -> JSONResponse:
+    async def _aisgf(request: Request, exc: AisgfError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse(exc.problem(), status_code=exc.status, media_type=PROBLEM, headers=headers)
+        return _respond(request, exc.problem(), headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
         errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
                   for e in exc.errors()]
         first = errors[0] if errors else {"field": "?", "message": "invalid"}
-        return _problem(422, "Invalid input", f"{first['field']}: {first['message']}", "invalid-input",
-                        where=first["field"], errors=errors)
+        return _respond(request, _problem_doc(422, "Invalid input", f"{first['field']}: {first['message']}",
+                                              "invalid-input", where=first["field"], errors=errors))
 
     @app.exception_handler(StaleDataError)
-    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
-        return _problem(409, "Conflict", "the record changed while you were editing it; reload and try again",
-                        "conflict")
+    async def _stale(request: Request, exc: StaleDataError) -> Response:
+        return _respond(request, _problem_doc(
+            409, "Conflict", "the record changed while you were editing it; reload and try again", "conflict"))
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
-        return _problem(409, "Conflict", f"the change conflicts with stored data: {str(exc.orig)[:200]}",
-                        "conflict")
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        return _respond(request, _problem_doc(
+            409, "Conflict", f"the change conflicts with stored data: {str(exc.orig)[:200]}", "conflict"))
 
     @app.exception_handler(OperationalError)
-    async def _operational(_: Request, exc: OperationalError) -> JSONResponse:
-        return _problem(503, "Database unavailable", f"database error: {str(exc.orig)[:200]}",
-                        "database-unavailable")
+    async def _operational(request: Request, exc: OperationalError) -> Response:
+        return _respond(request, _problem_doc(
+            503, "Database unavailable", f"database error: {str(exc.orig)[:200]}", "database-unavailable"))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _problem(exc.status_code, str(exc.detail), str(exc.detail), "http-error")
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        return _respond(request, _problem_doc(exc.status_code, str(exc.detail), str(exc.detail), "http-error"))
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -73,19 +89,27 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = db
     app.state.store = EvidenceStore(settings.resolved_evidence_dir)
+    app.state.setup_token = None  # set by `aisgf serve` while no admin exists
     _install_error_handlers(app)
 
     from aisgf.audit.api import router as audit_router
     from aisgf.catalog.api import router as catalog_router
     from aisgf.intake.api import router as intake_router
     from aisgf.registry.api import router as registry_router
+    from aisgf.web.authz import authorize, csrf_check
+    from aisgf.web.pages import routers as page_routers
 
-    app.include_router(catalog_router)
-    app.include_router(intake_router)
-    app.include_router(registry_router)
-    app.include_router(audit_router)
+    # Every router passes through the same access check (policy.yaml) and, for pages, the CSRF check.
+    guard = [Depends(authorize), Depends(csrf_check)]
+    app.include_router(catalog_router, dependencies=guard)
+    app.include_router(intake_router, dependencies=guard)
+    app.include_router(registry_router, dependencies=guard)
+    app.include_router(audit_router, dependencies=guard)
+    for r in page_routers():
+        app.include_router(r, dependencies=guard)
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
-    @app.get("/api/health", tags=["meta"])
+    @app.get("/api/health", tags=["meta"], dependencies=guard)
     def health() -> dict[str, Any]:
         return {"status": "ok", "version": aisgf.__version__, "database": db.engine.dialect.name}
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from fastapi import Depends, Header, Query, Request
-from sqlalchemy.orm import Session
+from fastapi import Depends, Query, Request
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
 
 from aisgf.config import Settings
 from aisgf.db import Database
-from aisgf.errors import NotFound, Unauthorized
+from aisgf.errors import Unauthorized
 from aisgf.registry.evidence_store import EvidenceStore
 
 
@@ -26,33 +28,75 @@ def get_store(request: Request) -> EvidenceStore:
     return request.app.state.store
 
 
-def get_session(db: Database = Depends(get_database)) -> Iterator[Session]:
-    with db.session() as s:
+_READ_METHODS = ("GET", "HEAD")
+
+
+def _read_factory(db: Database) -> sessionmaker[Session] | None:
+    """SQLite only: sessions for reads that never take the write lock.
+
+    The core's engine begins every transaction with `BEGIN IMMEDIATE` so concurrent writers queue
+    instead of failing; for page and API reads that would serialise every request behind one lock.
+    In WAL mode readers need no lock at all, so GET requests use a second engine that begins
+    deferred transactions on `query_only` connections — a GET that tried to write would fail loudly.
+    """
+    if not db.is_sqlite:
+        return None
+    factory = getattr(db, "_aisgf_read_factory", None)
+    if factory is None:
+        timeout = db.settings.db_busy_timeout_s
+        engine = create_engine(db.engine.url, connect_args={"timeout": timeout, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA query_only=ON")
+            cur.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Any) -> None:
+            conn.exec_driver_sql("BEGIN")
+
+        factory = sessionmaker(engine, expire_on_commit=False)
+        db._aisgf_read_factory = factory  # type: ignore[attr-defined]
+    return factory
+
+
+def get_session(request: Request, db: Database = Depends(get_database)) -> Iterator[Session]:
+    """One unit of work per request: reads on SQLite get a lock-free read session (see above)."""
+    factory = _read_factory(db) if request.method in _READ_METHODS else None
+    if factory is None:
+        with db.session() as s:
+            yield s
+        return
+    s = factory()
+    try:
         yield s
+    finally:
+        s.rollback()
+        s.close()
 
 
-def require_writer(
-    request: Request,
-    authorization: str | None = Header(default=None, description="Bearer <API token>"),
-    x_aisgf_actor: str | None = Header(default=None, description="Person acting through the token"),
-) -> str:
-    """Writes need an API token; the actor recorded in the audit trail names the token (and person)."""
-    if not authorization or not authorization.lower().startswith("bearer "):
+def require_writer(request: Request) -> str:
+    """The actor the audit trail records for a write: the person behind the API token.
+
+    `aisgf.web.authz.authorize` (mounted on every router) has already authenticated the token and
+    checked the route against the policy table; this only names who acts.
+    """
+    p = getattr(request.state, "principal", None)
+    if p is None:
         raise Unauthorized("this request changes data and needs an API token: "
                            "send 'Authorization: Bearer <token>'", where="Authorization")
-    token = authorization.split(" ", 1)[1].strip()
-    from aisgf.registry.services import authenticate_token
+    return str(p.actor)
 
-    db: Database = request.app.state.db
-    with db.session() as s:
-        try:
-            name = authenticate_token(s, token, configured=request.app.state.settings.api_token)
-        except NotFound as exc:
-            raise Unauthorized("unknown or revoked API token", where="Authorization") from exc
-    actor = f"token:{name}"
-    if x_aisgf_actor:
-        actor += f" ({x_aisgf_actor.strip()[:100]})"
-    return actor
+
+def current_principal(request: Request) -> Any:
+    """The `aisgf.accounts.services.Principal` that `authorize` resolved for this request."""
+    p = getattr(request.state, "principal", None)
+    if p is None:
+        raise Unauthorized("sign in or send 'Authorization: Bearer <token>'", where="Authorization")
+    return p
 
 
 @dataclass

@@ -1,10 +1,12 @@
-"""`aisgf serve`: open (create, migrate) the database, make sure writes can be authorised, serve."""
+"""`aisgf serve`: open (create, migrate) the database, offer the first-admin setup link if needed, serve."""
 
 from __future__ import annotations
 
+import secrets
+
 import typer
 
-from aisgf.cliutil import console, default_actor
+from aisgf.cliutil import console
 from aisgf.config import get_settings
 from aisgf.db import open_database
 
@@ -16,20 +18,24 @@ def serve(
     """Start the API server (OpenAPI at /docs) with the framework catalog loaded."""
     import uvicorn
 
+    from aisgf.accounts import services as acc
     from aisgf.catalog import load_catalog
-    from aisgf.registry import services as svc
     from aisgf.web.app import create_app
 
     settings = get_settings()
     db = open_database(settings)
     catalog = load_catalog(settings.resolved_overlay_dir)
     console.print(f"catalog {catalog.framework} ({len(catalog.items)} items) · database {db.url}")
-    if not settings.api_token:
-        with db.session() as s:
-            if not svc.has_active_token(s):
-                token = svc.create_api_token(s, name="initial", actor=default_actor())
-                console.print("[bold yellow]First start: an API token for writes was created. It is shown once; "
-                              "keep it:[/bold yellow]")
-                console.print(f"  Authorization: Bearer {token}")
     app = create_app(settings, db)
+    with db.session() as s:
+        has_admin = acc.admin_exists(s)
+    if not has_admin:
+        # No default password, ever: a one-time link (valid until used or the server stops) lets the
+        # first admin choose a password and enrol MFA. Tokens made before then become that admin's.
+        app.state.setup_token = secrets.token_urlsafe(24)
+        shown_host = host or settings.host
+        shown_host = "127.0.0.1" if shown_host in ("0.0.0.0", "::") else shown_host
+        console.print("[bold yellow]No administrator exists yet.[/bold yellow] Open this one-time link to create "
+                      "the first one (or run `aisgf user create --admin NAME`):")
+        console.print(f"  http://{shown_host}:{port or settings.port}/setup/{app.state.setup_token}", soft_wrap=True)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")

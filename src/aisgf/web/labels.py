@@ -1,0 +1,59 @@
+"""Display names for the codes the pages show (tiers, lanes, statuses, functions, roles, kinds).
+
+Why a table: the stored values stay stable codes (`in_review`, `key_sector_user`), while people
+read them in their language; `N_` marks each English name for extraction into the gettext catalog.
+"""
+
+from __future__ import annotations
+
+
+def N_(text: str) -> str:
+    return text
+
+
+LABELS: dict[str, str] = {
+    # tiers and lanes
+    "low": N_("Low risk"), "medium": N_("Medium risk"), "high": N_("High risk"),
+    "fast": N_("Fast lane"), "standard": N_("Standard lane"), "slow": N_("Slow lane"),
+    # lifecycle
+    "intake": N_("Intake"), "in_review": N_("In review"), "changes_requested": N_("Changes requested"),
+    "approved": N_("Approved"), "live": N_("Live"), "retired": N_("Retired"),
+    # obligations
+    "open": N_("Open"), "in_progress": N_("In progress"), "met": N_("Met"), "not_applicable": N_("Not applicable"),
+    "waived": N_("Waived"),
+    # reviews
+    "business": N_("Business"), "data": N_("Data governance"), "legal": N_("Legal and compliance"),
+    "infosec": N_("Information security"), "senior": N_("Senior sign-off"),
+    "approve": N_("Approve"), "send_back": N_("Send back"),
+    # roles of people
+    "admin": N_("Administrator"), "governance_lead": N_("Governance lead"), "owner": N_("Project owner"),
+    "reviewer": N_("Reviewer"), "auditor": N_("Auditor"),
+    # framework roles and kinds
+    "developer": N_("Developer"), "provider": N_("Service provider"), "key_sector_user": N_("Key-sector user"),
+    "public": N_("Public"), "regulator": N_("Regulator"),
+    "principle": N_("Principle"), "section": N_("Section"), "risk": N_("Risk"), "countermeasure": N_("Countermeasure"),
+    "measure": N_("Measure"), "guideline": N_("Guideline"),
+    # text provenance
+    "official": N_("Official text"), "official_excerpt": N_("Official excerpt"),
+    "close_paraphrase": N_("Close paraphrase"), "third_party_translation": N_("Third-party translation"),
+    "commentary": N_("Commentary"), "editorial": N_("Editorial"), "missing": N_("Missing"),
+    # audit actions
+    "system.registered": N_("system registered"), "assessment.created": N_("assessment recorded"),
+    "obligations.synced": N_("obligations updated from the decision"), "system.status_changed": N_("status changed"),
+    "review.recorded": N_("review recorded"), "obligation.updated": N_("obligation updated"),
+    "evidence.added": N_("evidence added"), "api_token.created": N_("API token created"),
+    "api_token.revoked": N_("API token revoked"), "api_token.adopted": N_("API tokens taken over"),
+    "catalog.overlay_imported": N_("catalog overlay imported"), "user.created": N_("account created"),
+    "user.disabled": N_("account disabled"), "user.enabled": N_("account enabled"),
+    "user.locked": N_("account locked after failed sign-ins"), "user.unlocked": N_("account unlocked"),
+    "user.logged_out_everywhere": N_("signed out everywhere"), "user.mfa_enrolled": N_("two-step sign-in turned on"),
+    "user.mfa_reset": N_("two-step sign-in reset"), "user.password_changed": N_("password changed"),
+    "user.recovery_code_used": N_("recovery code used"),
+}
+
+# Titles of the problems the pages show (aisgf.errors and the web layer's own)
+PROBLEM_TITLES = (
+    N_("Invalid input"), N_("Not found"), N_("Conflict"), N_("Unauthorized"), N_("Forbidden"),
+    N_("Payload too large"), N_("Database unavailable"), N_("Integrity check failed"), N_("Check failed"),
+    N_("Access denied"), N_("Form expired"), N_("Unsupported file type"), N_("Account locked"), N_("Error"),
+)

@@ -1,0 +1,11 @@
+"""Server-rendered pages (Jinja2 + htmx) for people; each module is one area of the application."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from aisgf.web.pages import admin, audit, auth, catalog, governance
+
+    return [auth.router, governance.router, catalog.router, audit.router, admin.router]

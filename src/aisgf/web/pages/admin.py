@@ -1,0 +1,90 @@
+"""Account administration for admins: create people with a role (and reviewer functions), disable,
+re-enable, unlock and reset MFA. The rules are in `accounts.services`; this only shows forms."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from aisgf.accounts import services as acc
+from aisgf.accounts.models import FUNCTIONS, ROLES
+from aisgf.errors import AisgfError
+from aisgf.web.authz import principal
+from aisgf.web.deps import get_session
+from aisgf.web.pages.common import NOTICES, redirect
+from aisgf.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, s: Session, status_code: int = 200, **values: object) -> Response:
+    return render(request, "admin_users.html", status_code=status_code, users=acc.list_users(s), roles=ROLES,
+                  functions=FUNCTIONS, notice=NOTICES.get(request.query_params.get("notice", "")), **values)
+
+
+@router.get("/admin/users")
+def users(request: Request, s: Session = Depends(get_session)) -> Response:
+    return _page(request, s)
+
+
+@router.post("/admin/users")
+async def create(request: Request, s: Session = Depends(get_session)) -> Response:
+    form = await request.form()
+    values = {k: str(form.get(k, ""))[:1000] for k in ("username", "password", "role", "email", "display_name",
+                                                       "language", "timezone")}
+    functions = [str(f) for f in form.getlist("functions")][:10]
+    actor = principal(request).actor
+
+    def work() -> None:
+        acc.create_user(s, username=values["username"], password=values["password"], role=values["role"],
+                        functions=functions, email=values["email"] or None, display_name=values["display_name"],
+                        language=values["language"] or "zh", timezone=values["timezone"] or "Asia/Shanghai",
+                        actor=actor)
+        s.commit()
+
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        await run_in_threadpool(work)
+    except AisgfError as exc:
+        s.rollback()
+        values.pop("password")
+        err = exc
+        return await run_in_threadpool(lambda: _page(request, s, status_code=err.status, error=err, values=values,
+                                                     chosen=functions))
+    return redirect(request, "/admin/users", notice="user_saved")
+
+
+def _action(request: Request, s: Session, user_id: int, what: str) -> Response:
+    actor = principal(request).actor
+    if what == "disable":
+        acc.set_disabled(s, user_id, disabled=True, actor=actor)
+    elif what == "enable":
+        acc.set_disabled(s, user_id, disabled=False, actor=actor)
+    elif what == "reset-mfa":
+        acc.reset_mfa(s, user_id, actor=actor)
+    else:
+        acc.unlock(s, user_id, actor=actor)
+    s.commit()
+    return redirect(request, "/admin/users", notice="user_saved")
+
+
+@router.post("/admin/users/{user_id}/disable")
+def disable(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+    return _action(request, s, user_id, "disable")
+
+
+@router.post("/admin/users/{user_id}/enable")
+def enable(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+    return _action(request, s, user_id, "enable")
+
+
+@router.post("/admin/users/{user_id}/reset-mfa")
+def reset_mfa(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+    return _action(request, s, user_id, "reset-mfa")
+
+
+@router.post("/admin/users/{user_id}/unlock")
+def unlock(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+    return _action(request, s, user_id, "unlock")

@@ -1,0 +1,344 @@
+"""Pages of the governance workflow: dashboard, systems, the intake wizard, the review queue and the
+actions on a system (obligations, evidence, reviews, status).
+
+Every handler parses the form, calls `registry.services` (which holds every lifecycle rule and
+checks `expected_version`) and renders the result; ownership and reviewer functions are checked by
+`accounts.services`. Errors become pages via the app's problem handlers, after the transaction
+was rolled back — nothing is half-written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from aisgf.accounts import services as acc
+from aisgf.audit.service import event_dict, list_events
+from aisgf.errors import AisgfError, InvalidInput, TooLarge
+from aisgf.intake import load_questionnaire
+from aisgf.registry import services as svc
+from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.web import views
+from aisgf.web.authz import principal
+from aisgf.web.deps import get_session, get_store
+from aisgf.web.pages.common import NOTICES, redirect
+from aisgf.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+# Evidence people upload through the pages: documents, data extracts, images, archives. Anything
+# else (executables, HTML that a browser would run) is refused with a message.
+EVIDENCE_TYPES = {
+    "application/pdf", "text/plain", "text/markdown", "text/csv", "application/json", "application/x-yaml",
+    "application/yaml", "text/yaml", "image/png", "image/jpeg", "image/webp", "application/zip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream",
+}
+EVIDENCE_SUFFIXES = (".pdf", ".txt", ".md", ".csv", ".json", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".webp",
+                     ".zip", ".docx", ".xlsx", ".cdx.json", ".log")
+
+
+class UnsupportedType(InvalidInput):
+    status = 415
+    type_slug = "unsupported-media-type"
+    title = "Unsupported file type"
+
+
+def _notice(request: Request) -> str | None:
+    return NOTICES.get(request.query_params.get("notice", ""))
+
+
+@router.get("/")
+def dashboard(request: Request, s: Session = Depends(get_session)) -> Response:
+    p = principal(request)
+    data = views.dashboard(s, owner=acc.owner_filter(p), with_audit=p.role in ("admin", "governance_lead", "auditor"))
+    queue = views.review_queue(s, p.functions, limit=50) if p.role == "reviewer" else None
+    return render(request, "dashboard.html", d=data, queue=queue, notice=_notice(request))
+
+
+@router.get("/systems")
+def systems(request: Request, status: str | None = None, tier: str | None = None, lane: str | None = None,
+            offset: int = 0, s: Session = Depends(get_session)) -> Response:
+    p = principal(request)
+    rows, total = svc.list_systems(s, status=status or None, tier=tier or None, lane=lane or None,
+                                   owner=acc.owner_filter(p), limit=50, offset=max(offset, 0))
+    return render(request, "systems.html", rows=rows, total=total, offset=max(offset, 0),
+                  filters={"status": status or "", "tier": tier or "", "lane": lane or ""})
+
+
+def _system(s: Session, request: Request, key: str) -> Any:
+    system = svc.get_system(s, key)
+    acc.check_can_see(principal(request), system)
+    return system
+
+
+def _system_for_page(s: Session, request: Request, key: str) -> Any:
+    """The system with everything its page shows loaded in a few queries (not one per obligation)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from aisgf.registry.models import AISystem, EvidenceLink, Obligation
+
+    system = _system(s, request, key)
+    s.scalars(select(AISystem).where(AISystem.id == system.id).options(
+        selectinload(AISystem.assessments),
+        selectinload(AISystem.obligations).selectinload(Obligation.evidence_links)
+        .selectinload(EvidenceLink.evidence))).all()
+    return system
+
+
+@router.get("/systems/{key}")
+def system_page(request: Request, key: str, s: Session = Depends(get_session)) -> Response:
+    system = _system_for_page(s, request, key)
+    p = principal(request)
+    state = svc.review_state(s, system)
+    events, _total = list_events(s, entity_type="system", entity_id=system.key, limit=100)
+    a = svc.current_assessment(system)
+    my_functions = [f for f in p.functions if f in state and (state[f] is None or state[f].decision != "approve")]
+    return render(
+        request, "system.html", system=system, current=a, assessments=list(reversed(system.assessments)),
+        state=state, reviews=svc.list_reviews(s, system), evidence=svc.list_evidence(s, system),
+        events=[event_dict(e) for e in events], notice=_notice(request),
+        may_govern=p.role in ("owner", "governance_lead"),
+        my_functions=my_functions if system.status == "in_review" and p.role == "reviewer" else [],
+        questionnaire=load_questionnaire(), ob_titles=_obligation_titles(system, request.state.lang),
+        sector_label=_option_label("sector", system.sector, request.state.lang),
+    )
+
+
+def _option_label(question_id: str, value: str, lang: str) -> str:
+    """The questionnaire's own label for an answer value (e.g. sector `finance` → 金融)."""
+    q = load_questionnaire().get(question_id)
+    for o in q.options if q else []:
+        if o.value == value:
+            return o.label.get(lang)
+    return value
+
+
+def _obligation_titles(system: Any, lang: str) -> dict[str, str]:
+    """Obligation titles in the reader's language, from the decisions that created them."""
+    titles: dict[str, str] = {}
+    for a in system.assessments:
+        for o in a.decision.get("obligations", []):
+            t = o.get(f"title_{lang}") or o.get("title")
+            if t:
+                titles[o["id"]] = t
+    return titles
+
+
+@router.get("/systems/{key}/evidence/{evidence_id}")
+def evidence_file(request: Request, key: str, evidence_id: int, s: Session = Depends(get_session),
+                  store: EvidenceStore = Depends(get_store)) -> Response:
+    system = _system(s, request, key)
+    ev = svc.get_evidence(s, evidence_id)
+    if ev.system_id != system.id or ev.kind != "file" or not ev.sha256:
+        raise InvalidInput("this evidence is not a stored file of this system", where=f"evidence {evidence_id}")
+    store.check(ev.sha256)
+    # Always a download, never rendered inline: an uploaded HTML or SVG file must not run in our origin.
+    return FileResponse(store.path(ev.sha256), media_type="application/octet-stream",
+                        filename=ev.filename or ev.sha256,
+                        headers={"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"})
+
+
+def _int(value: str | None, where: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise InvalidInput(f"not a whole number: {value[:40]!r}", where=where) from exc
+
+
+def _date(value: str | None, where: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"not a date (YYYY-MM-DD): {value[:40]!r}", where=where) from exc
+
+
+@router.post("/systems/{key}/obligations/{obligation_id}")
+def update_obligation(request: Request, key: str, obligation_id: int,
+                      status: str = Form(max_length=20), note: str = Form(default="", max_length=20000),
+                      due_date: str = Form(default="", max_length=20),
+                      waiver_reason: str = Form(default="", max_length=20000),
+                      waiver_expires: str = Form(default="", max_length=20),
+                      version: str = Form(max_length=12), s: Session = Depends(get_session)) -> Response:
+    system = _system(s, request, key)
+    ob = svc.get_obligation(s, obligation_id)
+    if ob.system_id != system.id:
+        raise InvalidInput("this obligation belongs to another system", where="obligation")
+    svc.update_obligation(s, obligation_id, actor=principal(request).actor, status=status, note=note,
+                          due_date=_date(due_date, "due_date"), waiver_reason=waiver_reason or None,
+                          waiver_expires=_date(waiver_expires, "waiver_expires"),
+                          expected_version=_int(version, "version"))
+    s.commit()
+    return redirect(request, f"/systems/{system.key}#obligations", notice="obligation_saved")
+
+
+@router.post("/systems/{key}/evidence")
+async def add_evidence(request: Request, key: str, file: UploadFile | None = File(default=None),
+                       uri: str = Form(default="", max_length=4000),
+                       description: str = Form(default="", max_length=20000),
+                       s: Session = Depends(get_session), store: EvidenceStore = Depends(get_store)) -> Response:
+    form: FormData = await request.form()
+    obligations = [str(v) for v in form.getlist("obligations")][:200]
+    limit: int = request.app.state.settings.max_upload_bytes
+    has_file = file is not None and bool(file.filename)
+    if has_file:
+        assert file is not None
+        if file.size is not None and file.size > limit:
+            raise TooLarge(f"the file is larger than the limit of {limit} bytes", where="file",
+                           extra={"limit_bytes": limit})
+        name = (file.filename or "").lower()
+        ctype = (file.content_type or "application/octet-stream").split(";")[0].strip().lower()
+        if ctype not in EVIDENCE_TYPES or not name.endswith(EVIDENCE_SUFFIXES):
+            raise UnsupportedType(f"files of type {ctype} ({name.rsplit('.', 1)[-1] if '.' in name else 'no suffix'})"
+                                  f" are not accepted as evidence; accepted: {', '.join(EVIDENCE_SUFFIXES)}",
+                                  where="file")
+    p = principal(request)
+
+    def work() -> str:
+        system = _system(s, request, key)
+        svc.add_evidence(s, store, system.key, actor=p.actor, obligations=obligations,
+                         stream=file.file if has_file and file else None,
+                         filename=file.filename if has_file and file else None,
+                         media_type=file.content_type if has_file and file else None,
+                         uri=uri.strip() or None if not has_file else None, description=description,
+                         max_bytes=limit)
+        s.commit()
+        return system.key
+
+    from starlette.concurrency import run_in_threadpool
+
+    system_key = await run_in_threadpool(work)
+    return redirect(request, f"/systems/{system_key}#evidence", notice="evidence_saved")
+
+
+@router.post("/systems/{key}/reviews")
+def review(request: Request, key: str, function: str = Form(max_length=20), decision: str = Form(max_length=20),
+           reason: str = Form(default="", max_length=20000), assessment: str = Form(max_length=12),
+           s: Session = Depends(get_session)) -> Response:
+    p = principal(request)
+    system = _system(s, request, key)
+    acc.check_can_review(p, function)
+    svc.record_review(s, system.key, function=function, decision=decision, reviewer=p.actor, reason=reason,
+                      assessment_number=_int(assessment, "assessment"))
+    s.commit()
+    return redirect(request, f"/systems/{system.key}", notice="review_saved")
+
+
+@router.post("/systems/{key}/status")
+def set_status(request: Request, key: str, status: str = Form(max_length=20),
+               reason: str = Form(default="", max_length=20000), version: str = Form(max_length=12),
+               s: Session = Depends(get_session)) -> Response:
+    system = _system(s, request, key)
+    svc.set_status(s, system.key, status, actor=principal(request).actor, reason=reason,
+                   expected_version=_int(version, "version"))
+    s.commit()
+    return redirect(request, f"/systems/{system.key}", notice="status_saved")
+
+
+# --------------------------------------------------------------------------- intake wizard
+
+
+def answers_from_form(form: FormData) -> dict[str, Any]:
+    """Form fields `q_<question id>` → typed answers; validation is the questionnaire's job."""
+    q = load_questionnaire()
+    answers: dict[str, Any] = {}
+    for question in q.questions:
+        name = f"q_{question.id}"
+        if question.type == "multi":
+            values = [str(v) for v in form.getlist(name)]
+            if values or name + "__present" in form:
+                answers[question.id] = values
+            continue
+        raw = form.get(name)
+        if raw is None or raw == "":
+            continue
+        raw = str(raw)
+        if question.type == "bool":
+            answers[question.id] = {"true": True, "false": False}.get(raw, raw)
+        else:
+            answers[question.id] = raw
+    return answers
+
+
+def _intake_values(form: FormData) -> dict[str, Any]:
+    return {k: [str(v) for v in form.getlist(k)] for k in form if k != "csrf_token"}
+
+
+@router.get("/intake")
+def intake_form(request: Request) -> Response:
+    return render(request, "intake.html", questionnaire=load_questionnaire(), values={}, decision=None,
+                  owner_field=principal(request).role == "governance_lead")
+
+
+@router.post("/intake/preview")
+async def intake_preview(request: Request) -> Response:
+    """The decision for the answers so far (htmx, on every change): nothing is stored."""
+    form = await request.form()
+    answers = answers_from_form(form)
+    lang = request.state.lang
+    unanswered = [q.question.get(lang) for q in load_questionnaire().questions if q.required and q.id not in answers]
+    decision, error = None, None
+    if not unanswered:
+        try:
+            decision = svc.decide(answers)
+        except AisgfError as exc:
+            error = exc
+    return render(request, "partials/decision.html", decision=decision, error=error, unanswered=unanswered)
+
+
+@router.post("/intake")
+async def intake_submit(request: Request, s: Session = Depends(get_session)) -> Response:
+    form = await request.form()
+    p = principal(request)
+    answers = answers_from_form(form)
+    name = str(form.get("name", "")).strip()[:300]
+    description = str(form.get("description", ""))[:20000]
+    owner_req = str(form.get("owner", "")).strip()[:200] or None
+
+    def work() -> str:
+        if not name:
+            raise InvalidInput("the system needs a name", where="name")
+        owner = acc.owner_for_new_system(p, owner_req if p.role == "governance_lead" else None)
+        system = svc.register_system(s, name=name, owner=owner, description=description, answers=answers,
+                                     actor=p.actor)
+        s.commit()
+        return system.key
+
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        key = await run_in_threadpool(work)
+    except AisgfError as exc:
+        s.rollback()
+        decision = None
+        with contextlib.suppress(AisgfError):
+            decision = svc.decide(answers)
+        return render(request, "intake.html", status_code=exc.status, questionnaire=load_questionnaire(),
+                      values=_intake_values(form), decision=decision, error=exc,
+                      owner_field=p.role == "governance_lead")
+    return redirect(request, f"/systems/{key}", notice="registered")
+
+
+# --------------------------------------------------------------------------- review queue
+
+
+@router.get("/reviews")
+def review_queue(request: Request, function: str | None = None, s: Session = Depends(get_session)) -> Response:
+    p = principal(request)
+    mine = p.functions if p.role == "reviewer" else None
+    functions = mine
+    if function:
+        functions = tuple(f for f in (mine or ("business", "data", "legal", "infosec", "senior")) if f == function)
+    return render(request, "reviews.html", queue=views.review_queue(s, functions), function=function or "",
+                  mine=mine)

@@ -1,0 +1,183 @@
+"""End to end in Chromium: first admin → accounts → a high-tier intake → every review → sign-off → live;
+then the send-back path; screenshots of the main pages in 中文 and English along the way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyotp
+from sqlalchemy import select
+
+from aisgf.accounts.models import User
+from tests.answers import HIGH, LOW
+from tests.e2e.conftest import LiveServer
+
+PASSWORD = "Tiered-Governance-2026"
+PEOPLE = [("olivia", "owner", []), ("rita", "reviewer", ["business", "data", "legal", "infosec"]),
+          ("sam", "reviewer", ["senior"]), ("audrey", "auditor", [])]
+
+
+def _page(browser: Any, live: LiveServer, lang: str = "en") -> Any:
+    ctx = browser.new_context(base_url=live.url, locale="en-US" if lang == "en" else "zh-CN",
+                              viewport={"width": 1280, "height": 900}, timezone_id="Asia/Shanghai")
+    ctx.set_default_timeout(15000)
+    return ctx.new_page()
+
+
+def _enrol(page: Any) -> None:
+    """On the enrolment page: read the key, answer with a code like an authenticator app would."""
+    secret = page.locator("#totp-secret").inner_text().strip()
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#recovery-codes")
+    page.click("a.button")
+
+
+def _login(browser: Any, live: LiveServer, username: str, *, enrol: bool = False, lang: str = "en") -> Any:
+    page = _page(browser, live, lang)
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    if enrol:
+        page.wait_for_url("**/mfa/enroll")
+        _enrol(page)
+    page.wait_for_url(live.url + "/")
+    page.goto(f"/lang/{lang}?next=/")
+    return page
+
+
+def _fill_intake(page: Any, answers: dict[str, Any], name: str) -> None:
+    page.goto("/intake")
+    page.fill("#name", name)
+    page.fill("#description", "Pre-screens consumer loan applications; a person decides.")
+    for qid, value in answers.items():
+        if isinstance(value, bool):
+            page.check(f'input[name="q_{qid}"][value="{"true" if value else "false"}"]')
+        elif isinstance(value, list):
+            for v in value:
+                page.check(f'input[name="q_{qid}"][value="{v}"]')
+        else:
+            page.check(f'input[name="q_{qid}"][value="{value}"]')
+
+
+def _system_key(page: Any) -> str:
+    return str(page.url.split("/systems/")[1].split("?")[0].split("#")[0])
+
+
+def _shot(page: Any, shots: Path, name: str, full: bool = False) -> None:
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=full)
+
+
+def _both_languages(page: Any, shots: Path, name: str, url: str, full: bool = False) -> None:
+    for lang in ("zh", "en"):
+        page.goto(f"/lang/{lang}?next={url}")
+        page.wait_for_load_state("networkidle")
+        _shot(page, shots, f"{name}-{lang}", full)
+
+
+def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, live: LiveServer, shots: Path) -> None:
+    # 1. The first admin comes in through the one-time setup link and enrols MFA.
+    admin = _page(browser, live, "zh")
+    admin.goto("/setup/e2e-setup-token")
+    assert "首位管理员" in admin.content()
+    admin.fill("#username", "ada")
+    admin.fill("#password", PASSWORD)
+    admin.fill("#password2", PASSWORD)
+    admin.click("main button[type=submit]")
+    admin.wait_for_url("**/mfa/enroll")
+    admin.goto("/")  # MFA cannot be skipped: straight back to enrolment
+    assert admin.url.endswith("/mfa/enroll")
+    _enrol(admin)
+    admin.wait_for_url(live.url + "/")
+
+    # 2. The admin sets up the people.
+    admin.goto("/lang/en?next=/admin/users")
+    for username, role, functions in PEOPLE:
+        admin.fill("#nu-username", username)
+        admin.fill("#nu-password", PASSWORD)
+        admin.select_option("#nu-role", role)
+        for f in functions:
+            admin.check(f'#new-user input[name="functions"][value="{f}"]')
+        admin.click("#new-user button[type=submit]")
+        admin.wait_for_selector(".notice")
+    users = admin.locator("#users").inner_text()
+    assert all(u in users for u, _, _ in PEOPLE)
+
+    # 3. The owner fills in the intake; the decision shows before anything is stored.
+    owner = _login(browser, live, "olivia")
+    _fill_intake(owner, HIGH, "Loan pre-screening")
+    owner.wait_for_function("document.querySelector('#decision-tier') && "
+                            "document.querySelector('#decision-tier').textContent.includes('High risk')")
+    assert "Senior sign-off" in owner.locator("#decision-preview").inner_text()
+    _shot(owner, shots, "intake-decision-en", full=True)
+    owner.click("#register")
+    owner.wait_for_url("**/systems/**")
+    key = _system_key(owner)
+    assert "In review" in owner.locator("#system-status").inner_text()
+
+    # 4. Each required reviewer approves; the senior signs off last.
+    rita = _login(browser, live, "rita", enrol=True)
+    rita.goto("/reviews")
+    assert "Loan pre-screening" in rita.content()
+    _both_languages(rita, shots, "review-queue", "/reviews")
+    rita.goto("/lang/en?next=/systems/" + key)
+    for fn in ("business", "data", "legal", "infosec"):
+        rita.select_option("#rv-fn", fn)
+        rita.click("#approve")
+        rita.wait_for_selector(".notice")
+    assert rita.locator("#review-form").count() == 0
+    sam = _login(browser, live, "sam", enrol=True)
+    sam.goto(f"/systems/{key}")
+    sam.click("#approve")
+    sam.wait_for_selector(".notice")
+    assert "Approved" in sam.locator("#system-status").inner_text()
+
+    # 5. The owner puts it live.
+    owner.goto(f"/systems/{key}")
+    owner.click("#go-live")
+    owner.wait_for_selector(".notice")
+    assert "Live" in owner.locator("#system-status").inner_text()
+    _both_languages(owner, shots, "system-page", f"/systems/{key}")
+
+    # 6. The send-back path: a low-tier system, the business reviewer sends it back with a reason.
+    owner.goto("/lang/en?next=/")
+    _fill_intake(owner, LOW, "Meeting notes summariser")
+    owner.wait_for_function("document.querySelector('#decision-tier') && "
+                            "document.querySelector('#decision-tier').textContent.includes('Low risk')")
+    owner.click("#register")
+    owner.wait_for_url("**/systems/**")
+    low_key = _system_key(owner)
+    rita.goto(f"/systems/{low_key}")
+    rita.click("#send-back")  # without a reason: refused, nothing stored
+    assert "reason" in rita.content()
+    rita.goto(f"/systems/{low_key}")
+    rita.fill("#rv-reason", "No staff usage rules yet <b>please</b>")
+    rita.click("#send-back")
+    rita.wait_for_selector(".notice")
+    owner.goto(f"/systems/{low_key}")
+    assert "Changes requested" in owner.locator("#system-status").inner_text()
+    assert "No staff usage rules yet <b>please</b>" in owner.locator("#reviews").inner_text()
+
+    # 7. The auditor verifies the trail with the button.
+    auditor = _login(browser, live, "audrey")
+    auditor.goto("/audit")
+    auditor.click("#verify")
+    auditor.wait_for_selector("#verify-ok")
+
+    # 8. Screenshots of the remaining pages in both languages.
+    _both_languages(admin, shots, "dashboard", "/")
+    _both_languages(admin, shots, "catalog", "/catalog?q=数据")
+    _both_languages(admin, shots, "catalog-tree", "/catalog")
+    _fill_intake(owner, HIGH, "Credit scoring assistant")
+    for lang, tier in (("zh", "高风险"), ("en", "High risk")):
+        owner.goto(f"/lang/{lang}?next=/intake")
+        _fill_intake(owner, HIGH, "Credit scoring assistant")
+        owner.wait_for_function(f"document.querySelector('#decision-tier') && "
+                                f"document.querySelector('#decision-tier').textContent.includes('{tier}')")
+        owner.evaluate("window.scrollTo(0, 0)")
+        _shot(owner, shots, f"intake-decision-{lang}")
+    with live.db.session() as s:
+        assert s.scalar(select(User.totp_enabled).where(User.username == "sam")) is True
+
