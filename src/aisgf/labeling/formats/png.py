@@ -22,25 +22,30 @@ XMP_KEYWORD = b"XML:com.adobe.xmp"
 MAX_TEXT = 8 * 1024 * 1024
 
 
-def chunks(data: bytes, where: str) -> list[tuple[bytes, bytes]]:
+def chunk_spans(data: bytes, where: str) -> list[tuple[bytes, int, int]]:
+    """(type, start, end) of every chunk, `end` past its CRC: lets a writer copy chunks verbatim."""
     if not data.startswith(SIGNATURE):
         raise InvalidInput("not a PNG file (bad signature)", where=where)
-    out: list[tuple[bytes, bytes]] = []
+    out: list[tuple[bytes, int, int]] = []
     pos = len(SIGNATURE)
     while pos < len(data):
         if pos + 8 > len(data):
             raise truncated(where, f"PNG chunk header at byte {pos}")
-        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        length, ctype = struct.unpack_from(">I4s", data, pos)
         end = pos + 12 + length
         if end > len(data):
             raise truncated(where, f"PNG chunk {ctype!r} at byte {pos} runs past the end of the file")
-        out.append((ctype, data[pos + 8 : pos + 8 + length]))
+        out.append((ctype, pos, end))
         pos = end
         if ctype == b"IEND":
             break
     if not out or out[0][0] != b"IHDR" or out[-1][0] != b"IEND":
         raise truncated(where, "PNG has no IHDR or IEND chunk")
     return out
+
+
+def chunks(data: bytes, where: str) -> list[tuple[bytes, bytes]]:
+    return [(ctype, data[start + 8 : end - 4]) for ctype, start, end in chunk_spans(data, where)]
 
 
 def make_chunk(ctype: bytes, body: bytes) -> bytes:
@@ -105,19 +110,20 @@ class PngHandler(FormatHandler):
 
     def write(self, src: Path, dst: Path, value: str) -> None:
         where = str(src)
-        parts = chunks(read_bytes(src), where)
+        data = read_bytes(src)
+        view = memoryview(data)
         existing_xmp: bytes | None = None
-        kept: list[tuple[bytes, bytes]] = []
-        for ctype, body in parts:
+        kept: list[tuple[int, int]] = []
+        for ctype, start, end in chunk_spans(data, where):
             if ctype in (b"tEXt", b"zTXt", b"iTXt"):
-                keyword, text = text_chunk(ctype, body, where)
+                keyword, text = text_chunk(ctype, data[start + 8 : end - 4], where)
                 if keyword == XMP_KEYWORD:
                     if existing_xmp is None:
                         existing_xmp = text.encode("utf-8")
                     continue
                 if b"AIGC" in keyword.upper():
                     continue
-            kept.append((ctype, body))
+            kept.append((start, end))
         packet = xmp.build_packet(value, existing_xmp, where=where)
         new = [
             (b"iTXt", XMP_KEYWORD + b"\x00\x00\x00\x00\x00" + packet),
@@ -128,10 +134,14 @@ class PngHandler(FormatHandler):
                 else b"AIGC\x00\x00\x00\x00\x00" + value.encode("utf-8"),
             ),
         ]
-        out = [SIGNATURE, make_chunk(*kept[0])]
-        out.extend(make_chunk(t, b) for t, b in new)
-        out.extend(make_chunk(t, b) for t, b in kept[1:])
-        dst.write_bytes(b"".join(out))
+        # Image chunks are copied byte for byte (CRC included): nothing is re-encoded or recomputed.
+        with open(dst, "wb") as out:
+            out.write(SIGNATURE)
+            out.write(view[kept[0][0] : kept[0][1]])
+            for t, b in new:
+                out.write(make_chunk(t, b))
+            for start, end in kept[1:]:
+                out.write(view[start:end])
 
     def content_hash(self, path: Path) -> ContentHash:
         parts = chunks(read_bytes(path), str(path))
