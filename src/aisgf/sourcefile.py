@@ -240,3 +240,12 @@ def read_source(path: str | Path, *, what: str) -> SourceDoc:
     if p.suffix.lower() == ".json":
         return parse_json(text, str(p))
     return parse_yaml(text, str(p))
+
+
+def file_stamp(path: Path) -> tuple[str, int, int]:
+    """(path, mtime, size): a cache key that changes when a person edits the file."""
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), 0, 0)
+    return (str(path), st.st_mtime_ns, st.st_size)

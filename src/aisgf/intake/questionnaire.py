@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from aisgf.sourcefile import Problem, SourceDoc, raise_problems, read_source
+from aisgf.sourcefile import Problem, SourceDoc, file_stamp, raise_problems, read_source
 
 QuestionType = Literal["bool", "enum", "multi", "text"]
 
@@ -289,14 +289,6 @@ def shipped_path(name: str) -> Path:
     return Path(str(resources.files("aisgf.intake").joinpath("data", name)))
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
-    try:
-        st = path.stat()
-    except OSError:
-        return (str(path), 0, 0)
-    return (str(path), st.st_mtime_ns, st.st_size)
-
-
 @lru_cache(maxsize=16)
 def _load_cached(path: str, _mtime_ns: int, _size: int) -> Questionnaire:
     return parse_questionnaire(read_source(path, what="questionnaire file"))
@@ -311,4 +303,4 @@ def questionnaire_path() -> Path:
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
     """Load (and cache until the file changes) a questionnaire; None → the one in force."""
-    return _load_cached(*_stamp(Path(path) if path is not None else questionnaire_path()))
+    return _load_cached(*file_stamp(Path(path) if path is not None else questionnaire_path()))

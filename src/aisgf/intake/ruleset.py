@@ -33,7 +33,7 @@ from aisgf.intake.questionnaire import (
     questionnaire_path,
     shipped_path,
 )
-from aisgf.sourcefile import Path_, Problem, SourceDoc, raise_problems, read_source
+from aisgf.sourcefile import Path_, Problem, SourceDoc, file_stamp, raise_problems, read_source
 
 Tier = Literal["low", "medium", "high"]
 Lane = Literal["fast", "standard", "slow"]
@@ -464,14 +464,6 @@ def default_catalog() -> CatalogLike:
     return load_catalog()
 
 
-def _stamp(path: Path) -> tuple[str, int, int]:
-    try:
-        st = path.stat()
-    except OSError:
-        return (str(path), 0, 0)
-    return (str(path), st.st_mtime_ns, st.st_size)
-
-
 @lru_cache(maxsize=16)
 def _load_cached(
     stamp: tuple[str, int, int], q_stamp: tuple[str, int, int], catalog_key: tuple[str, ...]
@@ -494,7 +486,7 @@ def load_ruleset(
     p = Path(path) if path is not None else ruleset_path()
     if questionnaire is None and catalog is None:
         cat = default_catalog()
-        return _load_cached(_stamp(p), _stamp(questionnaire_path()), (cat.framework, cat.version, cat.digest))
+        return _load_cached(file_stamp(p), file_stamp(questionnaire_path()), (cat.framework, cat.version, cat.digest))
     doc = read_source(p, what="ruleset file")
     return parse_ruleset(
         doc,
