@@ -9,7 +9,7 @@ import pytest
 from aisgf.screening.engine import Scanner
 from aisgf.screening.keywords import load_library
 
-from .conftest import make_card, make_mobile, make_resident_id, make_uscc
+from .conftest import luhn_complete, make_card, make_mobile, make_resident_id, make_uscc
 
 
 @pytest.fixture(scope="module")
@@ -102,3 +102,65 @@ def test_secrets_and_ip_markers(scanner: Scanner) -> None:
 def test_batch_equals_single(scanner: Scanner) -> None:
     texts = ["手机13812345678", "", "sarin", "nothing", "邮件a@b.cn"]
     assert scanner.scan_batch(texts) == [scanner.scan(t) for t in texts]
+
+
+def test_full_width_digits_found_with_original_offsets(scanner: Scanner) -> None:
+    text = "电话：１３９１２３４５６７８，邮箱ｗａｎｇ@example.org谢谢"
+    found = scanner.scan(text)
+    assert [(f.category, f.value) for f in found] == [
+        ("cn_mobile", "１３９１２３４５６７８"),
+        ("email", "ｗａｎｇ@example.org"),
+    ]
+    for f in found:
+        assert text[f.start : f.end] == f.value
+    assert cats(scanner, "号码１２０１２３４５６７８不存在") == []  # normalised, then validated as usual
+
+
+def test_old_fifteen_digit_resident_id(scanner: Scanner) -> None:
+    assert cats(scanner, "旧身份证110105491231002作废") == [("cn_resident_id_old", "110105491231002")]
+    assert cats(scanner, "编号110105491331002") == []  # month 13
+    assert cats(scanner, "编号990105491231002") == []  # no such province
+    # a 15-digit American Express number wins over an old-ID reading of the same digits
+    amex = luhn_complete("37123485061512")  # digits 7-12 read as 1985-06-15
+    assert cats(scanner, f"旧号{amex[:-1]}0x") == []  # glued to a letter: not a candidate at all
+    assert cats(scanner, f"card {amex} ok") == [("bank_card", amex)]
+
+
+def test_scanner_pickles_with_serialised_databases(scanner: Scanner) -> None:
+    import pickle
+
+    copy = pickle.loads(pickle.dumps(scanner))
+    text = "手机13812345678，讨论沙林，卡号" + make_card(random.Random(3))
+    assert copy.scan(text) == scanner.scan(text)
+
+
+def test_batch_validators_agree_with_scalar_ones() -> None:
+    from aisgf.screening import validators as v
+
+    rng = random.Random(12)
+    ids = [make_resident_id(rng) for _ in range(200)]
+    ids += [i[:-1] + str((int(i[-1]) + 1) % 10) if i[-1] != "X" else i[:-1] + "0" for i in ids[:50]]
+    ids += ["".join(rng.choice("0123456789") for _ in range(17)) + rng.choice("0123456789Xx") for _ in range(500)]
+    ids += ["110105200002290012", "110105190002290012", "110105209912310012"]  # leap day, 1900, future
+    assert v.resident_ids_valid([i.encode() for i in ids]) == [v.is_valid_resident_id(i) for i in ids]
+    assert any(v.resident_ids_valid([i.encode() for i in ids]))
+    codes = [make_uscc(rng) for _ in range(100)]
+    codes += ["".join(rng.choice(v.USCC_CHARSET) for _ in range(18)) for _ in range(300)]
+    codes += [c[:-1] + ("0" if c[-1] != "0" else "1") for c in codes[:50]]
+    assert v.usccs_valid([c.encode() for c in codes]) == [v.is_valid_uscc(c) for c in codes]
+    assert sum(v.usccs_valid([c.encode() for c in codes])) >= 100
+
+
+def test_card_patterns_cover_every_scheme_prefix() -> None:
+    """The bank-card patterns carry issuer prefixes; none that card_scheme accepts may be left out."""
+    import re
+
+    from aisgf.screening.detectors import BY_CATEGORY
+    from aisgf.screening.validators import card_scheme
+
+    plain = [re.compile(p) for p in BY_CATEGORY["bank_card"].patterns if " " not in p]
+    for n in range(13, 20):
+        for prefix in range(10000):  # card_scheme looks at the first four digits and the length
+            digits = f"{prefix:04d}" + "0" * (n - 4)
+            if card_scheme(digits):
+                assert any(p.fullmatch(digits) for p in plain), digits

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aisgf.screening.quality import MinHasher, language_of, quality_flags
+from aisgf.screening.quality import MinHasher, language_of, quality_flags, quality_flags_batch
 
 
 def test_quality_flags() -> None:
@@ -25,3 +25,22 @@ def test_language_and_minhash() -> None:
     same = sum(x == y for x, y in zip(m.band_keys(a), m.band_keys(a + "and more"), strict=True))
     other = sum(x == y for x, y in zip(m.band_keys(a), m.band_keys("completely different text " * 6), strict=True))
     assert same >= 1 and other == 0
+
+
+def test_quality_flags_batch_equals_per_document() -> None:
+    texts = [
+        "a normal sentence that is long enough",
+        "",
+        "short",
+        "text with a \x07 bell in it, long enough",
+        "Ã©tÃ© trÃ¨s â€™ cafÃ© garbled text here",
+        "中文正常文本，足够长的一段话，没有任何问题。",
+        "锟斤拷锟斤拷锟斤拷 烫烫烫 garbled",
+        "NUL \x00 inside a long enough document",
+        "très café — déjà vu, a normal accented sentence",
+    ]
+    encoded = [t.encode("utf-8") for t in texts]
+    assert quality_flags_batch(texts, encoded, 5) == [quality_flags(t, 5) for t in texts]
+    clean = texts[:1] + texts[5:6]
+    assert quality_flags_batch(clean, [t.encode() for t in clean], 5) == [[], []]
+    assert language_of("中文 mixed with English words", "中文 mixed with English words".encode()) == "mixed"

@@ -1,10 +1,17 @@
 """The screening pipeline: shards in, one merged report out — on one core, all cores, or Dask.
 
-Why this shape: a shard (one input file) is screened by a pure function, :func:`screen_shard`,
-that returns everything the report needs as plain data. The parent merges shard results *in
-corpus order*, so exact/near-duplicate decisions, worst-document ties and samples are the same
-whether the shards ran in this process, in a process pool or on a Dask cluster. The only global
-state — the duplicate digests — lives in the merging process, in a set that spills to disk.
+Why this shape: a shard (one input file, or a byte range of a big uncompressed JSONL/lines
+file, cut after a newline, with its line numbers counted up front) is screened by a pure
+function, :func:`screen_shard`, that returns everything the report needs as plain data. The
+parent merges shard results *in corpus order*, so exact/near-duplicate decisions, worst-document
+ties, samples, the findings file and the cleaned copy are byte-for-byte the same whether the
+shards ran in this process, in a process pool or on a Dask cluster, split or not. The only
+global state — the duplicate digests — lives in the merging process, in a set that spills to disk.
+
+Process pool: the scanner is compiled once, in the parent; workers are forked with it in memory
+when the parent runs a single thread, else spawned and handed its serialised databases through a
+file (never recompiled). Workers count the bytes they read in a shared counter, so the progress
+bar moves within a file.
 
 Bad input decision: a malformed document (invalid JSON, missing field, oversized line, truncated
 compressed stream) is *not* an exception: it becomes an ``unreadable`` finding naming file and
@@ -20,22 +27,28 @@ import hashlib
 import heapq
 import hmac
 import io
+import itertools
 import json
 import os
+import pickle
 import secrets
+import shutil
+import sys
+import tempfile
+import threading
 import time
 import zlib
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from aisgf.errors import InvalidInput
 from aisgf.screening import detectors as dets
 from aisgf.screening.engine import Finding, Scanner
 from aisgf.screening.keywords import KeywordLibrary
-from aisgf.screening.quality import MinHasher, SpillingMap, language_of, quality_flags, text_digest
+from aisgf.screening.quality import MinHasher, SpillingMap, language_of, quality_flags_batch, text_digest
 from aisgf.screening.readers import Doc, expand_inputs, open_binary_write, read_docs, split_format
 from aisgf.screening.sampling import (
     MANUAL_MIN_ITEMS,
@@ -91,6 +104,9 @@ class ScreenConfig:
     samples_per_category: int = 5
     worst_k: int = 20
     batch_docs: int = 512
+    # With several workers, an uncompressed JSONL/--lines file bigger than this is split into
+    # byte ranges (smaller, down to 1 MB, when there are few files); 0 = never split.
+    shard_bytes: int = 64 << 20
     spill_limit: int = 5_000_000
     spill_dir: str | None = None
 
@@ -103,6 +119,14 @@ class ScreenConfig:
             self.redact_key = secrets.token_bytes(16)
 
     def fingerprint(self) -> str:
+        """Identifies the compiled scanner this configuration needs (cached: 10,000+ keywords)."""
+        key = (tuple(map(id, self.libraries)), sum(len(lib.keywords) for lib in self.libraries), str(self.categories))
+        cached: tuple[Any, str] | None = self.__dict__.get("_fingerprint")
+        if cached is None or cached[0] != key:
+            cached = self.__dict__["_fingerprint"] = (key, self._compute_fingerprint())
+        return cached[1]
+
+    def _compute_fingerprint(self) -> str:
         h = hashlib.blake2b(digest_size=12)
         h.update(json.dumps(self.categories).encode())
         for lib in self.libraries:
@@ -113,9 +137,16 @@ class ScreenConfig:
 
 @dataclass(frozen=True)
 class Shard:
+    """One unit of work: a file, or a byte range of a big uncompressed line-oriented file."""
+
     path: str
     root: str
     out_rel: str  # path of the cleaned copy relative to --redact-to
+    start: int = 0  # byte range [start, end) of the file; end -1 = to the end
+    end: int = -1
+    first_index: int = 0  # lines of the file before ``start``
+    part: int = 0  # index of this range among the file's ranges
+    parts: int = 1
 
 
 @dataclass
@@ -207,6 +238,8 @@ class _CleanWriter:
         assert cfg.redact_to is not None
         self.fmt, comp = split_format(shard.path)
         self.path = Path(cfg.redact_to) / shard.out_rel
+        if shard.parts > 1:  # a byte range writes its own part; the merger joins them in order
+            self.path = _part_path(self.path, shard.part)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.cfg = cfg
         self.rows: list[dict[str, Any]] = []
@@ -266,6 +299,18 @@ class _CleanWriter:
         self.fh.close()
 
 
+def _part_path(path: Path, part: int) -> Path:
+    return path.with_name(f".{path.name}.part{part:06d}")
+
+
+def _append_part(path: Path, part: int) -> None:
+    """Append the cleaned copy of byte range ``part`` to the file's cleaned copy (ranges are plain text)."""
+    src = _part_path(path, part)
+    with open(path, "wb" if part == 0 else "ab") as out, open(src, "rb") as fh:
+        shutil.copyfileobj(fh, out, 1 << 20)
+    src.unlink()
+
+
 def _batches(docs: Iterator[Doc], size: int) -> Iterator[list[Doc]]:
     batch: list[Doc] = []
     for d in docs:
@@ -277,12 +322,30 @@ def _batches(docs: Iterator[Doc], size: int) -> Iterator[list[Doc]]:
         yield batch
 
 
-def screen_shard(shard: Shard, cfg: ScreenConfig) -> ShardResult:
-    """Screen one file. Pure with respect to the corpus: the result depends on this file alone."""
+def _json(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False)
+
+
+def _json_key(key: str | int) -> str:
+    """``json.dumps(key, ensure_ascii=False)`` without its cost for the usual plain ids."""
+    if type(key) is int:
+        return str(key)
+    if type(key) is str and key.isprintable() and '"' not in key and "\\" not in key:
+        return f'"{key}"'
+    return _json(key)
+
+
+def screen_shard(shard: Shard, cfg: ScreenConfig, on_bytes: Callable[[int], None] | None = None) -> ShardResult:
+    """Screen one file or byte range of a file. Pure: the result depends on this shard alone.
+
+    Why it looks hand-tuned: this loop runs once per document, so per-document work is kept to
+    plain dict/int operations; findings lines are formatted from pre-encoded pieces (the bytes are
+    what ``json.dumps`` of the record gives) and compressed once per batch.
+    """
     scanner = _scanner(cfg)
     res = ShardResult(shard)
     out = io.BytesIO()
-    comp = zlib.compressobj(6)
+    comp = zlib.compressobj(1)  # only to ship results between processes: speed over size
     hasher = MinHasher() if cfg.near_dups else None
     writer = _CleanWriter(shard, cfg) if cfg.redact_to else None
     drop = set(cfg.drop)
@@ -291,9 +354,20 @@ def screen_shard(shard: Shard, cfg: ScreenConfig) -> ShardResult:
     worst: list[tuple[int, int, dict[str, Any]]] = []
     manual: list[tuple[float, int, dict[str, Any]]] = []
     file = shard.path
-
-    def emit(rec: dict[str, Any]) -> None:
-        out.write(comp.compress(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n"))
+    head = '{"file": ' + _json(file) + ', "doc": '
+    det_tail = {
+        d.category: f', "group": {_json(d.group)}, "sensitivity": {_json(d.sensitivity)}}}\n' for d in dets.DETECTORS
+    }
+    det_labels = {d.category: (d.category, d.group, d.sensitivity) for d in dets.DETECTORS}
+    scores = {d.category: _score(Finding(d.category, 0, 0)) for d in dets.DETECTORS}
+    scores["keyword"] = SCORE["keyword"]
+    kw_tail: dict[int, str] = {}
+    samples = res.samples
+    full_samples: set[str] = set()
+    counts = Counter[str]()
+    cat_findings, cat_docs, library_categories = res.cat_findings, res.cat_docs, res.library_categories
+    sources = res.sources
+    n_docs = n_bytes = n_chars = n_unreadable = n_with_findings = n_quality = n_written = n_dropped = 0
 
     docs = read_docs(
         file,
@@ -303,83 +377,90 @@ def screen_shard(shard: Shard, cfg: ScreenConfig) -> ShardResult:
         source_field=cfg.source_field,
         lines=cfg.lines,
         max_doc_bytes=cfg.max_doc_bytes,
+        start=shard.start,
+        end=shard.end,
+        first_index=shard.first_index,
+        on_bytes=on_bytes,
     )
     for batch in _batches(docs, cfg.batch_docs):
         texts = [d.text for d in batch if d.text is not None]
-        scanned = iter(scanner.scan_batch(texts)) if texts else iter(())
+        encoded = [t.encode("utf-8", "replace") for t in texts]
+        scanned = scanner.scan_batch(texts, encoded) if texts else []
+        qualities = quality_flags_batch(texts, encoded, cfg.min_chars)
+        lines: list[str] = []
+        j = 0
         for doc in batch:
-            res.counts["documents"] += 1
-            src = res.sources.setdefault(doc.source, Counter())
+            n_docs += 1
+            src = sources.get(doc.source)
+            if src is None:
+                src = sources[doc.source] = Counter()
             src["documents"] += 1
             if doc.text is None:
-                res.counts["unreadable"] += 1
-                res.cat_findings["unreadable"] += 1
-                res.cat_docs["unreadable"] += 1
+                n_unreadable += 1
+                cat_findings["unreadable"] += 1
+                cat_docs["unreadable"] += 1
                 if len(res.errors) < 50:
                     res.errors.append({"doc": doc.key, "line": doc.index + 1, "error": doc.error})
-                emit(
-                    {
-                        "file": file,
-                        "doc": doc.key,
-                        "category": "unreadable",
-                        "start": None,
-                        "end": None,
-                        "error": doc.error,
-                    }
-                )
+                rec = {"file": file, "doc": doc.key, "category": "unreadable", "start": None, "end": None}
+                lines.append(_json({**rec, "error": doc.error}) + "\n")
                 continue
             text = doc.text
-            findings = next(scanned)
-            nbytes = len(text.encode("utf-8", "replace"))
-            res.counts["bytes"] += nbytes
-            res.counts["chars"] += len(text)
-            doc_cats: Counter[str] = Counter()
+            enc = encoded[j]
+            findings = scanned[j]
+            j += 1
+            n_bytes += len(enc)
+            n_chars += len(text)
+            doc_cats: dict[str, int] = {}
             labels: set[str] = set()
+            key_json = _json_key(doc.key) if findings else ""
+            score = 0
+            # one pass over the findings: counts, labels, findings lines, score, samples
             for f in findings:
-                doc_cats[f.category] += 1
-                labels.update(labels_of(f))
-                rec: dict[str, Any] = {
-                    "file": file,
-                    "doc": doc.key,
-                    "category": f.category,
-                    "start": f.start,
-                    "end": f.end,
-                }
-                if f.category == "keyword":
+                cat = f.category
+                doc_cats[cat] = doc_cats.get(cat, 0) + 1
+                score += scores[cat]
+                if cat == "keyword":
+                    labels.update((cat, f"keyword:{f.detail}"))
                     k = kw[f.ref]
-                    rec.update(library_category=k.category, risk_class=k.risk_class, library=k.library)
-                    res.library_categories[k.category] += 1
+                    library_categories[k.category] += 1
+                    tail = kw_tail.get(f.ref)
+                    if tail is None:
+                        tail = kw_tail[f.ref] = (
+                            f', "library_category": {_json(k.category)}, "risk_class": {_json(k.risk_class)}, '
+                            f'"library": {_json(k.library)}}}\n'
+                        )
                 else:
-                    det = dets.BY_CATEGORY[f.category]
-                    rec.update(group=det.group, sensitivity=det.sensitivity)
-                emit(rec)
-            qflags = quality_flags(text, cfg.min_chars)
+                    labels.update(det_labels[cat])
+                    tail = det_tail[cat]
+                lines.append(f'{head}{key_json}, "category": "{cat}", "start": {f.start}, "end": {f.end}{tail}')
+                if cat not in full_samples:  # samples: the first few per category, redacted
+                    lst = samples.setdefault(cat, [])
+                    if len(lst) < cfg.samples_per_category:
+                        lst.append(_snippet(text, findings, f))
+                    if len(lst) >= cfg.samples_per_category:
+                        full_samples.add(cat)
+            qflags = qualities[j - 1]
             if doc.invalid_utf8:
                 qflags.append("invalid_utf8")
-            lang = language_of(text) if text.strip() else "other"
+            lang = language_of(text, enc) if text.strip() else "other"
             res.languages[lang] += 1
             if lang == "mixed":
                 qflags.append("language_mix")
+            if qflags and not key_json:
+                key_json = _json_key(doc.key)
             for q in qflags:
-                doc_cats[q] += 1
-                emit({"file": file, "doc": doc.key, "category": q, "start": 0, "end": len(text)})
+                doc_cats[q] = doc_cats.get(q, 0) + 1
+                lines.append(f'{head}{key_json}, "category": "{q}", "start": 0, "end": {len(text)}}}\n')
             for cat, n in doc_cats.items():
-                res.cat_findings[cat] += n
-                res.cat_docs[cat] += 1
-            serious = [f for f in findings if f.category in dets.BY_CATEGORY or f.category == "keyword"]
-            if serious:
-                res.counts["documents_with_findings"] += 1
+                cat_findings[cat] += n
+                cat_docs[cat] += 1
+            if findings:  # every scanner finding is a detector or keyword finding
+                n_with_findings += 1
                 src["documents_with_findings"] += 1
-                src["findings"] += len(serious)
+                src["findings"] += len(findings)
             if qflags:
-                res.counts["documents_with_quality_issues"] += 1
-            # samples: first few per category, redacted
-            for f in findings:
-                lst = res.samples.setdefault(f.category, [])
-                if len(lst) < cfg.samples_per_category:
-                    lst.append(_snippet(text, findings, f))
-            score = sum(_score(f) for f in findings)
-            if score > 0 and (len(worst) < cfg.worst_k or (score, -doc.index) > worst[0][:2]):
+                n_quality += 1
+            if score > 0 and cfg.worst_k and (len(worst) < cfg.worst_k or (score, -doc.index) > worst[0][:2]):
                 # the redacted snippet is built only for documents that enter the top list
                 item = (
                     score,
@@ -389,7 +470,7 @@ def screen_shard(shard: Shard, cfg: ScreenConfig) -> ShardResult:
                         "doc": doc.key,
                         "score": score,
                         "categories": dict(sorted(doc_cats.items())),
-                        "snippet": _snippet(text, findings, serious[0]) if serious else text[: 2 * SNIPPET],
+                        "snippet": _snippet(text, findings, findings[0]) if findings else text[: 2 * SNIPPET],
                     },
                 )
                 if len(worst) < cfg.worst_k:
@@ -397,7 +478,7 @@ def screen_shard(shard: Shard, cfg: ScreenConfig) -> ShardResult:
                 else:
                     heapq.heapreplace(worst, item)
             if cfg.exact_dups or cfg.near_dups:
-                digest = text_digest(text) if cfg.exact_dups and text.strip() else b""
+                digest = text_digest(text, enc) if cfg.exact_dups and text.strip() else b""
                 bands = hasher.band_keys(text) if hasher is not None else []
                 res.dedup.append((doc.index, doc.key, len(text), digest, bands))
             if cfg.sample_n:
@@ -423,12 +504,27 @@ def screen_shard(shard: Shard, cfg: ScreenConfig) -> ShardResult:
                     heapq.heapreplace(manual, entry)
             if writer is not None:
                 if labels & drop:
-                    res.counts["dropped"] += 1
+                    n_dropped += 1
                     continue
                 writer.write(doc, redact(text, findings, cfg.redact_key))
-                res.counts["written"] += 1
+                n_written += 1
+        if lines:
+            out.write(comp.compress("".join(lines).encode("utf-8")))
     if writer is not None:
         writer.close()
+    for name, n in (
+        ("documents", n_docs),
+        ("unreadable", n_unreadable),
+        ("bytes", n_bytes),
+        ("chars", n_chars),
+        ("documents_with_findings", n_with_findings),
+        ("documents_with_quality_issues", n_quality),
+        ("dropped", n_dropped),
+        ("written", n_written),
+    ):
+        if n:
+            counts[name] = n
+    res.counts = counts
     out.write(comp.flush())
     res.findings = out.getvalue()
     res.worst = worst
@@ -456,6 +552,7 @@ class Merger:
         self.exact = SpillingMap(cfg.spill_limit, cfg.spill_dir) if cfg.exact_dups else None
         self.near = SpillingMap(cfg.spill_limit, cfg.spill_dir) if cfg.near_dups else None
         self.findings_fh = open(findings_path, "wb") if findings_path else None  # noqa: SIM115
+        self._dup_parts: IO[bytes] | None = None
         self.shard_no = 0
 
     def add(self, r: ShardResult) -> None:
@@ -464,9 +561,18 @@ class Merger:
         file = r.shard.path
         if self.findings_fh is not None and r.findings:
             self.findings_fh.write(zlib.decompress(r.findings))
+        dup_out = self.findings_fh
+        if dup_out is not None and r.shard.parts > 1:
+            # An unsplit file lists its duplicates after all its other findings: hold the
+            # duplicates of a split file's ranges in a temporary file until its last range.
+            if r.shard.part == 0 or self._dup_parts is None:
+                self._dup_parts = tempfile.TemporaryFile()  # noqa: SIM115 - closed below
+            dup_out = self._dup_parts
         dup_counts: Counter[str] = Counter()
+        where_head = "[" + _json(file) + ", "
         for _index, key, nchars, digest, bands in r.dedup:
-            where = json.dumps([file, key], ensure_ascii=False)
+            # the json.dumps([file, key]) text, built from pieces: this runs once per document
+            where = where_head + _json_key(key) + "]"
             cat, of = None, None
             if self.exact is not None and digest:
                 of = self.exact.first(digest, where)
@@ -481,7 +587,7 @@ class Merger:
                     cat, of = "near_duplicate", near_of
             if cat is not None and of is not None:
                 dup_counts[cat] += 1
-                if self.findings_fh is not None:
+                if dup_out is not None:
                     ref = json.loads(of)
                     rec = {
                         "file": file,
@@ -491,7 +597,12 @@ class Merger:
                         "end": nchars,
                         "of": {"file": ref[0], "doc": ref[1]},
                     }
-                    self.findings_fh.write(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n")
+                    dup_out.write(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n")
+        if self.findings_fh is not None and self._dup_parts is not None and r.shard.part == r.shard.parts - 1:
+            self._dup_parts.seek(0)
+            shutil.copyfileobj(self._dup_parts, self.findings_fh, 1 << 20)
+            self._dup_parts.close()
+            self._dup_parts = None
         self.totals.update(r.counts)
         self.cat_findings.update(r.cat_findings)
         self.cat_findings.update(dup_counts)
@@ -503,15 +614,26 @@ class Merger:
             self.sources.setdefault(s, Counter()).update(c)
         fc = Counter(r.cat_findings)
         fc.update(dup_counts)
-        self.files[file] = {
-            "documents": r.counts["documents"],
-            "bytes": r.counts["bytes"],
-            "documents_with_findings": r.counts["documents_with_findings"],
-            "rate": _rate(r.counts["documents_with_findings"], r.counts["documents"]),
-            "unreadable": r.counts["unreadable"],
-            "findings": dict(sorted(fc.items())),
-            "errors": r.errors,
-        }
+        entry = self.files.get(file)
+        if entry is None:
+            entry = self.files[file] = {
+                "documents": 0,
+                "bytes": 0,
+                "documents_with_findings": 0,
+                "rate": 0.0,
+                "unreadable": 0,
+                "findings": {},
+                "errors": [],
+            }
+        # a file split into byte ranges arrives as several results, in order: sum them up
+        for name in ("documents", "bytes", "documents_with_findings", "unreadable"):
+            entry[name] += r.counts[name]
+        entry["rate"] = _rate(entry["documents_with_findings"], entry["documents"])
+        fc.update(entry["findings"])
+        entry["findings"] = dict(sorted(fc.items()))
+        entry["errors"].extend(r.errors[: max(0, 50 - len(entry["errors"]))])
+        if self.cfg.redact_to and r.shard.parts > 1:
+            _append_part(Path(self.cfg.redact_to) / r.shard.out_rel, r.shard.part)
         for cat, lst in r.samples.items():
             mine = self.samples.setdefault(cat, [])
             mine.extend(lst[: max(0, self.cfg.samples_per_category - len(mine))])
@@ -531,6 +653,8 @@ class Merger:
         self.tech_passed += r.tech_passed
 
     def close(self) -> None:
+        if self._dup_parts is not None:
+            self._dup_parts.close()
         if self.findings_fh is not None:
             self.findings_fh.close()
         for m in (self.exact, self.near):
@@ -623,8 +747,14 @@ def _rate(n: int, d: int) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
-def plan_shards(paths: list[str]) -> list[Shard]:
-    """One shard per input file; cleaned-copy names are relative to the argument they came from."""
+def plan_shards(paths: list[str], *, cfg: ScreenConfig | None = None, split_bytes: int = 0) -> list[Shard]:
+    """Shards in corpus order; cleaned-copy names are relative to the argument they came from.
+
+    A file is one shard, except an uncompressed JSONL file (or a text file read with ``--lines``)
+    larger than ``split_bytes`` (0 = never split): it becomes byte ranges that start right after
+    a newline, so that one big file keeps every worker busy. The results do not depend on the
+    split (the line numbers of each range are counted here, once, at memory speed).
+    """
     shards: list[Shard] = []
     used: set[str] = set()
     for path, root in expand_inputs(paths):
@@ -632,56 +762,209 @@ def plan_shards(paths: list[str]) -> list[Shard]:
         if rel in used:
             rel = f"{len(shards):05d}-{rel.replace(os.sep, '_')}"
         used.add(rel)
-        shards.append(Shard(path, root, rel))
+        ranges = _split_ranges(path, split_bytes, cfg) if split_bytes > 0 else []
+        if len(ranges) <= 1:
+            shards.append(Shard(path, root, rel))
+            continue
+        for k, (start, end, first) in enumerate(ranges):
+            shards.append(Shard(path, root, rel, start, end, first, k, len(ranges)))
     return shards
+
+
+def _split_ranges(path: str, target: int, cfg: ScreenConfig | None) -> list[tuple[int, int, int]]:
+    """(start, end, lines before start) of ranges of about ``target`` bytes, cut after newlines."""
+    fmt, comp = split_format(path)
+    lines_mode = cfg.lines if cfg is not None else False
+    if comp is not None or not (fmt == "jsonl" or (fmt == "text" and lines_mode)):
+        return []
+    try:
+        size = os.path.getsize(path)
+    except OSError:
+        return []
+    if size <= target:
+        return []
+    cuts: list[tuple[int, int]] = [(0, 0)]  # (byte offset, lines before it)
+    next_cut = target
+    lines = pos = 0
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(1 << 24)
+            if not chunk:
+                break
+            while next_cut < pos + len(chunk):
+                i = chunk.find(b"\n", next_cut - pos)
+                if i < 0:  # no newline in the rest of this chunk: look on in the next one
+                    next_cut = pos + len(chunk)
+                    break
+                cut = pos + i + 1
+                if cut >= size:
+                    break
+                cuts.append((cut, lines + chunk.count(b"\n", 0, i + 1)))
+                next_cut = cut + target
+            lines += chunk.count(b"\n")
+            pos += len(chunk)
+    ends = [c for c, _ in cuts[1:]] + [size]
+    return [(start, end, first) for (start, first), end in zip(cuts, ends, strict=True)]
 
 
 ProgressFn = Callable[[int], None]
 
 
-def _run_local(shards: list[Shard], cfg: ScreenConfig, workers: int, on_done: ProgressFn) -> Iterator[ShardResult]:
-    if workers <= 1 or len(shards) == 1:
-        for s in shards:
-            r = screen_shard(s, cfg)
-            on_done(_size(s))
-            yield r
-        return
-    import multiprocessing as mp
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
+def _shard_bytes(s: Shard) -> int:
+    """Bytes of the file that the shard covers (what the progress bar counts)."""
+    if s.end >= 0:
+        return s.end - s.start
+    try:
+        return os.path.getsize(s.path) - s.start
+    except OSError:
+        return 0
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as pool:
-        pending: deque[tuple[Shard, Future[ShardResult]]] = deque()
-        it = iter(shards)
-        for s in it:
-            pending.append((s, pool.submit(screen_shard, s, cfg)))
-            if len(pending) >= workers * 2:
-                break
+
+def _screen_counted(shard: Shard, cfg: ScreenConfig, add: ProgressFn) -> ShardResult:
+    """screen_shard that reports bytes as it reads, and tops up to the shard's size at the end."""
+    seen = 0
+
+    def on_bytes(n: int) -> None:
+        nonlocal seen
+        seen += n
+        add(n)
+
+    r = screen_shard(shard, cfg, on_bytes)
+    rest = _shard_bytes(shard) - seen
+    if rest > 0:
+        add(rest)
+    return r
+
+
+_WORKER: dict[str, Any] = {}
+
+
+_FORKED: tuple[ScreenConfig, Scanner] | None = None  # set just before forking workers
+
+
+def _init_worker(blob: str | None, counter: Any) -> None:
+    """Pool worker start: configuration and compiled scanner (serialised databases) from a file.
+
+    Why a file and not the initializer arguments: those travel through the pipe that starts the
+    process, and the parent blocks writing megabytes (10,000 keywords) until the child has
+    imported everything — so the workers would start one after another instead of together.
+    """
+    if blob is None:  # forked: the parent's compiled scanner is already in this process's memory
+        assert _FORKED is not None
+        cfg, scanner = _FORKED
+    else:
+        with open(blob, "rb") as fh:
+            cfg, scanner = pickle.load(fh)
+    _SCANNERS.clear()
+    _SCANNERS[cfg.fingerprint()] = scanner
+    _WORKER.update(cfg=cfg, counter=counter)
+
+
+def _worker_add(n: int) -> None:
+    counter = _WORKER["counter"]
+    with counter.get_lock():
+        counter.value += n
+
+
+def _work(shard: Shard) -> ShardResult:
+    return _screen_counted(shard, _WORKER["cfg"], _worker_add)
+
+
+def _run_local(shards: list[Shard], cfg: ScreenConfig, workers: int, advance: ProgressFn) -> Iterator[ShardResult]:
+    """Results in shard order. The pool starts *now* (before a progress bar adds its thread)."""
+    if workers <= 1 or len(shards) == 1:
+        return (_screen_counted(s, cfg, advance) for s in shards)
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _FORKED
+    # fork starts a worker in milliseconds with the compiled scanner already in memory, but is
+    # only safe while this process runs a single thread (a Dask client or another library may
+    # have started some); otherwise spawn, which imports afresh (~0.3 s per worker) and loads
+    # the serialised databases from a file. The scanner is compiled once, here.
+    use_fork = sys.platform == "linux" and threading.active_count() == 1
+    ctx = mp.get_context("fork" if use_fork else "spawn")
+    counter = ctx.Value("q", 0)
+    scanner = _scanner(cfg)
+    tmp = tempfile.TemporaryDirectory(prefix="aisgf-screen-")
+    blob: str | None = None
+    if use_fork:
+        _FORKED = (cfg, scanner)
+    else:
+        blob = os.path.join(tmp.name, "scanner.pickle")
+        with open(blob, "wb") as fh:
+            pickle.dump((cfg, scanner), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(blob, counter))
+    it = iter(shards)
+    pending = deque(pool.submit(_work, s) for s in itertools.islice(it, workers * 2))
+    _FORKED = None  # a fork pool starts all its workers at the first submit; they hold their copy
+    return _PoolResults(pool, tmp, _drain(pool, tmp, pending, it, counter, advance))
+
+
+class _PoolResults:
+    """The pool's results; ``close()`` stops the pool even if iteration never began."""
+
+    def __init__(self, pool: Any, tmp: tempfile.TemporaryDirectory[str], results: Iterator[ShardResult]) -> None:
+        self.pool, self.tmp, self.results = pool, tmp, results
+
+    def __iter__(self) -> Iterator[ShardResult]:
+        return self.results
+
+    def __next__(self) -> ShardResult:
+        return next(self.results)
+
+    def close(self) -> None:
+        self.results.close()  # type: ignore[attr-defined]
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.tmp.cleanup()
+
+
+def _drain(
+    pool: Any,
+    tmp: tempfile.TemporaryDirectory[str],
+    pending: deque[Any],
+    it: Iterator[Shard],
+    counter: Any,
+    advance: ProgressFn,
+) -> Iterator[ShardResult]:
+    """Yield pool results in order, keeping two shards per worker queued; poll the byte counter."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    shown = 0
+
+    def show() -> None:
+        nonlocal shown
+        now = counter.value
+        if now > shown:
+            advance(now - shown)
+            shown = now
+
+    try:
         while pending:
-            s, fut = pending.popleft()
+            fut = pending[0]
+            while not fut.done():
+                wait([fut], timeout=0.25, return_when=FIRST_COMPLETED)
+                show()
+            pending.popleft()
             r = fut.result()
-            on_done(_size(s))
+            show()
             nxt = next(it, None)
             if nxt is not None:
-                pending.append((nxt, pool.submit(screen_shard, nxt, cfg)))
+                pending.append(pool.submit(_work, nxt))
             yield r
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        tmp.cleanup()
 
 
-def _run_dask(shards: list[Shard], cfg: ScreenConfig, client: Any, on_done: ProgressFn) -> Iterator[ShardResult]:
+def _run_dask(shards: list[Shard], cfg: ScreenConfig, client: Any, advance: ProgressFn) -> Iterator[ShardResult]:
     cfg_future = client.scatter(cfg, broadcast=True)
     futures = client.map(screen_shard, shards, cfg=cfg_future, pure=False)
     for s, fut in zip(shards, futures, strict=True):
         r = fut.result()
         fut.release()
-        on_done(_size(s))
+        advance(_shard_bytes(s))
         yield r
-
-
-def _size(s: Shard) -> int:
-    try:
-        return os.path.getsize(s.path)
-    except OSError:
-        return 0
 
 
 def run_screen(
@@ -699,53 +982,65 @@ def run_screen(
     ``dask`` is a ``dask.distributed.Client`` or a scheduler address; otherwise ``workers``
     processes on this machine (1 = in this process).
     """
-    shards = plan_shards(paths)
     t0 = time.perf_counter()
+    client = None
+    own_client = False
+    if dask is not None:
+        from dask.distributed import Client
+
+        client = dask if isinstance(dask, Client) else Client(dask)
+        own_client = client is not dask
+        parallel = max(1, len(client.scheduler_info().get("workers", {})))
+    else:
+        parallel = max(1, workers)
+    shards = plan_shards(paths, cfg=cfg)
+    total = sum(_shard_bytes(s) for s in shards)
+    if parallel > 1 and cfg.shard_bytes > 0:
+        # about two ranges per worker for a single big file, never more than shard_bytes each
+        target = min(cfg.shard_bytes, max(1 << 20, -(-total // (2 * parallel))))
+        shards = plan_shards(paths, cfg=cfg, split_bytes=target)
     merger = Merger(cfg, findings_path)
-    total = sum(_size(s) for s in shards)
     prog: Any = None
     task: Any = None
-    if progress:
-        from rich.progress import (
-            BarColumn,
-            DownloadColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-            TransferSpeedColumn,
-        )
 
-        prog = Progress(
-            TextColumn("screening"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            TimeRemainingColumn(),
-            transient=False,
-        )
-        prog.start()
-        task = prog.add_task("screen", total=total)
-
-    def on_done(n: int) -> None:
+    def advance(n: int) -> None:
         if prog is not None:
             prog.advance(task, n)
 
-    client = None
-    own_client = False
+    results: Iterator[ShardResult] = iter(())
     try:
-        if dask is not None:
-            from dask.distributed import Client
-
-            client = dask if isinstance(dask, Client) else Client(dask)
-            own_client = client is not dask
-            results = _run_dask(shards, cfg, client, on_done)
+        if client is not None:
+            results = _run_dask(shards, cfg, client, advance)
             mode = {"engine": "dask", "workers": len(client.scheduler_info().get("workers", {}))}
-        else:
-            results = _run_local(shards, cfg, workers, on_done)
+        else:  # the pool starts here, before a progress bar's thread exists (see _run_local)
+            results = _run_local(shards, cfg, workers, advance)
             mode = {"engine": "processes" if workers > 1 else "single-process", "workers": max(1, workers)}
+        if progress:
+            from rich.progress import (
+                BarColumn,
+                DownloadColumn,
+                Progress,
+                TextColumn,
+                TimeRemainingColumn,
+                TransferSpeedColumn,
+            )
+
+            prog = Progress(
+                TextColumn("screening"),
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+                transient=False,
+            )
+            prog.start()
+            task = prog.add_task("screen", total=total)
         for r in results:
             merger.add(r)
     finally:
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()  # stops a pool that is still running when the merge failed
         merger.close()
         if prog is not None:
             prog.stop()

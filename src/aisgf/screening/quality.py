@@ -10,12 +10,15 @@ depend on how the work was split).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import itertools
 import re
 import sqlite3
 import tempfile
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,18 +29,25 @@ _MOJIBAKE = re.compile(r"\ufffd|Ã[\x80-\xbf©¨¤§¶¼½¾]|â€[™œ\x9d“
 
 
 _NOT_LETTERS = bytes(c for c in range(128) if not (65 <= c <= 90 or 97 <= c <= 122))
-_MOJIBAKE_MARKERS = ("\ufffd", "Ã", "â€", "Â", "锟斤拷", "烫烫烫", "屯屯屯")
 
 
-def language_of(text: str) -> str:
+_NOT_LETTERS_ANY = bytes(c for c in range(256) if not (65 <= c <= 90 or 97 <= c <= 122))
+
+
+def language_of(text: str, encoded: bytes | None = None) -> str:
     """'zh', 'en', 'mixed' (both scripts ≥ 20 % of weight) or 'other' — a script count, not a model.
 
     Counted with C-level string operations only: multi-byte UTF-8 characters in the opening 2,000
-    characters stand for CJK (each adds two bytes), ASCII letters for Latin.
+    characters stand for CJK (each adds two bytes), ASCII letters for Latin. ``encoded`` (the
+    text in UTF-8, when the caller has it) spares the encoding for texts of ≤ 2,000 characters.
     """
-    sample = text[:2000]
-    cjk = (len(sample.encode("utf-8", "replace")) - len(sample)) / 2
-    latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
+    if encoded is not None and len(text) <= 2000:
+        cjk = (len(encoded) - len(text)) / 2
+        latin = len(encoded.translate(None, _NOT_LETTERS_ANY))
+    else:
+        sample = text[:2000]
+        cjk = (len(sample.encode("utf-8", "replace")) - len(sample)) / 2
+        latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
     # A Chinese character carries roughly a word; weigh Latin letters by an average word length.
     latin_w = latin / 5
     total = cjk + latin_w
@@ -50,17 +60,24 @@ def language_of(text: str) -> str:
     return "mixed"
 
 
-def quality_flags(text: str, min_chars: int) -> list[str]:
-    """Document-level quality categories for one text."""
+_MOJIBAKE_MARKERS = ("\ufffd", "Ã", "â€", "Â", "锟斤拷", "烫烫烫", "屯屯屯")
+
+
+def quality_flags(text: str, min_chars: int, *, control: bool = True, markers: bool = True) -> list[str]:
+    """Document-level quality categories for one text.
+
+    ``control=False`` / ``markers=False`` say that the caller already knows the text has no
+    control character / no mojibake marker (see :func:`quality_flags_batch`).
+    """
     stripped = text.strip()
     if not stripped:
         return ["empty"]
     flags: list[str] = []
     if len(stripped) < min_chars:
         flags.append("too_short")
-    if _CONTROL.search(text):
+    if control and _CONTROL.search(text):
         flags.append("control_chars")
-    if not any(m in text for m in _MOJIBAKE_MARKERS):  # cheap pre-check; the regex runs rarely
+    if not markers or not any(m in text for m in _MOJIBAKE_MARKERS):  # cheap pre-check; the regex runs rarely
         return flags
     bad = len(_MOJIBAKE.findall(text[:100000]))
     if bad and (bad >= 3 or bad * 50 >= len(stripped)):
@@ -68,11 +85,55 @@ def quality_flags(text: str, min_chars: int) -> list[str]:
     return flags
 
 
-def text_digest(text: str) -> bytes:
-    """16-byte digest of the normalised text: exact duplicates modulo surrounding whitespace and NFC."""
-    return hashlib.blake2b(
-        unicodedata.normalize("NFC", text.strip()).encode("utf-8", "replace"), digest_size=16
-    ).digest()
+_NOT_CONTROL = bytes(c for c in range(256) if not _CONTROL.match(chr(c)))
+_MARKER_DB: Any = None
+
+
+def _marker_db() -> Any:
+    global _MARKER_DB
+    if _MARKER_DB is None:
+        import hyperscan as hs
+
+        db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        exprs = [m.encode("utf-8") for m in _MOJIBAKE_MARKERS]
+        db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=0, literal=True)
+        _MARKER_DB = db
+    return _MARKER_DB
+
+
+def quality_flags_batch(texts: list[str], encoded: list[bytes], min_chars: int) -> list[list[str]]:
+    """:func:`quality_flags` for a batch: the same answers, with two batch-wide gates.
+
+    Why: per document, a control-character search and seven marker searches cost more than
+    everything else the quality step does. Over the whole batch, one C ``translate`` tells whether
+    any control character occurs at all, and one Hyperscan pass which documents hold a mojibake
+    marker; only those documents get the per-document checks.
+    """
+    buf = b"\n".join(encoded)  # "\n" is neither a control character nor part of a marker
+    control = bool(buf.translate(None, _NOT_CONTROL))
+    marked: set[int] = set()
+    if buf:
+        ends: list[int] = []
+
+        def on_marker(_id: int, _frm: int, to: int, _flags: int, _ctx: object) -> None:
+            ends.append(to)
+
+        _marker_db().scan(buf, match_event_handler=on_marker)
+        if ends:
+            starts = list(itertools.accumulate((len(e) + 1 for e in encoded[:-1]), initial=0))
+            marked = {bisect.bisect_right(starts, to - 1) - 1 for to in ends}
+    return [quality_flags(t, min_chars, control=control, markers=i in marked) for i, t in enumerate(texts)]
+
+
+def text_digest(text: str, encoded: bytes | None = None) -> bytes:
+    """16-byte digest of the normalised text: exact duplicates modulo surrounding whitespace and NFC.
+
+    ``encoded`` (the text in UTF-8) is hashed as it is when stripping and NFC change nothing, the
+    usual case; ``strip`` and ``normalize`` return their argument itself then.
+    """
+    norm = unicodedata.normalize("NFC", text.strip())
+    data = encoded if encoded is not None and norm is text else norm.encode("utf-8", "replace")
+    return hashlib.blake2b(data, digest_size=16).digest()
 
 
 # ---- MinHash (numpy, universal hashing over 64-bit shingle hashes) -----------------------------

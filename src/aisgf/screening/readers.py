@@ -1,7 +1,9 @@
 """Streaming readers: JSONL, Parquet, CSV and plain text; gzip, zstd and bz2; files, dirs, globs.
 
 Why: a corpus is far larger than memory, so every reader yields one document at a time and never
-holds more than one line (capped at ``max_doc_bytes``) or one Parquet batch. Bad input is data,
+holds more than one 4 MB block plus one line (capped at ``max_doc_bytes``) or one Parquet batch.
+Lines are split from blocks in C and JSON lines parsed with orjson where it is installed (falling
+back to ``json`` line by line, so results never depend on it): reading is not the bottleneck. Bad input is data,
 not a crash: an undecodable or invalid line, a missing field, an oversized line or a truncated
 compressed stream becomes a :class:`Doc` with ``error`` set, which the scan counts as an
 ``unreadable`` finding and moves on (decision recorded in the module docs of ``pipeline``).
@@ -16,7 +18,7 @@ import gzip
 import io
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -24,6 +26,13 @@ from typing import IO, Any
 import zstandard
 
 from aisgf.errors import InvalidInput, NotFound
+
+try:  # orjson parses a JSON line ~3x faster than json; json stays the reference (see _parse_json)
+    import orjson
+
+    _fast_loads: Any = orjson.loads
+except ImportError:  # pragma: no cover - optional
+    _fast_loads = None
 
 COMPRESSIONS = {".gz": "gzip", ".gzip": "gzip", ".zst": "zstd", ".zstd": "zstd", ".bz2": "bz2"}
 FORMATS = {
@@ -131,20 +140,54 @@ def _decode(raw: bytes) -> tuple[str, bool]:
         return raw.decode("utf-8", "replace"), True
 
 
-def _bounded_lines(fh: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
-    """Lines of at most ``max_bytes``; an oversized line is skipped in chunks and yields None."""
-    while True:
-        line = fh.readline(max_bytes + 1)
-        if not line:
-            return
-        if len(line) > max_bytes and not line.endswith(b"\n"):
-            while True:  # discard the rest of the line without holding it
-                chunk = fh.readline(1 << 20)
-                if not chunk or chunk.endswith(b"\n"):
-                    break
-            yield None
-            continue
-        yield line
+BLOCK = 1 << 22
+
+
+def _bounded_lines(
+    fh: IO[bytes], max_bytes: int, limit: int = -1, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[bytes | None]:
+    """Lines (without the newline) of at most ``max_bytes``; an oversized line yields None.
+
+    Why blocks: reading 4 MB at a time and splitting in C is several times faster than a
+    ``readline`` per line, and memory stays bounded (one block plus one partial line of at most
+    ``max_bytes``; the rest of an oversized line is skipped, never held). ``limit`` stops after
+    that many bytes (a byte-range shard); ``on_bytes`` is told how many bytes each block had.
+    """
+    rest = b""
+    skipping = False  # inside a line that is already known to be too long
+    remaining = limit
+    while remaining != 0:
+        # read1: what one underlying read gives, so that the lines before a truncated compressed
+        # stream's end are still yielded before the error surfaces on the next call
+        block = fh.read1(BLOCK if remaining < 0 else min(BLOCK, remaining))  # type: ignore[attr-defined]
+        if not block:
+            break
+        if remaining > 0:
+            remaining -= len(block)
+        if on_bytes is not None:
+            on_bytes(len(block))
+        lines = block.split(b"\n")
+        tail = lines.pop()
+        if lines:
+            first = lines[0]
+            if skipping:
+                skipping = False
+                yield None
+            else:
+                first = rest + first if rest else first
+                yield first if len(first) <= max_bytes else None
+            rest = b""
+            for line in lines[1:]:
+                yield line if len(line) <= max_bytes else None
+            rest = tail
+        elif not skipping:
+            rest += tail
+        if not skipping and len(rest) > max_bytes:
+            skipping, rest = True, b""
+    if skipping:
+        yield None
+    elif rest:
+        yield rest
 
 
 def _key(rec: dict[str, Any], id_field: str, index: int) -> str | int:
@@ -152,6 +195,86 @@ def _key(rec: dict[str, Any], id_field: str, index: int) -> str | int:
     if isinstance(v, str | int) and not isinstance(v, bool):
         return v
     return index
+
+
+def _parse_json(raw: bytes) -> tuple[Any, bool, str | None]:
+    """(record, invalid_utf8, error) of one JSONL line.
+
+    orjson first; whatever it refuses (invalid UTF-8, lone surrogates, NaN, huge integers, a
+    syntax error) goes through the stdlib path of before, so the records and error messages are
+    exactly what ``json`` gives — the fast path never changes a result.
+    """
+    if _fast_loads is not None:
+        try:
+            rec = _fast_loads(raw)
+        except ValueError:
+            pass
+        else:
+            if not _maybe_big_int(rec):
+                return rec, False, None
+    text, bad = _decode(raw)
+    if not text.strip():
+        return None, bad, "blank line"
+    try:
+        return json.loads(text), bad, None
+    except ValueError as exc:
+        return None, bad, f"invalid JSON: {exc.args[0][:120]}"
+
+
+def _maybe_big_int(obj: Any) -> bool:
+    """True when orjson may have read an integer beyond 64 bits as a float (``json`` keeps an int).
+
+    That is the one case where orjson accepts a line and returns something else than ``json``;
+    such a float has a magnitude of at least 2**63, so the few lines with one are re-read.
+    """
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        values = o.values() if type(o) is dict else o if type(o) is list else ()
+        for v in values:
+            t = type(v)
+            if t is float:
+                if not abs(v) < 9.2e18:
+                    return True
+            elif t is dict or t is list:
+                stack.append(v)
+    return False
+
+
+class _Opened:
+    """A decompressing reader over a file, and how many bytes of the file itself were consumed."""
+
+    def __init__(self, path: str, compression: str | None, start: int = 0) -> None:
+        self.raw = open(path, "rb", buffering=0)  # noqa: SIM115 - closed in close()
+        if start:
+            self.raw.seek(start)
+        self.start = start
+        self.fh: IO[bytes]
+        if compression == "gzip":
+            self.fh = gzip.GzipFile(fileobj=self.raw, mode="rb")  # type: ignore[assignment]
+        elif compression == "bz2":
+            self.fh = bz2.BZ2File(self.raw)  # type: ignore[assignment]
+        elif compression == "zstd":
+            reader = zstandard.ZstdDecompressor().stream_reader(self.raw, closefd=False)
+            self.fh = io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+        else:
+            self.fh = io.BufferedReader(self.raw, buffer_size=1 << 20)
+        self.reported = start
+
+    def consumed(self) -> int:
+        """File bytes consumed since the last call (for a progress bar that moves within a file)."""
+        try:
+            pos = self.raw.tell()
+        except (OSError, ValueError):  # pragma: no cover - closed or unseekable
+            return 0
+        delta, self.reported = pos - self.reported, pos
+        return max(0, delta)
+
+    def close(self) -> None:
+        try:
+            self.fh.close()
+        finally:
+            self.raw.close()
 
 
 def read_docs(
@@ -163,56 +286,71 @@ def read_docs(
     source_field: str = "source",
     lines: bool = False,
     max_doc_bytes: int = 16 << 20,
+    start: int = 0,
+    end: int = -1,
+    first_index: int = 0,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[Doc]:
-    """Yield the documents of one file; errors become ``Doc(error=...)`` (see module docstring)."""
+    """Yield the documents of one file; errors become ``Doc(error=...)`` (see module docstring).
+
+    ``start``/``end`` select a byte range of an uncompressed line-oriented file (a shard that
+    starts right after a newline; ``first_index`` is the number of lines before it), so one big
+    file can be screened by many workers. ``on_bytes`` receives the file bytes consumed as the
+    reading goes on (compressed bytes for a compressed file), for a progress bar.
+    """
     fmt, comp = split_format(path)
-    index = -1
+    index = first_index - 1
+    opened: _Opened | None = None
     try:
         if fmt == "parquet":
             yield from _read_parquet(path, root, field, id_field, source_field)
             return
-        with open_binary(path, comp) as fh:
-            if fmt == "csv":
-                yield from _read_csv(fh, path, root, field, id_field, source_field, max_doc_bytes)
+        opened = _Opened(path, comp, start)
+        fh = opened.fh
+        if fmt == "csv":
+            yield from _read_csv(fh, path, root, field, id_field, source_field, max_doc_bytes)
+            return
+        if fmt == "text" and not lines:
+            raw = fh.read(max_doc_bytes + 1)
+            if len(raw) > max_doc_bytes:
+                yield Doc(0, 0, None, root, error=f"document larger than {max_doc_bytes} bytes (use --lines)")
                 return
-            if fmt == "text" and not lines:
-                raw = fh.read(max_doc_bytes + 1)
-                if len(raw) > max_doc_bytes:
-                    yield Doc(0, 0, None, root, error=f"document larger than {max_doc_bytes} bytes (use --lines)")
-                    return
-                text, bad = _decode(raw)
-                yield Doc(0, 0, text, root, invalid_utf8=bad)
-                return
-            for index, raw_line in enumerate(_bounded_lines(fh, max_doc_bytes)):
-                if raw_line is None:
-                    yield Doc(index, index, None, root, error=f"line longer than {max_doc_bytes} bytes")
-                    continue
+            text, bad = _decode(raw)
+            yield Doc(0, 0, text, root, invalid_utf8=bad)
+            return
+        report = None if on_bytes is None else (lambda _n: on_bytes(opened.consumed()))  # type: ignore[union-attr]
+        limit = end - start if end >= 0 else -1
+        for index, raw_line in enumerate(_bounded_lines(fh, max_doc_bytes, limit, report), first_index):
+            if raw_line is None:
+                yield Doc(index, index, None, root, error=f"line longer than {max_doc_bytes} bytes")
+                continue
+            if fmt == "text":
                 text, bad = _decode(raw_line)
-                if fmt == "text":
-                    yield Doc(index, index, text.rstrip("\r\n"), root, invalid_utf8=bad)
-                    continue
-                if not text.strip():
-                    yield Doc(index, index, None, root, error="blank line")
-                    continue
-                try:
-                    rec = json.loads(text)
-                except ValueError as exc:
-                    yield Doc(index, index, None, root, error=f"invalid JSON: {exc.args[0][:120]}")
-                    continue
-                if not isinstance(rec, dict):
-                    yield Doc(index, index, None, root, error="JSON line is not an object")
-                    continue
-                key = _key(rec, id_field, index)
-                value = rec.get(field)
-                src = rec.get(source_field)
-                source = src if isinstance(src, str) and src else root
-                if not isinstance(value, str):
-                    why = f"missing field {field!r}" if value is None else f"field {field!r} is not a string"
-                    yield Doc(index, key, None, source, error=why)
-                    continue
-                yield Doc(index, key, value, source, record=rec, invalid_utf8=bad)
+                yield Doc(index, index, text.rstrip("\r\n"), root, invalid_utf8=bad)
+                continue
+            rec, bad, error = _parse_json(raw_line)
+            if error is not None:
+                yield Doc(index, index, None, root, error=error)
+                continue
+            if not isinstance(rec, dict):
+                yield Doc(index, index, None, root, error="JSON line is not an object")
+                continue
+            key = _key(rec, id_field, index)
+            value = rec.get(field)
+            src = rec.get(source_field)
+            source = src if isinstance(src, str) and src else root
+            if not isinstance(value, str):
+                why = f"missing field {field!r}" if value is None else f"field {field!r} is not a string"
+                yield Doc(index, key, None, source, error=why)
+                continue
+            yield Doc(index, key, value, source, record=rec, invalid_utf8=bad)
     except READ_ERRORS as exc:
         yield Doc(index + 1, index + 1, None, root, error=f"unreadable or truncated file: {exc}")
+    finally:
+        if opened is not None:
+            if on_bytes is not None:
+                on_bytes(opened.consumed())
+            opened.close()
 
 
 def _read_csv(
