@@ -4,13 +4,18 @@ Why this shape: the dashboard aggregates over every system (counts by tier, lane
 obligations, systems in review, recent audit events) and the system page joins one system with its
 assessments, obligations, evidence, reviews and audit trail; both are what people open all day.
 
-The server runs as its own process (`uvicorn`, one worker, loopback only); the load generator is
-this process (asyncio + httpx), bounded by a request count and a time limit. Data: 20 systems go
+The server runs as its own process (`uvicorn` over the factory of `aisgf serve --workers N`, two
+workers by default, loopback only); the load generator is this process (asyncio + httpx, one
+keep-alive connection per client, so connection setup is not measured), bounded by a request count
+and a time limit. With no think time each client sends its next request as soon as the previous one
+returns (a closed loop): then latency ≈ clients × CPU time per request / cores, whatever the code. Data: 20 systems go
 through the real services (so the audit chain is real), the other 9,980 are bulk-inserted copies of
 real decisions for low, medium and high answer sets, with their obligations (some overdue).
 
     python benchmarks/web.py                      # 10,000 systems, 20 clients, 2,000 requests per page
     python benchmarks/web.py --systems 2000 --requests 300
+    python benchmarks/web.py --think 1 --requests 600     # people pausing ~1 s between pages
+    python benchmarks/web.py --workers 1
 """
 
 from __future__ import annotations
@@ -98,13 +103,13 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    code = ("import uvicorn; from aisgf.config import Settings; from aisgf.db import open_database; "
-            "from aisgf.web.app import create_app; "
-            f"s = Settings(data_dir={str(data_dir)!r}); "
-            f"uvicorn.run(create_app(s, open_database(s)), host='127.0.0.1', port={port}, log_level='warning', "
-            "access_log=False)")
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+def start_server(data_dir: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+    """`uvicorn` over the app factory that `aisgf serve --workers N` uses, on loopback only."""
+    code = ("import uvicorn; "
+            f"uvicorn.run('aisgf.web.server:worker_app', factory=True, workers={workers}, host='127.0.0.1', "
+            f"port={port}, log_level='warning', access_log=False)")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "AISGF_DATA_DIR": str(data_dir)}
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -128,6 +133,8 @@ async def run_load(base: str, cookies: list[str], keys: list[str], per_page: int
 
     async def client(cookie: str) -> None:
         async with httpx.AsyncClient(base_url=base, cookies={"aisgf_session": cookie}, timeout=30) as c:
+            if think:  # people do not all click at the same instant: spread the first requests
+                await asyncio.sleep(rng.uniform(0, think))
             while time.monotonic() < deadline:
                 page = "dashboard" if budget["dashboard"] >= budget["system"] else "system"
                 if budget[page] <= 0:
@@ -142,7 +149,7 @@ async def run_load(base: str, cookies: list[str], keys: list[str], per_page: int
                 if think:
                     await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
 
-    for cookie in cookies[:2]:  # warm up caches (catalog, questionnaire, templates)
+    for cookie in cookies:  # warm up every worker's caches (catalog, questionnaire, templates)
         async with httpx.AsyncClient(base_url=base, cookies={"aisgf_session": cookie}) as c:
             await c.get("/")
             await c.get(f"/systems/{keys[0]}")
@@ -163,6 +170,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--requests", type=int, default=2_000, help="requests per page type")
     ap.add_argument("--time-limit", type=float, default=120.0, help="seconds of load at most")
+    ap.add_argument("--workers", type=int, default=2, help="server processes (uvicorn workers)")
     ap.add_argument("--think", type=float, default=0.0,
                     help="mean seconds a client waits between requests (0: closed loop, back to back)")
     args = ap.parse_args()
@@ -172,7 +180,7 @@ def main() -> None:
         cookies, keys = seed(data_dir, args.systems, args.clients)
         seeded = time.perf_counter() - t0
         port = _free_port()
-        proc = start_server(data_dir, port)
+        proc = start_server(data_dir, port, args.workers)
         try:
             t1 = time.perf_counter()
             timings = asyncio.run(run_load(f"http://127.0.0.1:{port}", cookies, keys, args.requests,
@@ -181,7 +189,8 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=20)
-    result: dict[str, Any] = {"systems": args.systems, "clients": args.clients, "think_seconds": args.think,
+    result: dict[str, Any] = {"systems": args.systems, "clients": args.clients, "workers": args.workers,
+                              "think_seconds": args.think,
                               "seed_seconds": round(seeded, 1),
                               "load_seconds": round(wall, 1),
                               "requests_per_second": round(sum(len(v) for v in timings.values()) / wall, 1)}

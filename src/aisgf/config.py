@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     db_busy_timeout_s: float = Field(default=10.0, gt=0)
+    # Optional OpenID Connect sign-in (off unless issuer and client id are set); see accounts/oidc.py
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scopes: str = "openid email profile"
+    oidc_claim: str = Field(default="email", description="ID-token claim naming the account: email, "
+                            "preferred_username or sub")
+    oidc_auto_create: bool = False
+    oidc_timeout_s: float = Field(default=10.0, gt=0)
 
     @property
     def resolved_database_url(self) -> str:

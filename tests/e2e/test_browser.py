@@ -160,6 +160,31 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     assert "Changes requested" in owner.locator("#system-status").inner_text()
     assert "No staff usage rules yet <b>please</b>" in owner.locator("#reviews").inner_text()
 
+    # 6b. The owner edits the answers in the pre-filled wizard (the preview follows) and resubmits;
+    #     the review starts again and the reviewer approves the new assessment.
+    owner.click("#reassess")
+    owner.wait_for_url(f"**/systems/{low_key}/reassess")
+    assert "No staff usage rules yet <b>please</b>" in owner.locator("#sent-back-reasons").inner_text()
+    assert owner.is_checked('input[name="q_personal_information"][value="none"]')
+    owner.wait_for_function("document.querySelector('#decision-tier') && "
+                            "document.querySelector('#decision-tier').textContent.includes('Low risk')")
+    owner.check('input[name="q_personal_information"][value="personal"]')
+    owner.check('input[name="q_org_roles"][value="provider"]')
+    owner.wait_for_function("document.querySelector('#decision-tier') && "
+                            "document.querySelector('#decision-tier').textContent.includes('Medium risk')")
+    owner.evaluate("window.scrollTo(0, 0)")
+    _shot(owner, shots, "reassess-en")
+    owner.click("#reassess-submit")
+    owner.wait_for_selector(".notice")
+    assert "In review" in owner.locator("#system-status").inner_text()
+    assert "assessment 2" in owner.locator("main").inner_text()
+    rita.goto(f"/systems/{low_key}")
+    while rita.locator("#review-form").count():
+        rita.click("#approve")
+        rita.wait_for_selector(".notice")
+    owner.goto(f"/systems/{low_key}")
+    assert "Approved" in owner.locator("#system-status").inner_text()
+
     # 7. The auditor verifies the trail with the button.
     auditor = _login(browser, live, "audrey")
     auditor.goto("/audit")
@@ -180,4 +205,20 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
         _shot(owner, shots, f"intake-decision-{lang}")
     with live.db.session() as s:
         assert s.scalar(select(User.totp_enabled).where(User.username == "sam")) is True
+
+    # 9. The admin gives the auditor another role; her open session ends at once.
+    admin.goto("/lang/en?next=/admin/users")
+    admin.click("#role-audrey >> xpath=.. >> summary")
+    admin.select_option("#role-audrey select[name=role]", "governance_lead")
+    admin.click("#role-audrey button[type=submit]")
+    admin.wait_for_selector(".notice")
+    assert "Governance lead" in admin.locator("#users tr", has_text="audrey").inner_text()
+    auditor.goto("/audit")
+    assert "/login" in auditor.url
+    for lang in ("zh", "en"):
+        admin.goto(f"/lang/{lang}?next=/admin/users")
+        admin.click("#role-olivia >> xpath=.. >> summary")
+        _shot(admin, shots, f"admin-users-{lang}")
+    with live.db.session() as s:
+        assert s.scalar(select(User.role).where(User.username == "audrey")) == "governance_lead"
 

@@ -177,6 +177,36 @@ def set_disabled(session: Session, ref: str | int, *, disabled: bool, actor: str
     return user
 
 
+def set_role(session: Session, ref: str | int, *, role: str, functions: list[str] | None = None,
+             actor: str) -> User:
+    """Give a person another role (and reviewer functions).
+
+    The person's browser sessions end: a role change is a change of privilege, and sessions are
+    renewed at every privilege change — it also makes sure that someone who now needs a second
+    factor (a new admin or reviewer) enrols before going on, instead of keeping a session that was
+    opened without one. API tokens stay valid and act with the new role from the next request, since
+    a token carries its owner's current role. The last active admin cannot stop being one.
+    """
+    user = get_user(session, ref)
+    functions = sorted(set(functions or []), key=lambda f: FUNCTIONS.index(f) if f in FUNCTIONS else 99)
+    _validate_profile(user.username, role, functions, None)
+    if role == user.role and functions == list(user.functions or []):
+        return user
+    if user.role == "admin" and role != "admin" and user.disabled_at is None:
+        others = session.scalar(select(func.count(User.id)).where(
+            User.role == "admin", User.disabled_at.is_(None), User.id != user.id)) or 0
+        if others == 0:
+            raise Conflict("this is the last active admin; make another person admin first", where="role")
+    old_role, old_functions = user.role, list(user.functions or [])
+    user.role, user.functions = role, functions
+    ended = _revoke_sessions(session, user)
+    session.flush()
+    append_event(session, actor=actor, action="user.role_changed", entity_type="user", entity_id=user.username,
+                 payload={"from": {"role": old_role, "functions": old_functions},
+                          "to": {"role": role, "functions": functions}, "sessions_ended": ended})
+    return user
+
+
 def update_preferences(session: Session, user: User, *, language: str | None = None,
                        timezone: str | None = None) -> User:
     if language is not None:

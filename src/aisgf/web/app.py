@@ -90,6 +90,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = db
     app.state.store = EvidenceStore(settings.resolved_evidence_dir)
     app.state.setup_token = None  # set by `aisgf serve` while no admin exists
+    from aisgf.accounts.oidc import OidcSettings
+
+    # AISGF_OIDC_*: sign-in through an identity provider, off by default
+    app.state.oidc = OidcSettings.from_settings(settings)
     _install_error_handlers(app)
 
     from aisgf.audit.api import router as audit_router
@@ -114,3 +118,32 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         return {"status": "ok", "version": aisgf.__version__, "database": db.engine.dialect.name}
 
     return app
+
+
+def warm_up(app: FastAPI) -> None:
+    """Load what every request reads (questionnaire, ruleset, catalog, translations, templates) before the
+    first person arrives, then move those long-lived objects out of the garbage collector's way.
+
+    Why: otherwise the first request on each server process pays for parsing YAML and compiling
+    templates, and later full collections walk hundreds of thousands of catalog objects that never
+    die — both show up as latency spikes (the p99 of `benchmarks/web.py`). `gc.freeze` keeps them
+    out of collections for the life of the process.
+    """
+    import gc
+
+    from aisgf.catalog import load_catalog
+    from aisgf.intake import load_questionnaire
+    from aisgf.intake.ruleset import load_ruleset
+    from aisgf.web.i18n import LANGS, catalog
+    from aisgf.web.templating import _ENV
+
+    settings: Settings = app.state.settings
+    load_catalog(settings.resolved_overlay_dir)
+    load_questionnaire()
+    load_ruleset()
+    for lang in LANGS:
+        catalog(lang)
+    for name in _ENV.list_templates(extensions=["html"]):
+        _ENV.get_template(name)
+    gc.collect()
+    gc.freeze()

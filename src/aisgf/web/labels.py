@@ -48,7 +48,8 @@ LABELS: dict[str, str] = {
     "user.locked": N_("account locked after failed sign-ins"), "user.unlocked": N_("account unlocked"),
     "user.logged_out_everywhere": N_("signed out everywhere"), "user.mfa_enrolled": N_("two-step sign-in turned on"),
     "user.mfa_reset": N_("two-step sign-in reset"), "user.password_changed": N_("password changed"),
-    "user.recovery_code_used": N_("recovery code used"),
+    "user.recovery_code_used": N_("recovery code used"), "user.role_changed": N_("role changed"),
+    "user.signed_in_oidc": N_("signed in through the identity provider"),
 }
 
 # Titles of the problems the pages show (aisgf.errors and the web layer's own)

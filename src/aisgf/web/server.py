@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 import typer
 
@@ -14,13 +15,14 @@ from aisgf.db import open_database
 def serve(
     host: str | None = typer.Option(None, help="Default: AISGF_HOST or 127.0.0.1"),
     port: int | None = typer.Option(None, help="Default: AISGF_PORT or 8000"),
+    workers: int = typer.Option(1, min=1, max=64, help="Server processes (pages are CPU-bound: one per core)"),
 ) -> None:
     """Start the API server (OpenAPI at /docs) with the framework catalog loaded."""
     import uvicorn
 
     from aisgf.accounts import services as acc
     from aisgf.catalog import load_catalog
-    from aisgf.web.app import create_app
+    from aisgf.web.app import create_app, warm_up
 
     settings = get_settings()
     db = open_database(settings)
@@ -29,6 +31,17 @@ def serve(
     app = create_app(settings, db)
     with db.session() as s:
         has_admin = acc.admin_exists(s)
+    if workers > 1:
+        if not has_admin:
+            # The one-time setup link lives in one process's memory; with several workers a request
+            # could land on a process that does not know it. Start with one worker for the setup.
+            console.print("[bold red]No administrator exists yet:[/bold red] start once with --workers 1 (or run "
+                          "`aisgf user create --admin NAME`), then with more workers.")
+            raise typer.Exit(2)
+        db.dispose()
+        uvicorn.run("aisgf.web.server:worker_app", factory=True, workers=workers, host=host or settings.host,
+                    port=port or settings.port, log_level="info")
+        return
     if not has_admin:
         # No default password, ever: a one-time link (valid until used or the server stops) lets the
         # first admin choose a password and enrol MFA. Tokens made before then become that admin's.
@@ -38,4 +51,21 @@ def serve(
         console.print("[bold yellow]No administrator exists yet.[/bold yellow] Open this one-time link to create "
                       "the first one (or run `aisgf user create --admin NAME`):")
         console.print(f"  http://{shown_host}:{port or settings.port}/setup/{app.state.setup_token}", soft_wrap=True)
+    warm_up(app)
     uvicorn.run(app, host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+def worker_app() -> Any:
+    """The app of one server process when `aisgf serve --workers N` runs several (uvicorn's factory).
+
+    Why several processes are sound here: SQLite in WAL mode lets readers in every process run
+    without locks, and every write transaction begins with `BEGIN IMMEDIATE`, so writers (and the
+    audit chain's head) are serialised by the database's own lock across processes, not by Python.
+    Settings come from the environment (AISGF_*), which the worker processes inherit.
+    """
+    from aisgf.web.app import create_app, warm_up
+
+    settings = get_settings()
+    app = create_app(settings, open_database(settings))
+    warm_up(app)
+    return app

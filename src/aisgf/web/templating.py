@@ -25,6 +25,9 @@ _ENV = Environment(
     autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=True),
     trim_blocks=True,
     lstrip_blocks=True,
+    # Templates ship with the package and do not change while the server runs: compile each once
+    # instead of checking every template file's modification time on every request.
+    auto_reload=False,
 )
 
 
@@ -65,6 +68,7 @@ def context_for(request: Request) -> dict[str, Any]:
         "label": lambda code: tr(LABELS.get(str(code), str(code))) if code is not None else "",
         "me": principal,
         "csrf_token": getattr(st, "csrf_token", ""),
+        "oidc_enabled": bool(getattr(getattr(request.app.state, "oidc", None), "enabled", False)),
         "tz": tz,
         "here": quote(path, safe="/?=&"),
         "localtime": lambda v, fmt="%Y-%m-%d %H:%M": _localtime(v, tz, fmt),

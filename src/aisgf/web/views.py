@@ -7,61 +7,125 @@ decide nothing; every rule they rely on (which reviews a system still needs) com
 
 from __future__ import annotations
 
+import threading
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from aisgf.audit.models import AuditEvent
 from aisgf.registry import services as svc
 from aisgf.registry.models import AISystem, Obligation
 
 
-def _counts(session: Session, column: Any, owner: str | None) -> dict[str, int]:
-    q = select(column, func.count()).group_by(column)
-    if owner is not None:
-        q = q.where(AISystem.owner == owner)
-    return {str(k): int(n) for k, n in session.execute(q) if k is not None}
+@dataclass(frozen=True)
+class SystemRow:
+    key: str
+    name: str
+    tier: str | None
+    lane: str | None
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    system: SystemRow
+    catalog_id: str
+    due_date: date | None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    seq: int
+    at: Any
+    actor: str
+    action: str
+    entity_type: str
+    entity_id: str
+
+
+# The dashboard's figures, keyed by who asks, the day and the audit trail's head. Why that key is
+# enough: every change to governed data appends an audit event in the same transaction (the house
+# rule of `aisgf.audit`), so an unchanged head means unchanged systems, obligations and events; the
+# day is in the key because "overdue" moves at midnight. Values are plain rows, never ORM objects,
+# so they outlive the session that read them. Small and per process: each worker keeps its own.
+_DASHBOARD_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
+def audit_head(session: Session) -> int:
+    return int(session.scalar(select(func.max(AuditEvent.seq))) or 0)
 
 
 def dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict[str, Any]:
     """Systems by tier, lane and status; overdue obligations; systems in review; recent audit events."""
+    bind = session.get_bind()
+    key = (str(bind.url), owner, with_audit, svc.today(), audit_head(session))
+    with _CACHE_LOCK:
+        hit = _DASHBOARD_CACHE.get(key)
+        if hit is not None:
+            _DASHBOARD_CACHE.move_to_end(key)
+            return hit
+    data = _dashboard(session, owner=owner, with_audit=with_audit)
+    with _CACHE_LOCK:
+        _DASHBOARD_CACHE[key] = data
+        while len(_DASHBOARD_CACHE) > _CACHE_SIZE:
+            _DASHBOARD_CACHE.popitem(last=False)
+    return data
+
+
+def _dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict[str, Any]:
+    # One pass over the systems for all three breakdowns and the total (one GROUP BY, not four scans).
+    q = select(AISystem.tier, AISystem.lane, AISystem.status, func.count()).group_by(
+        AISystem.tier, AISystem.lane, AISystem.status)
+    if owner is not None:
+        q = q.where(AISystem.owner == owner)
+    by_tier: Counter[str] = Counter()
+    by_lane: Counter[str] = Counter()
+    by_status: Counter[str] = Counter()
+    total = 0
+    for tier, lane, status, n in session.execute(q):
+        total += n
+        for counter, value in ((by_tier, tier), (by_lane, lane), (by_status, status)):
+            if value is not None:
+                counter[str(value)] += n
     overdue, overdue_total = _overdue(session, owner)
-    in_review_q = select(AISystem).where(AISystem.status == "in_review")
+    in_review_q = select(AISystem.key, AISystem.name, AISystem.tier, AISystem.lane).where(
+        AISystem.status == "in_review")
     if owner is not None:
         in_review_q = in_review_q.where(AISystem.owner == owner)
-    in_review = list(session.scalars(in_review_q.order_by(AISystem.updated_at.desc()).limit(10)))
-    in_review_total = _counts(session, AISystem.status, owner).get("in_review", 0)
-    events: list[AuditEvent] = []
+    in_review = [SystemRow(*row) for row in session.execute(in_review_q.order_by(AISystem.updated_at.desc())
+                                                            .limit(10))]
+    events: list[EventRow] = []
     if with_audit:
-        events = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(10)))
-    total_q = select(func.count(AISystem.id))
-    if owner is not None:
-        total_q = total_q.where(AISystem.owner == owner)
+        events = [EventRow(e.seq, e.at, e.actor, e.action, e.entity_type, e.entity_id) for e in session.scalars(
+            select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(10))]
     return {
-        "total": session.scalar(total_q) or 0,
-        "by_tier": _counts(session, AISystem.tier, owner),
-        "by_lane": _counts(session, AISystem.lane, owner),
-        "by_status": _counts(session, AISystem.status, owner),
+        "total": total,
+        "by_tier": dict(by_tier), "by_lane": dict(by_lane), "by_status": dict(by_status),
         "overdue": overdue, "overdue_total": overdue_total,
-        "in_review": in_review, "in_review_total": in_review_total,
+        "in_review": in_review, "in_review_total": by_status.get("in_review", 0),
         "events": events,
     }
 
 
-def _overdue(session: Session, owner: str | None, limit: int = 10) -> tuple[list[Obligation], int]:
+def _overdue(session: Session, owner: str | None, limit: int = 10) -> tuple[list[OverdueRow], int]:
     """Open obligations past their due date (the same rule as `list_obligations(overdue=True)`).
 
     Written here so the query leads with the due-date index: SQLite without statistics prefers the
     status index, which holds nearly every obligation; `lower(status)` keeps it from doing so.
     """
-    q = select(Obligation).options(selectinload(Obligation.system)).where(
-        Obligation.due_date < svc.today(), func.lower(Obligation.status).in_(("open", "in_progress")))
+    where = [Obligation.due_date < svc.today(), func.lower(Obligation.status).in_(("open", "in_progress"))]
     if owner is not None:
-        q = q.where(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner == owner)))
-    total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
-    rows = list(session.scalars(q.order_by(Obligation.due_date, Obligation.id).limit(limit)))
+        where.append(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner == owner)))
+    total = session.scalar(select(func.count(Obligation.id)).where(*where)) or 0
+    q = (select(AISystem.key, AISystem.name, AISystem.tier, AISystem.lane, Obligation.catalog_id, Obligation.due_date)
+         .join(AISystem, AISystem.id == Obligation.system_id).where(*where)
+         .order_by(Obligation.due_date, Obligation.id).limit(limit))
+    rows = [OverdueRow(SystemRow(k, n, t, ln), cid, due) for k, n, t, ln, cid, due in session.execute(q)]
     return rows, total
 
 

@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from aisgf.web.pages import admin, audit, auth, catalog, governance
+    from aisgf.web.pages import admin, audit, auth, catalog, governance, oidc
 
-    return [auth.router, governance.router, catalog.router, audit.router, admin.router]
+    return [auth.router, oidc.router, governance.router, catalog.router, audit.router, admin.router]

@@ -1,5 +1,6 @@
-"""Account administration for admins: create people with a role (and reviewer functions), disable,
-re-enable, unlock and reset MFA. The rules are in `accounts.services`; this only shows forms."""
+"""Account administration for admins: create people with a role (and reviewer functions), change a
+person's role, disable, re-enable, unlock and reset MFA. The rules are in `accounts.services`; this
+only shows forms."""
 
 from __future__ import annotations
 
@@ -88,3 +89,28 @@ def reset_mfa(request: Request, user_id: int, s: Session = Depends(get_session))
 @router.post("/admin/users/{user_id}/unlock")
 def unlock(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
     return _action(request, s, user_id, "unlock")
+
+
+@router.post("/admin/users/{user_id}/role")
+async def change_role(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+    """A new role (and reviewer functions); refused for the last admin, shown on the page with the reason."""
+    form = await request.form()
+    role = str(form.get("role", ""))[:30]
+    functions = [str(f)[:20] for f in form.getlist("functions")][:10]
+    actor = principal(request).actor
+    me = principal(request).user_id
+
+    def work() -> None:
+        acc.set_role(s, user_id, role=role, functions=functions, actor=actor)
+        s.commit()
+
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        await run_in_threadpool(work)
+    except AisgfError as exc:
+        s.rollback()
+        err = exc
+        return await run_in_threadpool(lambda: _page(request, s, status_code=err.status, error=err))
+    # An admin who gave themself another role has just ended their own sessions: sign in again.
+    return redirect(request, "/login" if user_id == me else "/admin/users", notice="role_saved")

@@ -18,6 +18,7 @@ from aisgf.web.templating import render
 # notice key → English source text (translated through the gettext catalog)
 NOTICES: dict[str, str] = {
     "registered": N_("The system is registered and its review has started."),
+    "reassessed": N_("The new assessment is stored."),
     "review_saved": N_("Your review is recorded."),
     "status_saved": N_("The status is changed."),
     "obligation_saved": N_("The obligation is updated."),
@@ -28,6 +29,7 @@ NOTICES: dict[str, str] = {
     "logged_out_everywhere": N_("Every session of yours has ended."),
     "logged_out": N_("You are signed out."),
     "user_saved": N_("The account is saved."),
+    "role_saved": N_("The role is changed; that person's sessions have ended and they sign in again."),
     "mfa_enrolled": N_("Two-step sign-in is on."),
 }
 

@@ -20,14 +20,14 @@ from starlette.datastructures import FormData
 
 from aisgf.accounts import services as acc
 from aisgf.audit.service import event_dict, list_events
-from aisgf.errors import AisgfError, InvalidInput, TooLarge
+from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge
 from aisgf.intake import load_questionnaire
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.web import views
 from aisgf.web.authz import principal
 from aisgf.web.deps import get_session, get_store
-from aisgf.web.pages.common import NOTICES, redirect
+from aisgf.web.pages.common import NOTICES, PROBLEM_TEXT, redirect
 from aisgf.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -328,6 +328,90 @@ async def intake_submit(request: Request, s: Session = Depends(get_session)) -> 
                       values=_intake_values(form), decision=decision, error=exc,
                       owner_field=p.role == "governance_lead")
     return redirect(request, f"/systems/{key}", notice="registered")
+
+
+# --------------------------------------------------------------------------- reassess
+
+
+def form_values(answers: dict[str, Any]) -> dict[str, list[str]]:
+    """Stored answers → the wizard's field values (the inverse of `answers_from_form`), to pre-fill it."""
+    values: dict[str, list[str]] = {}
+    for question in load_questionnaire().questions:
+        if question.id not in answers:
+            continue
+        v = answers[question.id]
+        if question.type == "multi":
+            values[f"q_{question.id}"] = [str(x) for x in (v or [])]
+        elif question.type == "bool" and isinstance(v, bool):
+            values[f"q_{question.id}"] = ["true" if v else "false"]
+        elif v is not None:
+            values[f"q_{question.id}"] = [str(v)]
+    return values
+
+
+def _sent_back(s: Session, system: Any) -> list[Any]:
+    """The send-backs of the current review round: what the owner is asked to change."""
+    return [r for r in svc.review_state(s, system).values() if r is not None and r.decision == "send_back"]
+
+
+def _check_reassessable(system: Any) -> None:
+    if system.status == "retired":
+        raise Conflict("a retired system cannot be reassessed", where=f"system {system.key}")
+
+
+@router.get("/systems/{key}/reassess")
+def reassess_form(request: Request, key: str, s: Session = Depends(get_session)) -> Response:
+    """The intake wizard, pre-filled with the current assessment's answers (after a send-back, say)."""
+    system = _system(s, request, key)
+    _check_reassessable(system)
+    a = svc.current_assessment(system)
+    answers = dict(a.answers) if a is not None else {}
+    return render(request, "intake.html", questionnaire=load_questionnaire(), values=form_values(answers),
+                  decision=None, system=system, version=system.version, sent_back=_sent_back(s, system))
+
+
+@router.post("/systems/{key}/reassess")
+async def reassess_submit(request: Request, key: str, s: Session = Depends(get_session)) -> Response:
+    """A new assessment with `expected_version`: a form from a second tab that is out of date is refused
+    (409, the page says so and keeps the person's answers) and nothing is stored."""
+    form = await request.form()
+    p = principal(request)
+    answers = answers_from_form(form)
+    version_raw = form.get("version")
+    version_text = version_raw if isinstance(version_raw, str) else None
+
+    def work() -> str:
+        system = _system(s, request, key)
+        _check_reassessable(system)
+        expected = _int(version_text, "version")
+        if expected is None:
+            raise InvalidInput("the form has no version; reload the page", where="version")
+        svc.reassess(s, system.key, answers, actor=p.actor, expected_version=expected)
+        s.commit()
+        return system.key
+
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        system_key = await run_in_threadpool(work)
+    except (InvalidInput, Conflict) as exc:
+        s.rollback()
+        err = exc
+
+        def page() -> Response:
+            system = _system(s, request, key)
+            decision = None
+            with contextlib.suppress(AisgfError):
+                decision = svc.decide(answers)
+            # The form keeps the person's answers but carries the version it was loaded with: a stale
+            # form stays stale until the page is reloaded, so nobody overwrites a change unseen.
+            return render(request, "intake.html", status_code=err.status, questionnaire=load_questionnaire(),
+                          values=_intake_values(form), decision=decision, error=err, system=system,
+                          version=version_text or "", sent_back=_sent_back(s, system),
+                          explain=PROBLEM_TEXT.get("conflict") if isinstance(err, Conflict) else None)
+
+        return await run_in_threadpool(page)
+    return redirect(request, f"/systems/{system_key}", notice="reassessed")
 
 
 # --------------------------------------------------------------------------- review queue
