@@ -10,6 +10,10 @@ want() { dpkg -s "$1" >/dev/null 2>&1 || need_apt+=("$1"); }
 if [[ "${1:-}" == "--test" ]]; then
   # A real PostgreSQL server for the registry/audit tests; independent readers for labeling tests.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want postgresql
+  # initdb refuses to run as root: the tests start the server as `postgres`.
+  if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --user-group --home-dir /var/lib/postgresql --shell /usr/sbin/nologin postgres || true
+  fi
   for p in $(grep -v '^#' "$ROOT/scripts/apt-test.txt" 2>/dev/null || true); do want "$p"; done
 fi
 if ((${#need_apt[@]})); then
