@@ -6,22 +6,58 @@ RFC 9457 problem document). Services raise these; the edges translate them, noth
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Self
+
+# Message ID → English template with `{name}` placeholders, filled by each module through
+# `register_messages`. Pages translate an error by its ID (the gettext catalog holds the ID as msgid),
+# while the CLI, the API and the logs keep the English text formatted from the same template.
+MESSAGES: dict[str, str] = {}
+
+
+def register_messages(table: Mapping[str, str]) -> dict[str, str]:
+    """Add a module's message templates to `MESSAGES`; an ID names one text only."""
+    for code, template in table.items():
+        if MESSAGES.get(code, template) != template:
+            raise ValueError(f"message ID {code!r} is registered twice with different text")
+        MESSAGES[code] = template
+    return dict(table)
+
+
+def format_message(template: str, params: Mapping[str, Any]) -> str:
+    """Fill a template; list values read as "a, b, c" (pages join them in their own language)."""
+    return template.format(**{k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
+                              for k, v in params.items()})
 
 
 class AisgfError(Exception):
-    """Base error: `message` says what was wrong, `where` says where (file:line, field, ID)."""
+    """Base error: `message` says what was wrong, `where` says where (file:line, field, ID).
+
+    `code` (optional) is a stable message ID from `MESSAGES` and `params` its dynamic parts, so a page
+    can show the error in the reader's language; `message` stays the English text.
+    """
 
     status = 500
     exit_code = 1
     type_slug = "error"
     title = "Error"
 
-    def __init__(self, message: str, *, where: str | None = None, extra: dict[str, Any] | None = None):
+    def __init__(self, message: str, *, where: str | None = None, extra: dict[str, Any] | None = None,
+                 code: str | None = None, params: Mapping[str, Any] | None = None):
         super().__init__(message)
         self.message = message
         self.where = where
         self.extra = extra or {}
+        self.code = code
+        self.params: dict[str, Any] = dict(params or {})
+        # For errors that carry several problems (extra["errors"]): (code, params) per problem, same order.
+        self.problem_codes: list[tuple[str, dict[str, Any]] | None] = []
+
+    @classmethod
+    def coded(cls, code: str, *, where: str | None = None, extra: dict[str, Any] | None = None,
+              **params: Any) -> Self:
+        """The error for message ID `code`, its English text formatted from the registered template."""
+        return cls(format_message(MESSAGES[code], params), where=where, extra=extra, code=code, params=params)
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message

@@ -13,7 +13,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from aisgf.errors import InvalidInput
+from aisgf.errors import InvalidInput, register_messages
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
@@ -33,19 +33,28 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
+MESSAGES = register_messages({
+    "password.too_short": "a password needs at least {n} characters",
+    "password.too_long": "a password has at most {n} characters",
+    "password.common": "this password is on the list of commonly used passwords; choose another",
+    "password.contains_username": "a password must not contain the username",
+    "password.too_few_characters": "a password needs more than three different characters",
+})
+
+
 def check_policy(password: str, *, username: str = "", where: str = "password") -> None:
     """Raise InvalidInput naming what is wrong with a new password."""
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(f"a password needs at least {MIN_LENGTH} characters", where=where)
+        raise InvalidInput.coded("password.too_short", where=where, n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        raise InvalidInput(f"a password has at most {MAX_LENGTH} characters", where=where)
+        raise InvalidInput.coded("password.too_long", where=where, n=MAX_LENGTH)
     lowered = password.lower()
     if lowered in common_passwords():
-        raise InvalidInput("this password is on the list of commonly used passwords; choose another", where=where)
+        raise InvalidInput.coded("password.common", where=where)
     if username and username.lower() in lowered:
-        raise InvalidInput("a password must not contain the username", where=where)
+        raise InvalidInput.coded("password.contains_username", where=where)
     if len(set(password)) < 4:
-        raise InvalidInput("a password needs more than three different characters", where=where)
+        raise InvalidInput.coded("password.too_few_characters", where=where)
 
 
 def hash_password(password: str) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, joinedload
 from aisgf.accounts.models import FUNCTIONS, LANGUAGES, ROLES, ApiTokenOwner, User, WebSession
 from aisgf.accounts.passwords import check_policy, hash_password, needs_rehash, verify_password
 from aisgf.audit.service import append_event
-from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized, register_messages
 from aisgf.registry import services as registry
 from aisgf.registry.models import AISystem, ApiToken
 
@@ -38,6 +38,36 @@ RECOVERY_CODES = 10
 ISSUER = "aisgf"
 
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,99}$")
+
+# Message ID → English text of the errors a person can meet here (pages translate them by ID).
+MESSAGES = register_messages({
+    "accounts.bad_username": "a username is 2-100 of a-z, 0-9, '.', '_', '@', '-', starting with a letter or digit",
+    "accounts.unknown_role": "unknown role {value!r}; accepted: {accepted}",
+    "accounts.unknown_function": "unknown reviewer function {value}; accepted: {accepted}",
+    "accounts.reviewer_needs_function": "a reviewer needs at least one function",
+    "accounts.functions_for_reviewers_only": "only reviewers have functions",
+    "accounts.bad_email": "not an e-mail address",
+    "accounts.bad_language": "language is one of {accepted}",
+    "accounts.user_exists": "a user named {username!r} already exists",
+    "accounts.bad_timezone": "unknown time zone {value!r} (e.g. Asia/Shanghai, Europe/Berlin)",
+    "accounts.no_user": "no user {ref!r}",
+    "accounts.last_admin_disable": "this is the last active admin; create another admin first",
+    "accounts.last_admin_role": "this is the last active admin; make another person admin first",
+    "accounts.wrong_current_password": "the current password is not right",
+    "accounts.locked": "too many failed attempts; this account is locked until {until:%Y-%m-%d %H:%M:%S} UTC",
+    "accounts.wrong_login": "wrong username or password",
+    "accounts.disabled": "this account is disabled; ask an administrator",
+    "accounts.wrong_code": "the code is not right (or was already used)",
+    "accounts.enrolment_not_started": "start the enrolment first",
+    "accounts.wrong_enrolment_code": "the code is not right; check the time on your phone and try again",
+    "accounts.bad_token_name": "a token name is 1-60 of A-Z, a-z, 0-9, '.', '_', '-'",
+    "accounts.no_token": "you have no API token {id}",
+    "accounts.configured_token_needs_admin": "AISGF_API_TOKEN works once an admin account exists",
+    "accounts.unknown_token": "unknown or revoked API token (or one that no person owns yet)",
+    "accounts.token_owner_disabled": "the owner of this API token is disabled",
+    "accounts.review_other_function": "you may review as {mine}, not as {function}",
+    "accounts.owner_registers_own": "an owner registers systems for themself",
+})
 
 
 def now() -> datetime:
@@ -90,20 +120,19 @@ def principal_for(user: User, *, via: str = "session", token_name: str | None = 
 
 def _validate_profile(username: str, role: str, functions: list[str], email: str | None) -> None:
     if not _USERNAME_RE.match(username):
-        raise InvalidInput("a username is 2-100 of a-z, 0-9, '.', '_', '@', '-', starting with a letter or digit",
-                           where="username")
+        raise InvalidInput.coded("accounts.bad_username", where="username")
     if role not in ROLES:
-        raise InvalidInput(f"unknown role {role!r}; accepted: {', '.join(ROLES)}", where="role")
+        raise InvalidInput.coded("accounts.unknown_role", where="role", value=role, accepted=list(ROLES))
     bad = [f for f in functions if f not in FUNCTIONS]
     if bad:
-        raise InvalidInput(f"unknown reviewer function {', '.join(bad)}; accepted: {', '.join(FUNCTIONS)}",
-                           where="functions")
+        raise InvalidInput.coded("accounts.unknown_function", where="functions", value=", ".join(bad),
+                                 accepted=list(FUNCTIONS))
     if role == "reviewer" and not functions:
-        raise InvalidInput("a reviewer needs at least one function", where="functions")
+        raise InvalidInput.coded("accounts.reviewer_needs_function", where="functions")
     if role != "reviewer" and functions:
-        raise InvalidInput("only reviewers have functions", where="functions")
+        raise InvalidInput.coded("accounts.functions_for_reviewers_only", where="functions")
     if email and not re.match(r"^[^@\s]+@[^@\s]+$", email):
-        raise InvalidInput("not an e-mail address", where="email")
+        raise InvalidInput.coded("accounts.bad_email", where="email")
 
 
 def create_user(session: Session, *, username: str, password: str, role: str, actor: str,
@@ -114,10 +143,10 @@ def create_user(session: Session, *, username: str, password: str, role: str, ac
     functions = sorted(set(functions or []), key=FUNCTIONS.index) if functions else []
     _validate_profile(username, role, functions, email)
     if language not in LANGUAGES:
-        raise InvalidInput(f"language is one of {', '.join(LANGUAGES)}", where="language")
+        raise InvalidInput.coded("accounts.bad_language", where="language", accepted=list(LANGUAGES))
     _check_timezone(timezone)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
-        raise Conflict(f"a user named {username!r} already exists", where="username")
+        raise Conflict.coded("accounts.user_exists", where="username", username=username)
     check_policy(password, username=username)
     t = now()
     user = User(username=username, email=email or None, display_name=display_name.strip()[:200],
@@ -139,7 +168,7 @@ def _check_timezone(tz: str) -> None:
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(f"unknown time zone {tz!r} (e.g. Asia/Shanghai, Europe/Berlin)", where="timezone") from exc
+        raise InvalidInput.coded("accounts.bad_timezone", where="timezone", value=tz) from exc
 
 
 def get_user(session: Session, ref: str | int) -> User:
@@ -147,7 +176,7 @@ def get_user(session: Session, ref: str | int) -> User:
         User.username == str(ref).strip().lower())
     user = session.scalar(q)
     if user is None:
-        raise NotFound(f"no user {ref!r}", where="user")
+        raise NotFound.coded("accounts.no_user", where="user", ref=ref)
     return user
 
 
@@ -167,7 +196,7 @@ def set_disabled(session: Session, ref: str | int, *, disabled: bool, actor: str
         others = session.scalar(select(func.count(User.id)).where(
             User.role == "admin", User.disabled_at.is_(None), User.id != user.id)) or 0
         if others == 0:
-            raise Conflict("this is the last active admin; create another admin first", where="user")
+            raise Conflict.coded("accounts.last_admin_disable", where="user")
     user.disabled_at = now() if disabled else None
     if disabled:
         _revoke_sessions(session, user)
@@ -196,7 +225,7 @@ def set_role(session: Session, ref: str | int, *, role: str, functions: list[str
         others = session.scalar(select(func.count(User.id)).where(
             User.role == "admin", User.disabled_at.is_(None), User.id != user.id)) or 0
         if others == 0:
-            raise Conflict("this is the last active admin; make another person admin first", where="role")
+            raise Conflict.coded("accounts.last_admin_role", where="role")
     old_role, old_functions = user.role, list(user.functions or [])
     user.role, user.functions = role, functions
     ended = _revoke_sessions(session, user)
@@ -211,7 +240,7 @@ def update_preferences(session: Session, user: User, *, language: str | None = N
                        timezone: str | None = None) -> User:
     if language is not None:
         if language not in LANGUAGES:
-            raise InvalidInput(f"language is one of {', '.join(LANGUAGES)}", where="language")
+            raise InvalidInput.coded("accounts.bad_language", where="language", accepted=list(LANGUAGES))
         user.language = language
     if timezone is not None:
         _check_timezone(timezone)
@@ -222,7 +251,7 @@ def update_preferences(session: Session, user: User, *, language: str | None = N
 
 def change_password(session: Session, user: User, *, current: str, new: str, actor: str) -> None:
     if not verify_password(user.password_hash, current):
-        raise InvalidInput("the current password is not right", where="current_password")
+        raise InvalidInput.coded("accounts.wrong_current_password", where="current_password")
     check_policy(new, username=user.username, where="new_password")
     user.password_hash, user.password_changed_at = hash_password(new), now()
     session.flush()
@@ -280,8 +309,8 @@ def _fail(session: Session, user: User) -> None:
 def _check_lock(user: User) -> None:
     until = _aware(user.locked_until)
     if until and until > now():
-        raise LockedOut(f"too many failed attempts; this account is locked until {until:%Y-%m-%d %H:%M:%S} UTC",
-                        where="username", extra={"locked_until": until.isoformat()})
+        raise LockedOut.coded("accounts.locked", where="username", extra={"locked_until": until.isoformat()},
+                              until=until)
 
 
 def check_password(session: Session, username: str, password: str) -> User:
@@ -289,13 +318,13 @@ def check_password(session: Session, username: str, password: str) -> User:
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         verify_password(None, password)
-        raise Unauthorized("wrong username or password", where="username")
+        raise Unauthorized.coded("accounts.wrong_login", where="username")
     _check_lock(user)
     if not verify_password(user.password_hash, password):
         _fail(session, user)
-        raise Unauthorized("wrong username or password", where="username")
+        raise Unauthorized.coded("accounts.wrong_login", where="username")
     if user.disabled_at is not None:
-        raise Unauthorized("this account is disabled; ask an administrator", where="username")
+        raise Unauthorized.coded("accounts.disabled", where="username")
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
@@ -326,7 +355,7 @@ def check_second_factor(session: Session, user: User, code: str) -> str:
                      entity_id=user.username, payload={"left": len(user.recovery_codes)})
         return "recovery"
     _fail(session, user)
-    raise Unauthorized("the code is not right (or was already used)", where="code")
+    raise Unauthorized.coded("accounts.wrong_code", where="code")
 
 
 def start_totp_enrolment(session: Session, user: User) -> str:
@@ -340,9 +369,9 @@ def start_totp_enrolment(session: Session, user: User) -> str:
 def confirm_totp_enrolment(session: Session, user: User, code: str) -> list[str]:
     """Turn MFA on once the person shows a valid code; returns the recovery codes (shown once)."""
     if not user.totp_secret:
-        raise Conflict("start the enrolment first", where="code")
+        raise Conflict.coded("accounts.enrolment_not_started", where="code")
     if not pyotp.TOTP(user.totp_secret).verify(code.strip(), valid_window=1):
-        raise InvalidInput("the code is not right; check the time on your phone and try again", where="code")
+        raise InvalidInput.coded("accounts.wrong_enrolment_code", where="code")
     codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODES)]
     user.recovery_codes = [_sha(c.replace("-", "")) for c in codes]
     user.totp_enabled = True
@@ -442,7 +471,7 @@ def create_token(session: Session, user: User, *, name: str, actor: str) -> str:
     """A personal API token: it acts as `user`, with `user`'s role, until revoked."""
     name = name.strip()
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,60}", name):
-        raise InvalidInput("a token name is 1-60 of A-Z, a-z, 0-9, '.', '_', '-'", where="name")
+        raise InvalidInput.coded("accounts.bad_token_name", where="name")
     token = registry.create_api_token(session, name=f"{user.username}/{name}", actor=actor)
     session.add(ApiTokenOwner(token_id=registry.token_row(session, token).id, user_id=user.id))
     session.flush()
@@ -458,7 +487,7 @@ def revoke_token(session: Session, user: User, token_id: int, *, actor: str) -> 
     row = session.scalar(select(ApiToken).join(ApiTokenOwner, ApiTokenOwner.token_id == ApiToken.id)
                          .where(ApiTokenOwner.user_id == user.id, ApiToken.id == token_id))
     if row is None:
-        raise NotFound(f"you have no API token {token_id}", where="token")
+        raise NotFound.coded("accounts.no_token", where="token", id=token_id)
     if row.revoked_at is None:
         row.revoked_at = now()
         session.flush()
@@ -485,17 +514,17 @@ def authenticate_bearer(session: Session, token: str, *, configured: str | None 
         admin = session.scalar(select(User).where(User.role == "admin", User.disabled_at.is_(None))
                                .order_by(User.id).limit(1))
         if admin is None:
-            raise Unauthorized("AISGF_API_TOKEN works once an admin account exists", where="Authorization")
+            raise Unauthorized.coded("accounts.configured_token_needs_admin", where="Authorization")
         return principal_for(admin, via="token", token_name="configured")
     row = session.execute(
         select(ApiToken, User).join(ApiTokenOwner, ApiTokenOwner.token_id == ApiToken.id)
         .join(User, User.id == ApiTokenOwner.user_id)
         .where(ApiToken.token_hash == _sha(token), ApiToken.revoked_at.is_(None))).first()
     if row is None:
-        raise Unauthorized("unknown or revoked API token (or one that no person owns yet)", where="Authorization")
+        raise Unauthorized.coded("accounts.unknown_token", where="Authorization")
     tok, user = row
     if user.disabled_at is not None:
-        raise Unauthorized("the owner of this API token is disabled", where="Authorization")
+        raise Unauthorized.coded("accounts.token_owner_disabled", where="Authorization")
     return principal_for(user, via="token", token_name=tok.name.split("/", 1)[-1])
 
 
@@ -514,22 +543,22 @@ def owner_filter(p: Principal) -> str | None:
 def check_can_see(p: Principal, system: AISystem) -> None:
     """Owners see their own systems only; to them another owner's system does not exist."""
     if not sees_all_systems(p) and system.owner != p.username:
-        raise NotFound(f"no AI system with ID or key {system.key!r}", where="system")
+        raise NotFound.coded("registry.no_system", where="system", ref=system.key)
 
 
 def check_can_review(p: Principal, function: str) -> None:
     """Reviewers decide for their own functions only."""
     if p.role != "reviewer" or function not in p.functions:
-        mine = ", ".join(p.functions) or "none"
-        raise Forbidden(f"you may review as {mine}, not as {function}", where="function")
+        mine: list[str] | str = list(p.functions) or "none"
+        raise Forbidden.coded("accounts.review_other_function", where="function", mine=mine, function=function)
 
 
 def owner_for_new_system(p: Principal, requested: str | None) -> str:
     """An owner registers systems for themself; a governance lead may name any owner."""
     if p.role == "owner":
         if requested and requested.strip().lower() != p.username:
-            raise Forbidden("an owner registers systems for themself", where="system.owner")
+            raise Forbidden.coded("accounts.owner_registers_own", where="system.owner")
         return p.username
     if not requested or not requested.strip():
-        raise InvalidInput("the system needs an owner", where="system.owner")
+        raise InvalidInput.coded("registry.system_needs_owner", where="system.owner")
     return requested.strip()

@@ -25,7 +25,28 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
+from aisgf.errors import InvalidInput, format_message, register_messages
 from aisgf.sourcefile import Problem, SourceDoc, file_stamp, raise_problems, read_source
+
+# Message ID → English text of the problems with answers (the intake wizard shows them translated).
+# A parameter `x` may come with `x_code`/`x_params` (a nested message) or `x_zh` (its Chinese text).
+MESSAGES = register_messages({
+    "intake.answers_not_mapping": "answers must be a mapping of question ID to answer, got {got}",
+    "intake.unknown_question": "unknown question '{qid}'. Known questions: {known}",
+    "intake.unknown_question_hint": "unknown question '{qid}'; did you mean '{close}'? Known questions: {known}",
+    "intake.required": "question '{qid}' ({question}) is required and not answered; accepted: {accepted}",
+    "intake.bad_answer": "question '{qid}' ({question}): {error}; accepted: {accepted}",
+    "intake.expected_bool": "expected true or false, got {got}",
+    "intake.expected_text": "expected text, got {got}",
+    "intake.not_accepted": "{got} is not an accepted value",
+    "intake.not_accepted_many": "{got} are not an accepted value",
+    "intake.expected_list": "expected a list such as [{example}], got {got}",
+    "intake.min_items": "choose at least {n}",
+    "intake.accepted_bool": "true, false",
+    "intake.accepted_text": "any text",
+    "intake.accepted_options": "{options}",
+    "intake.accepted_list": "a list of {options}",
+})
 
 QuestionType = Literal["bool", "enum", "multi", "text"]
 
@@ -102,39 +123,49 @@ class Question(BaseModel):
             return []
         return self.option_values
 
-    def accepted_text(self) -> str:
+    def accepted_coded(self) -> tuple[str, dict[str, Any]]:
+        """`accepted_text` as a message ID and its parameters."""
         if self.type == "bool":
-            return "true, false"
+            return "intake.accepted_bool", {}
         if self.type == "text":
-            return "any text"
-        text = ", ".join(self.option_values)
-        return f"a list of {text}" if self.type == "multi" else text
+            return "intake.accepted_text", {}
+        code = "intake.accepted_list" if self.type == "multi" else "intake.accepted_options"
+        return code, {"options": self.option_values}
+
+    def accepted_text(self) -> str:
+        code, params = self.accepted_coded()
+        return format_message(MESSAGES[code], params)
 
     def check(self, value: Any) -> tuple[Any, str | None]:
         """Return (normalized value, None) or (None, reason) for one answer."""
+        normalized, problem = self.check_coded(value)
+        return normalized, format_message(MESSAGES[problem[0]], problem[1]) if problem else None
+
+    def check_coded(self, value: Any) -> tuple[Any, tuple[str, dict[str, Any]] | None]:
+        """Like `check`, with the reason as a message ID and its parameters."""
         if self.type == "bool":
             if isinstance(value, bool):
                 return value, None
-            return None, f"expected true or false, got {_show(value)}"
+            return None, ("intake.expected_bool", {"got": _show(value)})
         if self.type == "text":
             if isinstance(value, str):
                 return value, None
-            return None, f"expected text, got {_show(value)}"
+            return None, ("intake.expected_text", {"got": _show(value)})
         if self.type == "enum":
             if isinstance(value, str) and value in self.option_values:
                 return value, None
-            return None, f"{_show(value)} is not an accepted value"
+            return None, ("intake.not_accepted", {"got": _show(value)})
         # multi: a list of option values; normalized to questionnaire order without repeats,
         # so the same answer always yields the same decision and digest.
         if not isinstance(value, list):
-            return None, f"expected a list such as [{self.option_values[0]}], got {_show(value)}"
+            return None, ("intake.expected_list", {"example": self.option_values[0], "got": _show(value)})
         bad = [v for v in value if not isinstance(v, str) or v not in self.option_values]
         if bad:
             shown = ", ".join(_show(v) for v in bad)
-            return None, f"{shown} {'is' if len(bad) == 1 else 'are'} not an accepted value"
+            return None, ("intake.not_accepted" if len(bad) == 1 else "intake.not_accepted_many", {"got": shown})
         chosen = set(value)
         if len(chosen) < self.min_items:
-            return None, f"choose at least {self.min_items}"
+            return None, ("intake.min_items", {"n": self.min_items})
         return [v for v in self.option_values if v in chosen], None
 
 
@@ -211,10 +242,10 @@ def validate_answers(
     each answer, so a mistake in a file points at its line.
     """
     if not isinstance(answers, Mapping):
-        raise_problems(
-            [Problem(where, f"answers must be a mapping of question ID to answer, got {_show(answers)}")]
-        )
+        _raise_coded([Problem(where, f"answers must be a mapping of question ID to answer, got {_show(answers)}")],
+                     [("intake.answers_not_mapping", {"got": _show(answers)})])
     problems: list[Problem] = []
+    codes: list[tuple[str, dict[str, Any]] | None] = []  # message ID and parameters of each problem
     in_file = locations is not None
     lines = locations or {}
     result: dict[str, Any] = {}
@@ -225,44 +256,68 @@ def validate_answers(
     for qid in answers:
         if qid not in questionnaire:
             close = difflib.get_close_matches(str(qid), questionnaire.ids, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else "."
+            params: dict[str, Any] = {"qid": qid, "known": questionnaire.ids}
+            if close:
+                params["close"] = close[0]
+            code = "intake.unknown_question_hint" if close else "intake.unknown_question"
             problems.append(
                 Problem(
                     at(str(qid)),
-                    f"unknown question '{qid}'{hint} Known questions: {', '.join(questionnaire.ids)}",
+                    format_message(MESSAGES[code], params),
                     field=f"answers.{qid}",
                     accepted=questionnaire.ids,
                 )
             )
+            codes.append((code, params))
     for q in questionnaire.questions:
         if answers.get(q.id) is None:  # absent or null: unanswered
             if q.required:
+                params = _question_params(q)
                 problems.append(
                     Problem(
                         at(q.id) if q.id in answers or not in_file else where,
-                        f"question '{q.id}' ({q.question.en}) is required and not answered; "
-                        f"accepted: {q.accepted_text()}",
+                        format_message(MESSAGES["intake.required"], params),
                         field=f"answers.{q.id}",
                         accepted=q.accepted(),
                     )
                 )
+                codes.append(("intake.required", params))
             else:
                 result[q.id] = q.default
             continue
-        value, error = q.check(answers[q.id])
-        if error:
+        value, problem = q.check_coded(answers[q.id])
+        if problem:
+            params = _question_params(q)
+            params.update(error=format_message(MESSAGES[problem[0]], problem[1]), error_code=problem[0],
+                          error_params=problem[1])
             problems.append(
                 Problem(
                     at(q.id),
-                    f"question '{q.id}' ({q.question.en}): {error}; accepted: {q.accepted_text()}",
+                    format_message(MESSAGES["intake.bad_answer"], params),
                     field=f"answers.{q.id}",
                     accepted=q.accepted(),
                 )
             )
+            codes.append(("intake.bad_answer", params))
         else:
             result[q.id] = value
-    raise_problems(problems)
+    _raise_coded(problems, codes)
     return result
+
+
+def _question_params(q: Question) -> dict[str, Any]:
+    accepted_code, accepted_params = q.accepted_coded()
+    return {"qid": q.id, "question": q.question.en, "question_zh": q.question.zh, "accepted": q.accepted_text(),
+            "accepted_code": accepted_code, "accepted_params": accepted_params}
+
+
+def _raise_coded(problems: list[Problem], codes: list[tuple[str, dict[str, Any]] | None]) -> None:
+    """`raise_problems`, with each problem's message ID kept on the error for the pages."""
+    try:
+        raise_problems(problems)
+    except InvalidInput as exc:
+        exc.problem_codes = codes
+        raise
 
 
 def parse_questionnaire(doc: SourceDoc) -> Questionnaire:

@@ -12,7 +12,15 @@ import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
-from aisgf.errors import IntegrityFailure, NotFound, TooLarge
+from aisgf.errors import IntegrityFailure, NotFound, TooLarge, register_messages
+
+MESSAGES = register_messages({
+    "evidence.bad_digest": "not a SHA-256 digest: {value!r}",
+    "evidence.too_large": "file is larger than the limit of {limit} bytes",
+    "evidence.file_not_found": "evidence file not found",
+    "evidence.file_missing": "evidence file is missing from the store",
+    "evidence.file_changed": "evidence file content does not match its SHA-256",
+})
 
 CHUNK = 1024 * 1024
 
@@ -23,7 +31,7 @@ class EvidenceStore:
 
     def path(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise NotFound(f"not a SHA-256 digest: {sha256!r}")
+            raise NotFound.coded("evidence.bad_digest", value=sha256)
         return self.root / sha256[:2] / sha256
 
     def put(self, stream: BinaryIO, *, max_bytes: int, name: str = "upload") -> tuple[str, int]:
@@ -37,7 +45,7 @@ class EvidenceStore:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise TooLarge(f"file is larger than the limit of {max_bytes} bytes", where=name,
+                        raise TooLarge.coded("evidence.too_large", where=name, limit=max_bytes,
                                        extra={"limit_bytes": max_bytes})
                     h.update(chunk)
                     out.write(chunk)
@@ -62,7 +70,7 @@ class EvidenceStore:
             with open(path, "rb") as f:
                 return self.put(f, max_bytes=max_bytes, name=str(path))
         except FileNotFoundError as exc:
-            raise NotFound("evidence file not found", where=str(path)) from exc
+            raise NotFound.coded("evidence.file_not_found", where=str(path)) from exc
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
@@ -71,10 +79,10 @@ class EvidenceStore:
         """Re-hash a stored blob; raise if it is missing or its bytes changed."""
         p = self.path(sha256)
         if not p.exists():
-            raise IntegrityFailure("evidence file is missing from the store", where=str(p))
+            raise IntegrityFailure.coded("evidence.file_missing", where=str(p))
         h = hashlib.sha256()
         with open(p, "rb") as f:
             while chunk := f.read(CHUNK):
                 h.update(chunk)
         if h.hexdigest() != sha256:
-            raise IntegrityFailure("evidence file content does not match its SHA-256", where=str(p))
+            raise IntegrityFailure.coded("evidence.file_changed", where=str(p))

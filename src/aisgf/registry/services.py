@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from aisgf.audit.service import append_event
-from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound
+from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, register_messages
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.models import (
     OBLIGATION_STATUSES,
@@ -35,6 +35,40 @@ from aisgf.registry.models import (
 )
 
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+
+# Message ID → English text of the errors a person can meet here (pages translate them by ID).
+MESSAGES = register_messages({
+    "registry.no_system": "no AI system with ID or key {ref!r}",
+    "registry.system_needs_name": "the system needs a name",
+    "registry.system_needs_owner": "the system needs an owner",
+    "registry.bad_key": "a key is 1-100 of a-z, 0-9, '.', '_', '-', starting with a letter or digit",
+    "registry.key_exists": "a system with key {key!r} already exists",
+    "registry.retired_no_reassess": "a retired system cannot be reassessed",
+    "registry.stale": "the record changed since you loaded it (version {expected}, now {now}); reload and try again",
+    "registry.bad_move": "cannot move a system from {old} to {new}",
+    "registry.live_needs_approved": "only an approved system can go live (this one is {status})",
+    "registry.status_by_hand": "status can be set to 'live' or 'retired' by hand; the others follow from "
+                               "assessments and reviews",
+    "registry.unknown_function": "unknown reviewer function {value!r}; accepted: {accepted}",
+    "registry.unknown_decision": "unknown decision {value!r}; accepted: {accepted}",
+    "registry.send_back_needs_reason": "a send-back needs a reason",
+    "registry.no_assessment": "the system has no assessment to review",
+    "registry.assessment_not_current": "assessment {number} is no longer current (current: {current}); "
+                                       "reload and review the current one",
+    "registry.not_in_review": "the system is {status}, not in review",
+    "registry.review_not_required": "the {lane} lane of this system does not ask for a {function} review "
+                                    "(required: {required})",
+    "registry.no_obligation": "no obligation with ID {id}",
+    "registry.system_has_no_obligation": "system {key} has no obligation {ref!r}",
+    "registry.unknown_obligation_status": "unknown obligation status {value!r}; accepted: {accepted}",
+    "registry.waiver_needs_reason": "a waiver needs a reason",
+    "registry.waiver_needs_expiry": "a waiver needs an expiry date (YYYY-MM-DD)",
+    "registry.waiver_expiry_past": "a waiver's expiry date must be in the future",
+    "registry.evidence_file_or_uri": "give either a file or a URI as evidence, not both or neither",
+    "registry.uri_needs_scheme": "a URI needs a scheme, e.g. https://… or s3://…",
+    "registry.no_evidence": "no evidence with ID {id}",
+    "registry.unknown_api_token": "unknown API token",
+})
 
 
 def now() -> datetime:
@@ -81,7 +115,7 @@ def get_system(session: Session, ref: str | int) -> AISystem:
         q = q.where(AISystem.key == ref)
     sys_ = session.scalar(q)
     if sys_ is None:
-        raise NotFound(f"no AI system with ID or key {ref!r}", where="system")
+        raise NotFound.coded("registry.no_system", where="system", ref=ref)
     return sys_
 
 
@@ -106,15 +140,14 @@ def register_system(
 ) -> AISystem:
     """Register a system at intake, assess it, and open its review (status `in_review`)."""
     if not name or not name.strip():
-        raise InvalidInput("the system needs a name", where="system.name")
+        raise InvalidInput.coded("registry.system_needs_name", where="system.name")
     if not owner or not owner.strip():
-        raise InvalidInput("the system needs an owner", where="system.owner")
+        raise InvalidInput.coded("registry.system_needs_owner", where="system.owner")
     if key is not None:
         if not _KEY_RE.match(key):
-            raise InvalidInput("a key is 1-100 of a-z, 0-9, '.', '_', '-', starting with a letter or digit",
-                               where="system.key")
+            raise InvalidInput.coded("registry.bad_key", where="system.key")
         if session.scalar(select(AISystem.id).where(AISystem.key == key)) is not None:
-            raise Conflict(f"a system with key {key!r} already exists", where="system.key")
+            raise Conflict.coded("registry.key_exists", where="system.key", key=key)
     else:
         key = _unique_key(session, slugify(name))
     decision = decision or decide(answers)
@@ -185,7 +218,7 @@ def reassess(session: Session, ref: str | int, answers: dict[str, Any], *, actor
     system = get_system(session, ref)
     _check_version(system, expected_version)
     if system.status == "retired":
-        raise Conflict("a retired system cannot be reassessed", where=f"system {system.key}")
+        raise Conflict.coded("registry.retired_no_reassess", where=f"system {system.key}")
     return _add_assessment(session, system, decide(answers), actor)
 
 
@@ -195,9 +228,8 @@ def current_assessment(system: AISystem) -> Assessment | None:
 
 def _check_version(obj: AISystem | Obligation, expected: int | None) -> None:
     if expected is not None and expected != obj.version:
-        raise Conflict(
-            f"the record changed since you loaded it (version {expected}, now {obj.version}); "
-            "reload and try again", where=f"{type(obj).__name__} {obj.id}")
+        raise Conflict.coded("registry.stale", where=f"{type(obj).__name__} {obj.id}", expected=expected,
+                             now=obj.version)
 
 
 def list_systems(
@@ -234,7 +266,7 @@ def _move(session: Session, system: AISystem, status: str, actor: str, *, reason
     if system.status == status:
         return
     if status not in _ALLOWED_MOVES[system.status]:
-        raise Conflict(f"cannot move a system from {system.status} to {status}", where=f"system {system.key}")
+        raise Conflict.coded("registry.bad_move", where=f"system {system.key}", old=system.status, new=status)
     old = system.status
     system.status, system.updated_at = status, now()
     session.flush()
@@ -252,11 +284,9 @@ def set_status(session: Session, ref: str | int, status: str, *, actor: str, rea
     _check_version(system, expected_version)
     if status == "live":
         if system.status != "approved":
-            raise Conflict(f"only an approved system can go live (this one is {system.status})",
-                           where=f"system {system.key}")
+            raise Conflict.coded("registry.live_needs_approved", where=f"system {system.key}", status=system.status)
     elif status != "retired":
-        raise InvalidInput("status can be set to 'live' or 'retired' by hand; the others follow from "
-                           "assessments and reviews", where="status")
+        raise InvalidInput.coded("registry.status_by_hand", where="status")
     _move(session, system, status, actor, reason=reason)
     return system
 
@@ -297,26 +327,26 @@ def record_review(session: Session, ref: str | int, *, function: str, decision: 
                   reason: str = "", assessment_number: int | None = None) -> Review:
     """A reviewer's decision on the current assessment; a send-back needs a reason."""
     if function not in REVIEW_FUNCTIONS:
-        raise InvalidInput(f"unknown reviewer function {function!r}; accepted: {', '.join(REVIEW_FUNCTIONS)}",
-                           where="function")
+        raise InvalidInput.coded("registry.unknown_function", where="function", value=function,
+                                 accepted=list(REVIEW_FUNCTIONS))
     if decision not in REVIEW_DECISIONS:
-        raise InvalidInput(f"unknown decision {decision!r}; accepted: {', '.join(REVIEW_DECISIONS)}",
-                           where="decision")
+        raise InvalidInput.coded("registry.unknown_decision", where="decision", value=decision,
+                                 accepted=list(REVIEW_DECISIONS))
     if decision == "send_back" and not reason.strip():
-        raise InvalidInput("a send-back needs a reason", where="reason")
+        raise InvalidInput.coded("registry.send_back_needs_reason", where="reason")
     system = get_system(session, ref)
     a = current_assessment(system)
     if a is None:
-        raise Conflict("the system has no assessment to review", where=f"system {system.key}")
+        raise Conflict.coded("registry.no_assessment", where=f"system {system.key}")
     if assessment_number is not None and assessment_number != a.number:
-        raise Conflict(f"assessment {assessment_number} is no longer current (current: {a.number}); "
-                       "reload and review the current one", where="assessment")
+        raise Conflict.coded("registry.assessment_not_current", where="assessment", number=assessment_number,
+                             current=a.number)
     if system.status != "in_review":
-        raise Conflict(f"the system is {system.status}, not in review", where=f"system {system.key}")
+        raise Conflict.coded("registry.not_in_review", where=f"system {system.key}", status=system.status)
     required = required_reviewers(a)
     if function not in required:
-        raise Forbidden(f"the {a.lane} lane of this system does not ask for a {function} review "
-                        f"(required: {', '.join(required)})", where="function")
+        raise Forbidden.coded("registry.review_not_required", where="function", lane=a.lane, function=function,
+                              required=list(required))
     r = Review(system_id=system.id, assessment_id=a.id, function=function, decision=decision,
                reason=reason, reviewer=reviewer, at=now())
     session.add(r)
@@ -373,7 +403,7 @@ def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: 
 def get_obligation(session: Session, obligation_id: int) -> Obligation:
     ob = session.get(Obligation, obligation_id)
     if ob is None:
-        raise NotFound(f"no obligation with ID {obligation_id}", where="obligation")
+        raise NotFound.coded("registry.no_obligation", where="obligation", id=obligation_id)
     return ob
 
 
@@ -382,7 +412,7 @@ def find_obligation(session: Session, system: AISystem, ref: str | int) -> Oblig
     for ob in system.obligations:
         if str(ob.id) == str(ref) or ob.catalog_id == str(ref) or f"aisgf-1.0:{ob.catalog_id}" == str(ref):
             return ob
-    raise NotFound(f"system {system.key} has no obligation {ref!r}", where="obligation")
+    raise NotFound.coded("registry.system_has_no_obligation", where="obligation", key=system.key, ref=ref)
 
 
 def list_obligations(
@@ -413,16 +443,16 @@ def update_obligation(
     ob = get_obligation(session, obligation_id)
     _check_version(ob, expected_version)
     if status is not None and status not in OBLIGATION_STATUSES:
-        raise InvalidInput(f"unknown obligation status {status!r}; accepted: {', '.join(OBLIGATION_STATUSES)}",
-                           where="status")
+        raise InvalidInput.coded("registry.unknown_obligation_status", where="status", value=status,
+                                 accepted=list(OBLIGATION_STATUSES))
     before = obligation_dict(ob)
     if status == "waived":
         if not (waiver_reason and waiver_reason.strip()):
-            raise InvalidInput("a waiver needs a reason", where="waiver_reason")
+            raise InvalidInput.coded("registry.waiver_needs_reason", where="waiver_reason")
         if waiver_expires is None:
-            raise InvalidInput("a waiver needs an expiry date (YYYY-MM-DD)", where="waiver_expires")
+            raise InvalidInput.coded("registry.waiver_needs_expiry", where="waiver_expires")
         if waiver_expires <= today():
-            raise InvalidInput("a waiver's expiry date must be in the future", where="waiver_expires")
+            raise InvalidInput.coded("registry.waiver_expiry_past", where="waiver_expires")
         ob.waived_by, ob.waiver_reason, ob.waiver_expires = actor, waiver_reason.strip(), waiver_expires
     elif status is not None and status != "waived":
         ob.waived_by = ob.waiver_reason = None
@@ -475,7 +505,7 @@ def add_evidence(
     system = get_system(session, ref)
     obs = _resolve_obligations(session, system, obligations)
     if (stream is None) == (uri is None):
-        raise InvalidInput("give either a file or a URI as evidence, not both or neither", where="evidence")
+        raise InvalidInput.coded("registry.evidence_file_or_uri", where="evidence")
     ev = Evidence(system_id=system.id, description=description or "", added_by=actor, added_at=now(),
                   expires_at=expires_at)
     if stream is not None:
@@ -486,7 +516,7 @@ def add_evidence(
     else:
         assert uri is not None
         if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", uri):
-            raise InvalidInput("a URI needs a scheme, e.g. https://… or s3://…", where="uri")
+            raise InvalidInput.coded("registry.uri_needs_scheme", where="uri")
         ev.kind, ev.uri = "uri", uri
     session.add(ev)
     session.flush()
@@ -504,7 +534,7 @@ def add_evidence(
 def get_evidence(session: Session, evidence_id: int) -> Evidence:
     ev = session.get(Evidence, evidence_id)
     if ev is None:
-        raise NotFound(f"no evidence with ID {evidence_id}", where="evidence")
+        raise NotFound.coded("registry.no_evidence", where="evidence", id=evidence_id)
     return ev
 
 
@@ -576,5 +606,5 @@ def token_row(session: Session, token: str) -> ApiToken:
     """The stored row of a plain token (looked up by its hash)."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
     if row is None:
-        raise NotFound("unknown API token")
+        raise NotFound.coded("registry.unknown_api_token")
     return row

@@ -28,7 +28,8 @@ def _problem_doc(status: int, title: str, detail: str, slug: str, **extra: Any) 
     return body
 
 
-def _respond(request: Request, doc: dict[str, Any], headers: dict[str, str] | None = None) -> Response:
+def _respond(request: Request, doc: dict[str, Any], headers: dict[str, str] | None = None,
+             error: AisgfError | None = None) -> Response:
     """A problem document for the API; for pages, the same problem as a page a person can act on."""
     status = int(doc["status"])
     slug = str(doc["type"]).rsplit("/", 1)[-1]
@@ -39,14 +40,14 @@ def _respond(request: Request, doc: dict[str, Any], headers: dict[str, str] | No
     from aisgf.web.pages.common import problem_page
 
     headers.pop("WWW-Authenticate", None)
-    return problem_page(request, doc, slug, headers)
+    return problem_page(request, doc, slug, headers, error)
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AisgfError)
     async def _aisgf(request: Request, exc: AisgfError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return _respond(request, exc.problem(), headers)
+        return _respond(request, exc.problem(), headers, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:

@@ -8,6 +8,10 @@ Update the catalog after changing templates::
 
     pybabel extract -F src/aisgf/web/babel.cfg -o /tmp/messages.pot src/aisgf/web
     pybabel update -i /tmp/messages.pot -d src/aisgf/web/locales -D messages
+
+Service errors are translated by message ID (`aisgf.errors.MESSAGES`, see `aisgf.web.error_text`):
+those catalog entries have the ID as msgid and are not extracted, so `pybabel update` marks them
+obsolete (`#~`); keep them live (tests/test_errors.py fails on any ID without a translation).
 """
 
 from __future__ import annotations

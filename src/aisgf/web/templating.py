@@ -17,6 +17,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from aisgf.web.error_text import error_text
 from aisgf.web.i18n import translator
 from aisgf.web.labels import LABELS
 
@@ -66,6 +67,7 @@ def context_for(request: Request) -> dict[str, Any]:
         "lang": lang,
         "_": tr,
         "label": lambda code: tr(LABELS.get(str(code), str(code))) if code is not None else "",
+        "error_text": lambda exc: error_text(exc, lang),
         "me": principal,
         "csrf_token": getattr(st, "csrf_token", ""),
         "oidc_enabled": bool(getattr(getattr(request.app.state, "oidc", None), "enabled", False)),

@@ -20,6 +20,7 @@ from aisgf.accounts.models import LANGUAGES, User, WebSession
 from aisgf.errors import AisgfError, NotFound, Unauthorized
 from aisgf.web.authz import LANG_COOKIE, SESSION_COOKIE, principal
 from aisgf.web.deps import get_session
+from aisgf.web.error_text import error_text
 from aisgf.web.labels import N_
 from aisgf.web.pages.common import NOTICES, redirect, safe_next
 from aisgf.web.templating import render
@@ -191,7 +192,7 @@ def setup(request: Request, token: str, username: str = Form(max_length=100),
     except AisgfError as exc:
         s.rollback()
         return render(request, "setup.html", status_code=exc.status, token=token, username=username,
-                      error_raw=exc.message)
+                      error_raw=error_text(exc, request.state.lang))
     session_token, _ws = acc.open_session(s, user)
     s.commit()
     request.app.state.setup_token = None
@@ -244,7 +245,7 @@ def password(request: Request, current_password: str = Form(max_length=1000), ne
         acc.change_password(s, ws.user, current=current_password, new=new_password, actor=principal(request).actor)
     except AisgfError as exc:
         s.rollback()
-        return _account_page(request, s, status_code=exc.status, error_raw=exc.message)
+        return _account_page(request, s, status_code=exc.status, error_raw=error_text(exc, request.state.lang))
     s.commit()
     return redirect(request, "/account", notice="password_saved")
 

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from aisgf.errors import AisgfError
 from aisgf.web.labels import N_
 from aisgf.web.templating import render
 
@@ -68,7 +69,8 @@ def redirect(request: Request, url: str, notice: str | None = None) -> Response:
     return resp
 
 
-def problem_page(request: Request, doc: dict[str, Any], slug: str, headers: dict[str, str]) -> Response:
+def problem_page(request: Request, doc: dict[str, Any], slug: str, headers: dict[str, str],
+                 error: AisgfError | None = None) -> Response:
     """An error as a page: sign-in problems redirect to the right step; the rest explain themselves."""
     if slug == "login-required":
         url = "/login?next=" + quote(request.url.path)
@@ -82,4 +84,4 @@ def problem_page(request: Request, doc: dict[str, Any], slug: str, headers: dict
     status = int(doc["status"])
     template = "partials/problem.html" if request.headers.get("hx-request") else "problem.html"
     return render(request, template, status_code=status, headers=headers, problem=doc, slug=slug,
-                  explain=PROBLEM_TEXT.get(slug))
+                  explain=PROBLEM_TEXT.get(slug), error=error)

@@ -308,7 +308,7 @@ async def intake_submit(request: Request, s: Session = Depends(get_session)) -> 
 
     def work() -> str:
         if not name:
-            raise InvalidInput("the system needs a name", where="name")
+            raise InvalidInput.coded("registry.system_needs_name", where="name")
         owner = acc.owner_for_new_system(p, owner_req if p.role == "governance_lead" else None)
         system = svc.register_system(s, name=name, owner=owner, description=description, answers=answers,
                                      actor=p.actor)
@@ -356,7 +356,7 @@ def _sent_back(s: Session, system: Any) -> list[Any]:
 
 def _check_reassessable(system: Any) -> None:
     if system.status == "retired":
-        raise Conflict("a retired system cannot be reassessed", where=f"system {system.key}")
+        raise Conflict.coded("registry.retired_no_reassess", where=f"system {system.key}")
 
 
 @router.get("/systems/{key}/reassess")

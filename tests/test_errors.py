@@ -1,0 +1,77 @@
+"""Errors carry a stable message ID next to their English text, and every ID has a Chinese text."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+import aisgf
+import aisgf.accounts.passwords
+import aisgf.accounts.services
+import aisgf.intake.questionnaire
+import aisgf.registry.evidence_store
+import aisgf.registry.services  # each of these imports registers its message table
+from aisgf.errors import MESSAGES, AisgfError, Conflict, InvalidInput, format_message, register_messages
+from aisgf.web.error_text import error_text, localized
+from aisgf.web.i18n import catalog
+
+SRC = Path(aisgf.__file__).parent
+CODED_RE = re.compile(r"""\.coded\(\s*["']([a-z_.]+)["']""")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_the_constructor_stays_backwards_compatible() -> None:
+    e = InvalidInput("bad thing", where="field", extra={"x": 1})
+    assert (e.message, e.where, e.extra, e.code, e.params) == ("bad thing", "field", {"x": 1}, None, {})
+    assert str(e) == "field: bad thing" and e.problem()["detail"] == "bad thing"
+    assert AisgfError("plain").problem() == {"type": "https://aisgf.dev/problems/error", "title": "Error",
+                                             "status": 500, "detail": "plain"}
+
+
+def test_coded_errors_format_the_english_from_the_template() -> None:
+    e = Conflict.coded("registry.bad_move", where="system x", old="intake", new="live")
+    assert e.message == "cannot move a system from intake to live" and e.code == "registry.bad_move"
+    assert e.params == {"old": "intake", "new": "live"} and "code" not in e.problem()
+    e2 = InvalidInput.coded("registry.unknown_decision", value="maybe", accepted=["approve", "send_back"])
+    assert e2.message == "unknown decision 'maybe'; accepted: approve, send_back"
+    assert format_message("{a}", {"a": ("x", "y")}) == "x, y"
+
+
+def test_an_id_names_one_text_only() -> None:
+    register_messages({"registry.waiver_needs_reason": MESSAGES["registry.waiver_needs_reason"]})  # same: fine
+    with pytest.raises(ValueError, match="twice"):
+        register_messages({"registry.waiver_needs_reason": "something else"})
+
+
+def test_every_code_used_in_the_source_is_registered() -> None:
+    used = {code for path in SRC.rglob("*.py") for code in CODED_RE.findall(path.read_text(encoding="utf-8"))}
+    assert len(used) > 50
+    assert not sorted(used - set(MESSAGES)), "codes raised but not in a message table"
+
+
+def test_every_code_has_a_chinese_translation_with_the_same_placeholders() -> None:
+    zh = catalog("zh")
+    missing = sorted(code for code in MESSAGES if not zh.get(code))
+    assert not missing, f"add these message IDs to web/locales/zh_CN/LC_MESSAGES/messages.po: {missing}"
+    for code, template in MESSAGES.items():
+        assert _fields(zh[code]) <= _fields(template), code
+
+
+def test_chinese_text_uses_labels_and_falls_back_to_english() -> None:
+    e = Conflict.coded("registry.bad_move", old="intake", new="live")
+    assert error_text(e, "zh") == "系统不能从“立项登记”变为“已上线”"
+    review = InvalidInput.coded("registry.review_not_required", lane="fast", function="senior",
+                                required=["business", "legal"])
+    assert error_text(review, "zh") == "该系统的“快速通道”不需要“高级管理层签批”审查(需要:业务负责人、法务合规)"
+    assert error_text(e, "en") == e.message
+    assert error_text(InvalidInput("no code here"), "zh") == "no code here"
+    assert localized("no.such.code", {}, "zh") is None
+    locked = InvalidInput.coded("accounts.locked", until=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
+    assert "2026-01-02 03:04:05" in error_text(locked, "zh") and "锁定" in error_text(locked, "zh")
