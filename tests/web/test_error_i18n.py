@@ -75,3 +75,16 @@ def test_admin_and_review_errors_use_chinese_labels(web: Web) -> None:
     r = bo.post(f"/systems/{key}/reviews", data={"function": "senior", "decision": "approve", "assessment": "1"})
     assert r.status_code == 403
     assert f"您可以以“{ZH('Business')}”职能审查,而不是“{ZH('Senior sign-off')}”" in r.text
+
+
+def test_a_refused_upload_reads_in_chinese_and_in_english(web: Web) -> None:
+    app, db = web
+    gina = Person(app, db, "gina").login()
+    key = _register(gina, "Uploads")
+    files = {"file": ("run.exe", b"MZ\x90\x00", "application/x-msdownload")}
+    r = _in(gina, "zh").post(f"/systems/{key}/evidence", files=files)
+    assert r.status_code == 415 and "不能作为证据" in r.text and "are not accepted" not in r.text
+    r = _in(gina, "en").post(f"/systems/{key}/evidence", files=files)
+    assert r.status_code == 415 and "are not accepted as evidence" in r.text
+    with db.session() as s:
+        assert svc.list_evidence(s, svc.get_system(s, key)) == []

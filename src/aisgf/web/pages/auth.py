@@ -17,13 +17,20 @@ from sqlalchemy.orm import Session
 
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import LANGUAGES, User, WebSession
-from aisgf.errors import AisgfError, NotFound, Unauthorized
+from aisgf.errors import AisgfError, NotFound, Unauthorized, register_messages
 from aisgf.web.authz import LANG_COOKIE, SESSION_COOKIE, principal
 from aisgf.web.deps import get_session
 from aisgf.web.error_text import error_text
 from aisgf.web.labels import N_
 from aisgf.web.pages.common import NOTICES, redirect, safe_next
 from aisgf.web.templating import render
+
+MESSAGES = register_messages({
+    "web.sign_in_first": "sign in first",
+    "web.setup_link_invalid": "this setup link is not valid (used already, or the server restarted)",
+    "web.setup_admin_exists": "an admin exists already; this setup link is no longer valid",
+    "web.no_language": "no language {code!r}; accepted: {accepted}",
+})
 
 router = APIRouter(include_in_schema=False)
 
@@ -38,7 +45,7 @@ def _set_session_cookie(request: Request, token: str) -> None:
 def _web_session(request: Request) -> WebSession:
     ws = getattr(request.state, "web_session", None)
     if ws is None:
-        raise Unauthorized("sign in first", where="session")
+        raise Unauthorized.coded("web.sign_in_first", where="session")
     return ws
 
 
@@ -166,7 +173,7 @@ def logout(request: Request, s: Session = Depends(get_session)) -> Response:
 def _check_setup_token(request: Request, token: str) -> None:
     expected = getattr(request.app.state, "setup_token", None)
     if not expected or not hmac.compare_digest(token, expected):
-        raise NotFound("this setup link is not valid (used already, or the server restarted)", where="setup")
+        raise NotFound.coded("web.setup_link_invalid", where="setup")
 
 
 @router.get("/setup/{token}")
@@ -182,7 +189,7 @@ def setup(request: Request, token: str, username: str = Form(max_length=100),
     _check_setup_token(request, token)
     if acc.admin_exists(s):
         request.app.state.setup_token = None
-        raise NotFound("an admin exists already; this setup link is no longer valid", where="setup")
+        raise NotFound.coded("web.setup_admin_exists", where="setup")
     if password != password2:
         return render(request, "setup.html", status_code=422, token=token, username=username,
                       error=N_("The two passwords differ."))
@@ -206,7 +213,7 @@ def setup(request: Request, token: str, username: str = Form(max_length=100),
 @router.get("/lang/{code}")
 def switch_language(request: Request, code: str, next: str = "/") -> Response:
     if code not in LANGUAGES:
-        raise NotFound(f"no language {code!r}; accepted: {', '.join(LANGUAGES)}", where="lang")
+        raise NotFound.coded("web.no_language", where="lang", code=code, accepted=list(LANGUAGES))
     request.state.set_cookies[LANG_COOKIE] = code
     ws = request.state.web_session
     if ws is not None:

@@ -20,7 +20,7 @@ from starlette.datastructures import FormData
 
 from aisgf.accounts import services as acc
 from aisgf.audit.service import event_dict, list_events
-from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge
+from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge, register_messages
 from aisgf.intake import load_questionnaire
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
@@ -42,6 +42,17 @@ EVIDENCE_TYPES = {
 }
 EVIDENCE_SUFFIXES = (".pdf", ".txt", ".md", ".csv", ".json", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".webp",
                      ".zip", ".docx", ".xlsx", ".cdx.json", ".log")
+
+
+MESSAGES = register_messages({
+    "web.evidence_not_file": "this evidence is not a stored file of this system",
+    "web.not_integer": "not a whole number: {value!r}",
+    "web.not_date": "not a date (YYYY-MM-DD): {value!r}",
+    "web.obligation_other_system": "this obligation belongs to another system",
+    "web.file_too_large": "the file is larger than the limit of {limit} bytes",
+    "web.file_type_refused": "files of type {ctype} ({suffix}) are not accepted as evidence; accepted: {accepted}",
+    "web.form_without_version": "the form has no version; reload the page",
+})
 
 
 class UnsupportedType(InvalidInput):
@@ -138,7 +149,7 @@ def evidence_file(request: Request, key: str, evidence_id: int, s: Session = Dep
     system = _system(s, request, key)
     ev = svc.get_evidence(s, evidence_id)
     if ev.system_id != system.id or ev.kind != "file" or not ev.sha256:
-        raise InvalidInput("this evidence is not a stored file of this system", where=f"evidence {evidence_id}")
+        raise InvalidInput.coded("web.evidence_not_file", where=f"evidence {evidence_id}")
     store.check(ev.sha256)
     # Always a download, never rendered inline: an uploaded HTML or SVG file must not run in our origin.
     return FileResponse(store.path(ev.sha256), media_type="application/octet-stream",
@@ -152,7 +163,7 @@ def _int(value: str | None, where: str) -> int | None:
     try:
         return int(value)
     except ValueError as exc:
-        raise InvalidInput(f"not a whole number: {value[:40]!r}", where=where) from exc
+        raise InvalidInput.coded("web.not_integer", where=where, value=value[:40]) from exc
 
 
 def _date(value: str | None, where: str) -> date | None:
@@ -161,7 +172,7 @@ def _date(value: str | None, where: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise InvalidInput(f"not a date (YYYY-MM-DD): {value[:40]!r}", where=where) from exc
+        raise InvalidInput.coded("web.not_date", where=where, value=value[:40]) from exc
 
 
 @router.post("/systems/{key}/obligations/{obligation_id}")
@@ -174,7 +185,7 @@ def update_obligation(request: Request, key: str, obligation_id: int,
     system = _system(s, request, key)
     ob = svc.get_obligation(s, obligation_id)
     if ob.system_id != system.id:
-        raise InvalidInput("this obligation belongs to another system", where="obligation")
+        raise InvalidInput.coded("web.obligation_other_system", where="obligation")
     svc.update_obligation(s, obligation_id, actor=principal(request).actor, status=status, note=note,
                           due_date=_date(due_date, "due_date"), waiver_reason=waiver_reason or None,
                           waiver_expires=_date(waiver_expires, "waiver_expires"),
@@ -195,14 +206,13 @@ async def add_evidence(request: Request, key: str, file: UploadFile | None = Fil
     if has_file:
         assert file is not None
         if file.size is not None and file.size > limit:
-            raise TooLarge(f"the file is larger than the limit of {limit} bytes", where="file",
-                           extra={"limit_bytes": limit})
+            raise TooLarge.coded("web.file_too_large", where="file", extra={"limit_bytes": limit}, limit=limit)
         name = (file.filename or "").lower()
         ctype = (file.content_type or "application/octet-stream").split(";")[0].strip().lower()
         if ctype not in EVIDENCE_TYPES or not name.endswith(EVIDENCE_SUFFIXES):
-            raise UnsupportedType(f"files of type {ctype} ({name.rsplit('.', 1)[-1] if '.' in name else 'no suffix'})"
-                                  f" are not accepted as evidence; accepted: {', '.join(EVIDENCE_SUFFIXES)}",
-                                  where="file")
+            raise UnsupportedType.coded("web.file_type_refused", where="file", ctype=ctype,
+                                        suffix=name.rsplit(".", 1)[-1] if "." in name else "-",
+                                        accepted=list(EVIDENCE_SUFFIXES))
     p = principal(request)
 
     def work() -> str:
@@ -385,7 +395,7 @@ async def reassess_submit(request: Request, key: str, s: Session = Depends(get_s
         _check_reassessable(system)
         expected = _int(version_text, "version")
         if expected is None:
-            raise InvalidInput("the form has no version; reload the page", where="version")
+            raise InvalidInput.coded("web.form_without_version", where="version")
         svc.reassess(s, system.key, answers, actor=p.actor, expected_version=expected)
         s.commit()
         return system.key
