@@ -88,3 +88,10 @@ def test_a_refused_upload_reads_in_chinese_and_in_english(web: Web) -> None:
     assert r.status_code == 415 and "are not accepted as evidence" in r.text
     with db.session() as s:
         assert svc.list_evidence(s, svc.get_system(s, key)) == []
+
+
+def test_a_form_without_csrf_token_is_refused_in_chinese(web: Web) -> None:
+    app, db = web
+    gina = _in(Person(app, db, "gina").login(), "zh")
+    r = gina.c.post("/account/tokens", data={"name": "no-csrf"})
+    assert r.status_code == 403 and "此表单已过期或并非来自 aisgf" in r.text and "did not come from" not in r.text

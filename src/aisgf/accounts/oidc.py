@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session
 from aisgf.accounts.models import User
 from aisgf.audit.service import append_event
 from aisgf.config import Settings
-from aisgf.errors import NotFound, Unauthorized
+from aisgf.errors import NotFound, Unauthorized, register_messages
 
 
 class OidcSettings(BaseModel):
@@ -66,6 +66,19 @@ class OidcSettings(BaseModel):
                    client_secret=settings.oidc_client_secret, scopes=settings.oidc_scopes,
                    claim=settings.oidc_claim, auto_create=settings.oidc_auto_create,
                    timeout_s=settings.oidc_timeout_s)
+
+
+# What a person reads after coming back from the identity provider (the provider's own technical
+# failures stay in English: they are for the administrator who configured it).
+MESSAGES = register_messages({
+    "oidc.not_started_here": "this sign-in was not started here or has expired; start again",
+    "oidc.state_mismatch": "the answer does not belong to the sign-in this browser started; start again",
+    "oidc.no_claim": "the ID token has no {claim!r} claim",
+    "oidc.email_unverified": "the identity provider has not verified this e-mail address",
+    "oidc.no_account": "no aisgf account has {claim} {value!r}; ask an administrator to create one",
+    "oidc.account_disabled": "this account is disabled; ask an administrator",
+    "oidc.not_configured": "sign-in through an identity provider is not configured (AISGF_OIDC_ISSUER)",
+})
 
 
 class OidcError(Unauthorized):
@@ -96,7 +109,7 @@ class PendingLogin:
             state, nonce, verifier, next_url = json.loads(base64.urlsafe_b64decode((raw or "").encode()))
             return cls(str(state), str(nonce), str(verifier), str(next_url))
         except (ValueError, TypeError) as exc:
-            raise OidcError("this sign-in was not started here or has expired; start again", where="state") from exc
+            raise OidcError.coded("oidc.not_started_here", where="state") from exc
 
 
 def _get_json(url: str, timeout: float, data: dict[str, str] | None = None,
@@ -170,8 +183,7 @@ class Provider:
     def finish(self, *, code: str, state: str, pending: PendingLogin, redirect_uri: str) -> dict[str, Any]:
         """Exchange the code (with the PKCE verifier) and return the ID token's checked claims."""
         if not state or not secrets.compare_digest(state, pending.state):
-            raise OidcError("the answer does not belong to the sign-in this browser started; start again",
-                            where="state")
+            raise OidcError.coded("oidc.state_mismatch", where="state")
         if not code:
             raise OidcError("the identity provider sent no code", where="code")
         s = self.settings
@@ -217,9 +229,9 @@ def account_for(session: Session, settings: OidcSettings, claims: dict[str, Any]
 
     value = claims.get(settings.claim)
     if not isinstance(value, str) or not value.strip():
-        raise OidcError(f"the ID token has no {settings.claim!r} claim", where=settings.claim)
+        raise OidcError.coded("oidc.no_claim", where=settings.claim, claim=settings.claim)
     if settings.claim == "email" and claims.get("email_verified") is False:
-        raise OidcError("the identity provider has not verified this e-mail address", where="email")
+        raise OidcError.coded("oidc.email_unverified", where="email")
     value = value.strip().lower()
     column = User.email if settings.claim == "email" else User.username
     user = session.scalar(select(User).where(column == value))
@@ -229,10 +241,9 @@ def account_for(session: Session, settings: OidcSettings, claims: dict[str, Any]
                                email=value if settings.claim == "email" else None,
                                display_name=str(claims.get("name", ""))[:200], actor="oidc")
     if user is None:
-        raise OidcError(f"no aisgf account has {settings.claim} {value!r}; ask an administrator to create one",
-                        where=settings.claim)
+        raise OidcError.coded("oidc.no_account", where=settings.claim, claim=settings.claim, value=value)
     if user.disabled_at is not None:
-        raise OidcError("this account is disabled; ask an administrator", where="username")
+        raise OidcError.coded("oidc.account_disabled", where="username")
     append_event(session, actor=user.username, action="user.signed_in_oidc", entity_type="user",
                  entity_id=user.username, payload={"issuer": claims.get("iss"), "sub": claims.get("sub"),
                                                    "amr": claims.get("amr")})
@@ -244,8 +255,7 @@ _PROVIDERS: dict[tuple[str, str], Provider] = {}
 
 def provider(settings: OidcSettings) -> Provider:
     if not settings.enabled:
-        raise OidcNotConfigured("sign-in through an identity provider is not configured (AISGF_OIDC_ISSUER)",
-                                where="AISGF_OIDC_ISSUER")
+        raise OidcNotConfigured.coded("oidc.not_configured", where="AISGF_OIDC_ISSUER")
     key = (str(settings.issuer), str(settings.client_id))
     if key not in _PROVIDERS:
         _PROVIDERS[key] = Provider(settings)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import ROLES
-from aisgf.errors import Forbidden, Unauthorized
+from aisgf.errors import Forbidden, Unauthorized, register_messages
 from aisgf.web.deps import get_session
 from aisgf.web.i18n import pick_language
 
@@ -89,6 +89,11 @@ class StageRequired(Unauthorized):
 class AccessDenied(Forbidden):
     type_slug = "access-denied"
     title = "Access denied"
+
+
+MESSAGES = register_messages({
+    "web.csrf_failed": "this form has expired or did not come from aisgf; reload the page and try again",
+})
 
 
 class CsrfFailed(Forbidden):
@@ -185,8 +190,7 @@ async def csrf_check(request: Request) -> None:
             value: Any = form.get("csrf_token") if form is not None else None
             given = value if isinstance(value, str) else None
     if not expected or not given or not hmac.compare_digest(given, expected):
-        raise CsrfFailed("this form has expired or did not come from aisgf; reload the page and try again",
-                         where="csrf_token")
+        raise CsrfFailed.coded("web.csrf_failed", where="csrf_token")
 
 
 def principal(request: Request) -> acc.Principal:
