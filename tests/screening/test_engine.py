@@ -134,23 +134,6 @@ def test_scanner_pickles_with_serialised_databases(scanner: Scanner) -> None:
     assert copy.scan(text) == scanner.scan(text)
 
 
-def test_batch_validators_agree_with_scalar_ones() -> None:
-    from aisgf.screening import validators as v
-
-    rng = random.Random(12)
-    ids = [make_resident_id(rng) for _ in range(200)]
-    ids += [i[:-1] + str((int(i[-1]) + 1) % 10) if i[-1] != "X" else i[:-1] + "0" for i in ids[:50]]
-    ids += ["".join(rng.choice("0123456789") for _ in range(17)) + rng.choice("0123456789Xx") for _ in range(500)]
-    ids += ["110105200002290012", "110105190002290012", "110105209912310012"]  # leap day, 1900, future
-    assert v.resident_ids_valid([i.encode() for i in ids]) == [v.is_valid_resident_id(i) for i in ids]
-    assert any(v.resident_ids_valid([i.encode() for i in ids]))
-    codes = [make_uscc(rng) for _ in range(100)]
-    codes += ["".join(rng.choice(v.USCC_CHARSET) for _ in range(18)) for _ in range(300)]
-    codes += [c[:-1] + ("0" if c[-1] != "0" else "1") for c in codes[:50]]
-    assert v.usccs_valid([c.encode() for c in codes]) == [v.is_valid_uscc(c) for c in codes]
-    assert sum(v.usccs_valid([c.encode() for c in codes])) >= 100
-
-
 def test_card_patterns_cover_every_scheme_prefix() -> None:
     """The bank-card patterns carry issuer prefixes; none that card_scheme accepts may be left out."""
     import re

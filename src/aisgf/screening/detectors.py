@@ -44,8 +44,9 @@ class Detector:
     caseless: bool = False
     utf8: bool = False
     extend: bytes = b""  # after a fixed-length candidate, grow the match over these bytes (≤ 512)
-    # All candidates of a scan batch at once (numpy); None = call ``validate`` on each one.
-    validate_many: Callable[[list[bytes]], list[bool]] | None = None
+    # The native rule (aisgf.screening.native.KINDS) that checks a candidate exactly as
+    # ``validate`` does, for whole batches; "python" = call ``validate`` on each candidate.
+    kind: str = "python"
     # The scan reports only the end; the start is found by walking back from the last of these
     # bytes over ``left`` bytes (≤ 64). Why: a leading unbounded repeat ("local part" of an
     # e-mail) makes Hyperscan's start-of-match mode six times slower than the rest together.
@@ -122,7 +123,7 @@ DETECTORS: tuple[Detector, ...] = (
         _resident_id,
         "Mainland resident ID (GB 11643: province, birth date, check digit)",
         priority=10,
-        validate_many=v.resident_ids_valid,
+        kind="resident_id",
     ),
     Detector(
         "cn_uscc",
@@ -132,7 +133,7 @@ DETECTORS: tuple[Detector, ...] = (
         v.is_valid_uscc,
         "Unified social credit code (GB 32100 check character); identifies a person for 个体工商户",
         priority=20,
-        validate_many=v.usccs_valid,
+        kind="uscc",
     ),
     Detector(
         "bank_card",
@@ -154,6 +155,7 @@ DETECTORS: tuple[Detector, ...] = (
         _bank_card,
         "Payment card number (scheme BIN and length, Luhn)",
         priority=30,
+        kind="bank_card",
     ),
     Detector(
         "cn_resident_id_old",
@@ -163,6 +165,7 @@ DETECTORS: tuple[Detector, ...] = (
         v.is_valid_old_resident_id,
         "First-generation 15-digit resident ID (no check digit: province and 19YYMMDD birth date)",
         priority=35,
+        kind="resident_id_old",
     ),
     Detector(
         "cn_landline",
@@ -172,6 +175,7 @@ DETECTORS: tuple[Detector, ...] = (
         _landline,
         "Mainland landline with area code (010/02x/0xxx) and a separator",
         priority=40,
+        kind="landline",
     ),
     Detector(
         "cn_mobile",
@@ -182,6 +186,7 @@ DETECTORS: tuple[Detector, ...] = (
         "Mainland mobile number with an allocated network segment",
         priority=45,
         left=_ALNUM + b"+",
+        kind="mobile",
     ),
     Detector(
         "passport",
@@ -191,6 +196,7 @@ DETECTORS: tuple[Detector, ...] = (
         _always,
         "PRC passport number (E/G/D/S/P series)",
         priority=50,
+        kind="always",
     ),
     Detector(
         "hk_macau_permit",
@@ -200,6 +206,7 @@ DETECTORS: tuple[Detector, ...] = (
         _always,
         "Exit-entry permit for HK/Macau (往来港澳通行证) or Home Return Permit (回乡证)",
         priority=50,
+        kind="always",
     ),
     Detector(
         "tw_permit",
@@ -209,6 +216,7 @@ DETECTORS: tuple[Detector, ...] = (
         _always,
         "Mainland travel permit for Taiwan (往来台湾通行证)",
         priority=50,
+        kind="always",
     ),
     Detector(
         "hk_id",
@@ -218,6 +226,7 @@ DETECTORS: tuple[Detector, ...] = (
         _hk_id,
         "Hong Kong identity card (MOD 11 check digit)",
         priority=15,
+        kind="hk_id",
     ),
     Detector(
         "tw_id",
@@ -227,6 +236,7 @@ DETECTORS: tuple[Detector, ...] = (
         v.is_valid_tw_id,
         "Taiwan national ID (weighted MOD 10 checksum)",
         priority=15,
+        kind="tw_id",
     ),
     Detector(
         "email",
@@ -239,6 +249,7 @@ DETECTORS: tuple[Detector, ...] = (
         right=_ALNUM + b"-@",
         priority=60,
         walk_back_from=b"@",
+        kind="email",
     ),
     Detector(
         "ipv4",
@@ -249,6 +260,7 @@ DETECTORS: tuple[Detector, ...] = (
         "IPv4 address (octets 0-255)",
         left=_ALNUM + b".",
         priority=60,
+        kind="ipv4",
     ),
     Detector(
         "ipv6",
@@ -260,6 +272,7 @@ DETECTORS: tuple[Detector, ...] = (
         left=_HEX_COLON,
         right=_HEX_COLON,
         priority=60,
+        kind="ipv6",
     ),
     Detector(
         "cn_licence_plate",
@@ -282,6 +295,7 @@ DETECTORS: tuple[Detector, ...] = (
         "PEM/OpenSSH/PGP private key block",
         left=b"",
         right=b"",
+        kind="always",
     ),
     Detector(
         "secret_aws_access_key",
@@ -290,6 +304,7 @@ DETECTORS: tuple[Detector, ...] = (
         (r"(?:AKIA|ASIA)[0-9A-Z]{16}",),
         _always,
         "AWS access key ID",
+        kind="always",
     ),
     Detector(
         "secret_github_token",
@@ -298,6 +313,7 @@ DETECTORS: tuple[Detector, ...] = (
         (r"gh[pousr]_[A-Za-z0-9]{36}", r"github_pat_[A-Za-z0-9_]{82}"),
         _always,
         "GitHub token",
+        kind="always",
     ),
     Detector(
         "secret_slack_token",
@@ -307,8 +323,17 @@ DETECTORS: tuple[Detector, ...] = (
         _always,
         "Slack token",
         right=_ALNUM + b"-",
+        kind="always",
     ),
-    Detector("secret_google_api_key", "secret", CREDENTIAL, (r"AIza[0-9A-Za-z_-]{35}",), _always, "Google API key"),
+    Detector(
+        "secret_google_api_key",
+        "secret",
+        CREDENTIAL,
+        (r"AIza[0-9A-Za-z_-]{35}",),
+        _always,
+        "Google API key",
+        kind="always",
+    ),
     Detector(
         "secret_api_key",
         "secret",
@@ -318,6 +343,7 @@ DETECTORS: tuple[Detector, ...] = (
         "OpenAI/Anthropic-style secret key",
         right=b"",
         extend=_ALNUM + b"-_",
+        kind="always",
     ),
     Detector(
         "secret_jwt",
@@ -327,6 +353,7 @@ DETECTORS: tuple[Detector, ...] = (
         _always,
         "JSON Web Token",
         right=_ALNUM + b"-_.",
+        kind="always",
     ),
     Detector(
         "secret_password_assignment",
@@ -360,6 +387,7 @@ DETECTORS: tuple[Detector, ...] = (
         "Copyright notice",
         caseless=True,
         utf8=True,
+        kind="always",
     ),
     Detector(
         "licence_header",
@@ -377,6 +405,7 @@ DETECTORS: tuple[Detector, ...] = (
         "Licence header or licence grant",
         caseless=True,
         right=b"",
+        kind="always",
     ),
 )
 

@@ -10,25 +10,31 @@ and the work per candidate small:
   so a run of digits is reported once, at its true end, instead of once per possible end;
   fixed-width patterns then need no start-of-match tracking (Hyperscan's costly mode), and the
   e-mail detector finds its start by walking back from the "@" instead;
-* candidates are validated per detector in one call (numpy check digits for resident IDs and
-  credit codes), and overlapping spans are resolved only where spans actually overlap;
-* offsets are converted from UTF-8 bytes to Unicode code points only for documents with findings;
+* the reports of a whole batch are turned into findings by the numba kernels of
+  :mod:`aisgf.screening.native` — span rules, check digits, Luhn sums, overlap resolution and
+  UTF-8 → code-point offsets — so Python touches only candidates of detectors with no native
+  rule (licence plates, password assignments, custom detectors) and the final findings;
+* :meth:`Scanner.scan_columns` hands those findings over as numpy columns, so the pipeline can
+  count them without a Python object per finding;
 * full-width digits and Latin letters are scanned as their ASCII twins, one code point for one,
   so the code-point offsets into the original text stay exact.
 """
 
 from __future__ import annotations
 
-import bisect
+import datetime as _dt
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from re import _parser as sre_parse  # the width of a pattern, as `re` computes it
 from typing import Any, NamedTuple
 
 import hyperscan as hs
+import numpy as np
 
 from aisgf.errors import InvalidInput
+from aisgf.screening import native
 from aisgf.screening.detectors import DETECTORS, Detector
 from aisgf.screening.keywords import Keyword, KeywordLibrary
 
@@ -67,13 +73,37 @@ class Finding(NamedTuple):
 
 
 @dataclass(frozen=True)
-class _KwInfo:
-    category: str
-    risk_class: str
-    library: str
-    nbytes: int
-    bound_left: bool
-    bound_right: bool
+class Hits:
+    """The findings of one batch as columns, sorted by (document, start, end, category).
+
+    ``code`` indexes ``Scanner.categories`` (the detectors, then "keyword"); ``ref`` is the
+    keyword's index into ``Scanner.keywords`` (-1 for detectors); ``start``/``end`` are code-point
+    offsets into the document's text.
+    """
+
+    doc: np.ndarray
+    code: np.ndarray
+    ref: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    @staticmethod
+    def empty() -> Hits:
+        z = np.zeros(0, dtype=np.int64)
+        return Hits(z, z, z, z, z)
+
+    def __len__(self) -> int:
+        return int(self.doc.shape[0])
+
+
+_NO_HITS3 = np.zeros((0, 3), dtype=np.int64)
+_NO_HITS2 = np.zeros((0, 2), dtype=np.int64)
+
+
+def _today() -> int:
+    """Today as YYYYMMDD: a birth date after it is not plausible."""
+    t = _dt.date.today()
+    return t.year * 10000 + t.month * 100 + t.day
 
 
 class Scanner:
@@ -106,41 +136,37 @@ class Scanner:
                     self._patterns.append(_Pattern(di, width, lead, trail))
                     exprs.append(expr.encode("ascii"))
                 flags.append(f)
-        # (detector, end - start, end - candidate end) for patterns that need no check in Python
-        self._fast: list[tuple[int, int, int] | None] = [
-            (p.det, p.width - p.lead, p.trail)
-            if p.width
-            and p.lead == int(bool(self.detectors[p.det].left))
-            and p.trail
-            and not self.detectors[p.det].extend
-            else None
-            for p in self._patterns
-        ]
+        # One more pattern, reported once per scan: full-width digits/letters are somewhere in the
+        # batch, so those texts are scanned again as their ASCII twins (rare; costs nothing otherwise).
+        self._fw_pid = len(exprs) if exprs else -1
+        if exprs:
+            exprs.append(_FULLWIDTH_UTF8.pattern)
+            flags.append(hs.HS_FLAG_SINGLEMATCH)
         self._regex_db: hs.Database | None = None
         if exprs:
             self._regex_db = hs.Database(mode=hs.HS_MODE_BLOCK)
             self._regex_db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+        self._native_tables()
         self.keywords: list[Keyword] = [k for lib in libraries for k in lib.keywords]
-        self._kw_info: list[_KwInfo] = []
         self._kw_db: hs.Database | None = None
+        n_kw = len(self.keywords)
+        self._kw_nbytes = np.zeros(n_kw, dtype=np.int64)
+        self._kw_bound_left = np.zeros(n_kw, dtype=np.bool_)
+        self._kw_bound_right = np.zeros(n_kw, dtype=np.bool_)
+        # keyword findings at the same span sort by library category, then library order
+        self._kw_rank = np.zeros(n_kw + 1, dtype=np.int64)  # [-1]: detectors, 0
+        self._kw_rank[sorted(range(n_kw), key=lambda i: (self.keywords[i].category, i))] = np.arange(n_kw)
+        self._kw_detail: list[str] = [k.category for k in self.keywords]
         if self.keywords:
             kexprs: list[bytes] = []
             kflags: list[int] = []
-            for k in self.keywords:
+            for i, k in enumerate(self.keywords):
                 raw = k.text.encode("utf-8")
                 kexprs.append(raw)
-                caseless = k.text.isascii()
-                kflags.append(hs.HS_FLAG_CASELESS if caseless else 0)
-                self._kw_info.append(
-                    _KwInfo(
-                        k.category,
-                        k.risk_class,
-                        k.library,
-                        len(raw),
-                        raw[0] in _ASCII_ALNUM,
-                        raw[-1] in _ASCII_ALNUM,
-                    )
-                )
+                kflags.append(hs.HS_FLAG_CASELESS if k.text.isascii() else 0)
+                self._kw_nbytes[i] = len(raw)
+                self._kw_bound_left[i] = raw[0] in _ASCII_ALNUM
+                self._kw_bound_right[i] = raw[-1] in _ASCII_ALNUM
             self._kw_db = hs.Database(mode=hs.HS_MODE_BLOCK)
             try:
                 self._kw_db.compile(
@@ -152,6 +178,40 @@ class Scanner:
                 )
             except hs.error as exc:  # pragma: no cover - literals always compile; kept for a clear message
                 raise InvalidInput(f"keyword library does not compile: {exc}") from exc
+
+    def _native_tables(self) -> None:
+        """The pattern and detector facts the native kernels read, as arrays indexed by id."""
+        dets = self.detectors
+        pats = self._patterns
+        self._pat_det = np.array([p.det for p in pats] or [0], dtype=np.int64)
+        self._pat_width = np.array([p.width for p in pats] or [0], dtype=np.int64)
+        self._pat_lead = np.array([p.lead for p in pats] or [0], dtype=np.int64)
+        self._pat_trail = np.array([p.trail for p in pats] or [0], dtype=np.int64)
+        nd = max(len(dets), 1)
+        self._left = np.zeros((nd, 256), dtype=np.bool_)
+        self._right = np.zeros((nd, 256), dtype=np.bool_)
+        self._extend = np.zeros((nd, 257), dtype=np.bool_)  # column 256: the detector extends at all
+        self._walk = np.full(nd, -1, dtype=np.int64)
+        self._kind = np.zeros(nd, dtype=np.int64)
+        self._priority = np.zeros(nd, dtype=np.int64)
+        self._is_pi = np.zeros(nd, dtype=np.bool_)
+        for i, d in enumerate(dets):
+            self._left[i, list(d.left)] = True
+            self._right[i, list(d.right)] = True
+            if d.extend:
+                self._extend[i, list(d.extend)] = True
+                self._extend[i, 256] = True
+            if d.walk_back_from:
+                self._walk[i] = d.walk_back_from[-1]
+            if d.kind not in native.KINDS:
+                raise InvalidInput(f"detector {d.category!r}: unknown kind {d.kind!r}; known: {sorted(native.KINDS)}")
+            self._kind[i] = native.KINDS[d.kind]
+            self._priority[i] = d.priority
+            self._is_pi[i] = d.group == "personal_information"
+        # codes: detectors 0..n-1, then "keyword"; findings at one span sort by category name
+        self.categories: list[str] = [d.category for d in dets] + ["keyword"]
+        names = sorted(set(self.categories))
+        self._code_rank = np.array([names.index(c) for c in self.categories], dtype=np.int64)
 
     # ------------------------------------------------------------------------------------------
     def __getstate__(self) -> dict[str, Any]:
@@ -176,181 +236,138 @@ class Scanner:
         """Findings per text, sorted by (start, end, category).
 
         ``encoded`` (the texts in UTF-8, if the caller has them already) saves one encoding pass.
-        The texts are joined into one buffer with a NUL before, between and after them, so every
-        candidate has a neighbouring byte on both sides and one native call scans the batch.
         """
-        enc = list(encoded) if encoded is not None else [t.encode("utf-8", "replace") for t in texts]
-        buf = b"\x00" + b"\x00".join(enc) + b"\x00"
-        if _FULLWIDTH_UTF8.search(buf):
-            for i, e in enumerate(enc):
-                if _FULLWIDTH_UTF8.search(e):
-                    enc[i] = texts[i].translate(_FULLWIDTH).encode("utf-8", "replace")
-            buf = b"\x00" + b"\x00".join(enc) + b"\x00"
-        starts: list[int] = []
-        pos = 1
-        for e in enc:
-            starts.append(pos)
-            pos += len(e) + 1
-        regex_hits: list[tuple[int, int, int]] = []
-        kw_hits: list[tuple[int, int]] = []
-        if self._regex_db is not None:
-            add = regex_hits.append
-
-            def on_regex(pid: int, frm: int, to: int, _flags: int, _ctx: object) -> None:
-                add((pid, frm, to))
-
-            self._regex_db.scan(buf, match_event_handler=on_regex)
-        if self._kw_db is not None:
-            kadd = kw_hits.append
-
-            def on_kw(kid: int, _frm: int, to: int, _flags: int, _ctx: object) -> None:
-                kadd((kid, to))
-
-            self._kw_db.scan(buf, match_event_handler=on_kw)
-
-        per_doc: list[list[tuple[int, int, str, str | None, int]]] = [[] for _ in texts]
-        if regex_hits:
-            self._validate_regex(buf, starts, regex_hits, per_doc)
-        if kw_hits:
-            self._validate_keywords(buf, starts, kw_hits, per_doc)
-        out: list[list[Finding]] = []
-        for i, hits in enumerate(per_doc):
-            if not hits:
-                out.append([])
-                continue
-            out.append(_to_codepoints(texts[i], enc[i], hits))
+        hits = self.scan_columns(texts, encoded)
+        out: list[list[Finding]] = [[] for _ in texts]
+        names, details = self.categories, self._kw_detail
+        for d, code, ref, s, e in zip(
+            hits.doc.tolist(),
+            hits.code.tolist(),
+            hits.ref.tolist(),
+            hits.start.tolist(),
+            hits.end.tolist(),
+            strict=True,
+        ):
+            out[d].append(Finding(names[code], s, e, details[ref] if ref >= 0 else None, texts[d][s:e], ref))
         return out
 
     def scan(self, text: str) -> list[Finding]:
         return self.scan_batch([text])[0]
 
+    def scan_columns(self, texts: Sequence[str], encoded: Sequence[bytes] | None = None) -> Hits:
+        """Findings of a batch as columns (numpy arrays), sorted by (document, start, end, category).
+
+        The texts are joined into one buffer with a NUL before, between and after them, so every
+        candidate has a neighbouring byte on both sides and one native call scans the batch; the
+        reports are turned into findings by the kernels of :mod:`aisgf.screening.native`.
+        """
+        enc = list(encoded) if encoded is not None else [t.encode("utf-8", "replace") for t in texts]
+        buf = b"\x00" + b"\x00".join(enc) + b"\x00"
+        regex_hits, kw_hits = self._raw_scan(buf)
+        if regex_hits.shape[0] and self._fw_pid >= 0 and (regex_hits[:, 0] == self._fw_pid).any():
+            # full-width digits/letters somewhere: scan those texts as their ASCII twins
+            for i, e in enumerate(enc):
+                if _FULLWIDTH_UTF8.search(e):
+                    enc[i] = texts[i].translate(_FULLWIDTH).encode("utf-8", "replace")
+            buf = b"\x00" + b"\x00".join(enc) + b"\x00"
+            regex_hits, kw_hits = self._raw_scan(buf)
+            regex_hits = regex_hits[regex_hits[:, 0] != self._fw_pid]
+        lens = np.fromiter(map(len, enc), dtype=np.int64, count=len(enc))
+        starts = np.empty(len(enc), dtype=np.int64)
+        if len(enc):
+            starts[0] = 1
+            np.cumsum(lens[:-1] + 1, out=starts[1:])
+            starts[1:] += 1
+        arr = np.frombuffer(buf, dtype=np.uint8)
+        parts_frm: list[np.ndarray] = []
+        parts_to: list[np.ndarray] = []
+        parts_code: list[np.ndarray] = []
+        parts_ref: list[np.ndarray] = []
+        if regex_hits.shape[0]:
+            frm, to, det = self._validate_regex(buf, arr, regex_hits)
+            parts_frm.append(frm)
+            parts_to.append(to)
+            parts_code.append(det)
+            parts_ref.append(np.full(det.shape[0], -1, dtype=np.int64))
+        if kw_hits.shape[0]:
+            ok = native.keyword_spans(arr, kw_hits, self._kw_nbytes, self._kw_bound_left, self._kw_bound_right)
+            kid = kw_hits[ok, 0]
+            kto = kw_hits[ok, 1]
+            parts_frm.append(kto - self._kw_nbytes[kid])
+            parts_to.append(kto)
+            parts_code.append(np.full(kid.shape[0], len(self.detectors), dtype=np.int64))
+            parts_ref.append(kid)
+        if not parts_frm:
+            return Hits.empty()
+        frm = np.concatenate(parts_frm)
+        to = np.concatenate(parts_to)
+        code = np.concatenate(parts_code)
+        ref = np.concatenate(parts_ref)
+        doc = np.searchsorted(starts, frm, side="right") - 1
+        sub = self._kw_rank[ref]
+        order = np.lexsort((sub, self._code_rank[code], to, frm, doc))
+        doc, frm, to, code, ref = doc[order], frm[order], to[order], code[order], ref[order]
+        start_cp, end_cp = native.to_codepoints(arr, starts, doc, frm, to)
+        return Hits(doc, code, ref, start_cp, end_cp)
+
     # ------------------------------------------------------------------------------------------
-    def _validate_regex(
-        self,
-        buf: bytes,
-        starts: list[int],
-        hits: list[tuple[int, int, int]],
-        per_doc: list[list[tuple[int, int, str, str | None, int]]],
-    ) -> None:
-        # 1. Turn reports into candidate spans, per detector, dropping those with a bad neighbour.
-        detectors = self.detectors
-        cands: list[list[tuple[int, int]]] = [[] for _ in detectors]
-        fast = self._fast
-        patterns = self._patterns
-        for pid, frm, to in hits:
-            f = fast[pid]
-            if f is not None:  # fixed width, both boundaries in the pattern: nothing to check
-                cands[f[0]].append((to - f[1], to - f[2]))
-                continue
-            p = patterns[pid]
-            det = detectors[p.det]
-            if p.width:
-                frm = to - p.width
-            elif det.walk_back_from:
-                frm = buf.rfind(det.walk_back_from, 0, to)
-                stop = frm - 65
-                while frm > stop and buf[frm - 1] in det.left:
-                    frm -= 1
-                if frm == stop:
-                    continue  # longer than any valid candidate (an e-mail local part is ≤ 64)
-            frm += p.lead
-            to -= p.trail
-            if not p.lead and det.left and buf[frm - 1] in det.left:
-                continue
-            if not p.trail and det.right and buf[to] in det.right:
-                continue
-            if det.extend:
-                limit = min(len(buf), to + 512)
-                while to < limit and buf[to] in det.extend:
-                    to += 1
-            if buf[to] == 0x2E and (
-                (det.category == "email" and buf[to + 1] in _ASCII_ALNUM)
-                or (det.category == "ipv4" and 48 <= buf[to + 1] <= 57)
-            ):
-                continue  # the address goes on past this candidate (".com.cn", a fifth octet)
-            cands[p.det].append((frm, to))
-        # 2. Validate each detector's candidates in one go.
-        valid: list[tuple[int, int, int]] = []  # (start, -end, detector)
-        for di, spans in enumerate(cands):
-            if not spans:
-                continue
-            det = detectors[di]
-            spans = list(set(spans))
-            values = [buf[f:t] for f, t in spans]
-            oks = (
-                det.validate_many(values) if det.validate_many is not None else [_validate_one(det, v) for v in values]
-            )
-            valid.extend((f, -t, di) for (f, t), ok in zip(spans, oks, strict=True) if ok)
-        if not valid:
-            return
-        # 3. Sweep the valid spans in buffer order. A span that overlaps no other one is a finding
-        # as it is; a cluster of overlapping spans (never across documents: NUL separates them)
-        # is resolved by _resolve: the longest span per (category, start), and among personal
-        # information the stronger detector, e.g. a resident ID over a bank-card reading.
-        valid.sort()
-        n_docs = len(starts)
-        doc = 0
-        cluster: list[tuple[int, int, int]] = []
-        cluster_end = -1
-        for item in [*valid, (len(buf), -len(buf), -1)]:
-            frm = item[0]
-            if frm < cluster_end:
-                cluster.append(item)
-                cluster_end = max(cluster_end, -item[1])
-                continue
-            if cluster:
-                while doc + 1 < n_docs and starts[doc + 1] <= cluster[0][0]:
-                    doc += 1
-                base = starts[doc]
-                out = per_doc[doc]
-                if len(cluster) == 1:
-                    c = cluster[0]
-                    out.append((c[0] - base, -c[1] - base, detectors[c[2]].category, None, 0))
-                else:
-                    for f, t, det in self._resolve(cluster):
-                        out.append((f - base, t - base, det.category, None, 0))
-            cluster = [item]
-            cluster_end = -item[1]
+    def _raw_scan(self, buf: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Both Hyperscan databases over one buffer: (pattern, from, to) and (keyword, to) rows."""
+        rh = array("q")
+        kh = array("q")
+        if self._regex_db is not None:
+            radd = rh.extend
 
-    def _resolve(self, cluster: list[tuple[int, int, int]]) -> list[tuple[int, int, Detector]]:
-        """Overlapping valid spans → findings (the rules of step 3 of :meth:`_validate_regex`)."""
-        best: dict[tuple[str, int], tuple[int, Detector]] = {}
-        for f, neg_t, di in cluster:
-            det = self.detectors[di]
-            prev = best.get((det.category, f))
-            if prev is None or prev[0] < -neg_t:
-                best[(det.category, f)] = (-neg_t, det)
-        spans = sorted(
-            ((f, t, det) for (_c, f), (t, det) in best.items()), key=lambda s: (s[2].priority, s[0] - s[1], s[0])
+            def on_regex(pid: int, frm: int, to: int, _flags: int, _ctx: object) -> None:
+                radd((pid, frm, to))
+
+            self._regex_db.scan(buf, match_event_handler=on_regex)
+        if self._kw_db is not None:
+            kadd = kh.extend
+
+            def on_kw(kid: int, _frm: int, to: int, _flags: int, _ctx: object) -> None:
+                kadd((kid, to))
+
+            self._kw_db.scan(buf, match_event_handler=on_kw)
+        return (
+            np.frombuffer(rh, dtype=np.int64).reshape(-1, 3) if rh else _NO_HITS3,
+            np.frombuffer(kh, dtype=np.int64).reshape(-1, 2) if kh else _NO_HITS2,
         )
-        taken: list[tuple[int, int]] = []
-        kept: list[tuple[int, int, Detector]] = []
-        for frm, to, det in spans:
-            if det.group == "personal_information":
-                if any(frm < t_to and t_frm < to for t_frm, t_to in taken):
-                    continue
-                taken.append((frm, to))
-            kept.append((frm, to, det))
-        return kept
 
-    def _validate_keywords(
-        self,
-        buf: bytes,
-        starts: list[int],
-        hits: list[tuple[int, int]],
-        per_doc: list[list[tuple[int, int, str, str | None, int]]],
-    ) -> None:
-        n = len(buf)
-        for kid, to in hits:
-            info = self._kw_info[kid]
-            frm = to - info.nbytes
-            if info.bound_left and frm > 0 and buf[frm - 1] in _ASCII_ALNUM:
-                continue
-            if info.bound_right and to < n and buf[to] in _ASCII_ALNUM:
-                continue
-            doc = bisect.bisect_right(starts, frm) - 1
-            base = starts[doc]
-            per_doc[doc].append((frm - base, to - base, "keyword", info.category, kid + 1))
+    def _validate_regex(self, buf: bytes, arr: np.ndarray, hits: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Reports → valid, unique, resolved spans (buffer byte offsets) with their detector."""
+        det, frm, to, status = native.candidates(
+            arr,
+            hits,
+            self._pat_det,
+            self._pat_width,
+            self._pat_lead,
+            self._pat_trail,
+            self._left,
+            self._right,
+            self._extend,
+            self._walk,
+            self._kind,
+            _today(),
+        )
+        ask = np.flatnonzero(status == native.ASK_PYTHON)
+        if ask.shape[0]:
+            # detectors with no native rule (IPv6, plates, assignments): few candidates, each in Python
+            for k, d, f, t in zip(ask.tolist(), det[ask].tolist(), frm[ask].tolist(), to[ask].tolist(), strict=True):
+                status[k] = native.VALID if _validate_one(self.detectors[d], buf[f:t]) else native.DROP
+        sel = status == native.VALID
+        frm, to, det = frm[sel], to[sel], det[sel]
+        if frm.shape[0] > 1:
+            order = np.lexsort((det, -to, frm))
+            frm, to, det = frm[order], to[order], det[order]
+            new = np.ones(frm.shape[0], dtype=bool)
+            new[1:] = (frm[1:] != frm[:-1]) | (to[1:] != to[:-1]) | (det[1:] != det[:-1])
+            if not new.all():
+                frm, to, det = frm[new], to[new], det[new]
+            keep = native.resolve(frm, to, det, self._priority, self._is_pi)
+            if not keep.all():
+                frm, to, det = frm[keep], to[keep], det[keep]
+        return frm, to, det
 
 
 def _validate_one(det: Detector, value: bytes) -> bool:
@@ -358,24 +375,3 @@ def _validate_one(det: Detector, value: bytes) -> bool:
         return det.validate(value.decode("utf-8"))
     except UnicodeDecodeError:
         return False
-
-
-def _to_codepoints(text: str, enc: bytes, hits: list[tuple[int, int, str, str | None, int]]) -> list[Finding]:
-    """Findings in code points; ``hits`` in UTF-8 byte offsets of ``enc`` (the text, maybe normalised).
-
-    Hits are sorted by start byte, so start offsets are converted incrementally (each byte of the
-    document is decoded at most once more) and ends from the length of the match. The mapping is
-    monotonic, so the byte order is already the (start, end, category) order of the result.
-    """
-    hits.sort()
-    if len(enc) == len(text):  # pure ASCII: bytes are code points
-        return [Finding(cat, frm, to, detail, text[frm:to], k - 1) for frm, to, cat, detail, k in hits]
-    out: list[Finding] = []
-    prev_b = prev_c = 0
-    for frm, to, cat, detail, k in hits:
-        if frm != prev_b:
-            prev_c += len(enc[prev_b:frm].decode("utf-8", "replace"))
-            prev_b = frm
-        end = prev_c + len(enc[frm:to].decode("utf-8", "replace"))
-        out.append(Finding(cat, prev_c, end, detail, text[prev_c:end], k - 1))
-    return out

@@ -13,8 +13,6 @@ from __future__ import annotations
 import datetime as _dt
 import ipaddress
 
-import numpy as np
-
 # GB/T 2260 province-level codes (first two digits of a resident ID / USCC region code).
 # 71 Taiwan, 81 Hong Kong, 82 Macau, 83 residence permits for Taiwan residents.
 PROVINCE_CODES = frozenset(
@@ -265,46 +263,6 @@ def is_valid_plate(value: str) -> bool:
     return tail[-1] in "DF" and tail[:-1].isdigit()
 
 
-# ---- batch validators ------------------------------------------------------------------------
-# Why: a corpus holds millions of candidates; calling a Python checksum per candidate costs more
-# than the native scan that found them. These take all candidates of one scan batch at once and
-# check them with a few numpy operations. Each agrees with its scalar twin above (tested).
-
-_PROVINCE_MASK = np.zeros(100, dtype=bool)
-_PROVINCE_MASK[sorted(PROVINCE_CODES)] = True
-_ID_W = np.array(_ID_WEIGHTS, dtype=np.int64)
-_ID_CHECK_BYTES = np.frombuffer(_ID_CHECK.encode(), dtype=np.uint8)
-_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-
-
-def _plausible_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray, today: _dt.date | None) -> np.ndarray:
-    """Real calendar dates from 1900 up to today (vectorised ``datetime.date`` + range check)."""
-    t = today or _dt.date.today()
-    ok = (year >= 1900) & (month >= 1) & (month <= 12) & (day >= 1)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    dim = _DAYS_IN_MONTH[np.clip(month, 0, 12)] + (leap & (month == 2))
-    ok &= day <= dim
-    ok &= year * 10000 + month * 100 + day <= t.year * 10000 + t.month * 100 + t.day
-    return ok
-
-
-def resident_ids_valid(values: list[bytes], *, today: _dt.date | None = None) -> list[bool]:
-    """:func:`is_valid_resident_id` for many 18-byte ASCII candidates at once."""
-    if not values:
-        return []
-    a = np.frombuffer(b"".join(values), dtype=np.uint8).reshape(len(values), 18)
-    d = a[:, :17].astype(np.int64) - 48
-    ok = ((d >= 0) & (d <= 9)).all(axis=1)
-    d = np.clip(d, 0, 9)
-    last = a[:, 17].copy()
-    last[last == ord("x")] = ord("X")
-    ok &= _ID_CHECK_BYTES[(d @ _ID_W) % 11] == last
-    ok &= _PROVINCE_MASK[d[:, 0] * 10 + d[:, 1]]
-    year = d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9]
-    ok &= _plausible_dates(year, d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13], today)
-    return ok.tolist()  # type: ignore[no-any-return]
-
-
 def is_valid_old_resident_id(value: str, *, today: _dt.date | None = None) -> bool:
     """15-digit first-generation resident ID (issued until 2004): province and a 19YYMMDD birth date.
 
@@ -318,26 +276,3 @@ def is_valid_old_resident_id(value: str, *, today: _dt.date | None = None) -> bo
     except ValueError:
         return False
     return born <= (today or _dt.date.today())
-
-
-_USCC_TABLE = np.full(256, -1, dtype=np.int64)
-for _i, _c in enumerate(USCC_CHARSET):
-    _USCC_TABLE[ord(_c)] = _i
-_USCC_W = np.array(_USCC_WEIGHTS, dtype=np.int64)
-_USCC_FIRST = np.zeros(256, dtype=bool)
-_USCC_FIRST[list(b"123456789ANY")] = True
-
-
-def usccs_valid(values: list[bytes]) -> list[bool]:
-    """:func:`is_valid_uscc` for many 18-byte candidates at once (upper case, as the pattern finds them)."""
-    if not values:
-        return []
-    a = np.frombuffer(b"".join(values), dtype=np.uint8).reshape(len(values), 18)
-    v = _USCC_TABLE[a]
-    ok = (v >= 0).all(axis=1) & _USCC_FIRST[a[:, 0]]
-    digits = a[:, 2:8].astype(np.int64) - 48
-    ok &= ((digits >= 0) & (digits <= 9)).all(axis=1)
-    ok &= _PROVINCE_MASK[np.clip(digits[:, 0] * 10 + digits[:, 1], 0, 99)]
-    check = (31 - (np.clip(v[:, :17], 0, 30) @ _USCC_W) % 31) % 31
-    ok &= check == v[:, 17]
-    return ok.tolist()  # type: ignore[no-any-return]
