@@ -17,10 +17,12 @@ import re
 import sqlite3
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import xxhash
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Typical UTF-8-read-as-Latin-1/GBK sequences, the replacement character and the classic
@@ -48,6 +50,10 @@ def language_of(text: str, encoded: bytes | None = None) -> str:
         sample = text[:2000]
         cjk = (len(sample.encode("utf-8", "replace")) - len(sample)) / 2
         latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_LETTERS))
+    return _language(cjk, latin)
+
+
+def _language(cjk: float, latin: float) -> str:
     # A Chinese character carries roughly a word; weigh Latin letters by an average word length.
     latin_w = latin / 5
     total = cjk + latin_w
@@ -58,6 +64,39 @@ def language_of(text: str, encoded: bytes | None = None) -> str:
     if latin_w / total >= 0.8:
         return "en"
     return "mixed"
+
+
+LANGUAGE_SAMPLE = 2000  # code points of a document that :func:`language_of` looks at
+
+
+def doc_stats(texts: Sequence[str], encoded: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per document of a batch: (UTF-8 continuation bytes, ASCII letters) in its first
+    :data:`LANGUAGE_SAMPLE` code points, and whether it holds a control character (one native pass)."""
+    from aisgf.screening import native
+
+    lens = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    starts = np.zeros(len(encoded), dtype=np.int64)
+    if len(encoded) > 1:
+        np.cumsum(lens[:-1] + 1, out=starts[1:])
+    buf = np.frombuffer(b"\x00".join(encoded), dtype=np.uint8)
+    chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    return native.doc_stats(buf, starts, lens, chars, LANGUAGE_SAMPLE)  # type: ignore[no-any-return]
+
+
+def languages_from_counts(continuation: np.ndarray, letters: np.ndarray) -> list[str]:
+    """:func:`language_of` for a batch, from the counts ``native.doc_stats`` gives per document.
+
+    The same float arithmetic as the scalar function, so the answers are identical.
+    """
+    cjk = continuation / 2
+    latin_w = letters / 5
+    total = cjk + latin_w
+    with np.errstate(divide="ignore", invalid="ignore"):
+        zh = cjk / total >= 0.8
+        en = latin_w / total >= 0.8
+    codes = np.where(total == 0, 0, np.where(zh, 1, np.where(en, 2, 3)))
+    names = ("other", "zh", "en", "mixed")
+    return [names[c] for c in codes.tolist()]
 
 
 _MOJIBAKE_MARKERS = ("\ufffd", "Ã", "â€", "Â", "锟斤拷", "烫烫烫", "屯屯屯")
@@ -101,16 +140,19 @@ def _marker_db() -> Any:
     return _MARKER_DB
 
 
-def quality_flags_batch(texts: list[str], encoded: list[bytes], min_chars: int) -> list[list[str]]:
+def quality_flags_batch(
+    texts: list[str], encoded: list[bytes], min_chars: int, control: Sequence[bool] | None = None
+) -> list[list[str]]:
     """:func:`quality_flags` for a batch: the same answers, with two batch-wide gates.
 
     Why: per document, a control-character search and seven marker searches cost more than
     everything else the quality step does. Over the whole batch, one C ``translate`` tells whether
     any control character occurs at all, and one Hyperscan pass which documents hold a mojibake
-    marker; only those documents get the per-document checks.
+    marker; only those documents get the per-document checks. ``control`` (per document, from
+    ``native.doc_stats``) replaces the batch-wide control-character gate.
     """
     buf = b"\n".join(encoded)  # "\n" is neither a control character nor part of a marker
-    control = bool(buf.translate(None, _NOT_CONTROL))
+    any_control = control is None and bool(buf.translate(None, _NOT_CONTROL))
     marked: set[int] = set()
     if buf:
         ends: list[int] = []
@@ -122,18 +164,22 @@ def quality_flags_batch(texts: list[str], encoded: list[bytes], min_chars: int) 
         if ends:
             starts = list(itertools.accumulate((len(e) + 1 for e in encoded[:-1]), initial=0))
             marked = {bisect.bisect_right(starts, to - 1) - 1 for to in ends}
-    return [quality_flags(t, min_chars, control=control, markers=i in marked) for i, t in enumerate(texts)]
+    if control is not None:
+        return [quality_flags(t, min_chars, control=control[i], markers=i in marked) for i, t in enumerate(texts)]
+    return [quality_flags(t, min_chars, control=any_control, markers=i in marked) for i, t in enumerate(texts)]
 
 
 def text_digest(text: str, encoded: bytes | None = None) -> bytes:
     """16-byte digest of the normalised text: exact duplicates modulo surrounding whitespace and NFC.
 
     ``encoded`` (the text in UTF-8) is hashed as it is when stripping and NFC change nothing, the
-    usual case; ``strip`` and ``normalize`` return their argument itself then.
+    usual case; ``strip`` and ``normalize`` return their argument itself then. XXH3-128, not a
+    cryptographic hash: duplicates are a quality signal (nothing is dropped for being one) and it
+    hashes at ~20 GB/s where BLAKE2b took a tenth of the whole pipeline's time.
     """
     norm = unicodedata.normalize("NFC", text.strip())
     data = encoded if encoded is not None and norm is text else norm.encode("utf-8", "replace")
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return xxhash.xxh3_128_digest(data)
 
 
 # ---- MinHash (numpy, universal hashing over 64-bit shingle hashes) -----------------------------
