@@ -44,3 +44,33 @@ def test_quality_flags_batch_equals_per_document() -> None:
     clean = texts[:1] + texts[5:6]
     assert quality_flags_batch(clean, [t.encode() for t in clean], 5) == [[], []]
     assert language_of("中文 mixed with English words", "中文 mixed with English words".encode()) == "mixed"
+
+
+def test_native_minhash_signature_equals_numpy_reference() -> None:
+    import numpy as np
+
+    m = MinHasher()
+    rng = np.random.default_rng(4)
+    for n in (1, 7, 300, 2048, 2049, 6000):
+        shingles = np.unique(rng.integers(0, 2**32, size=n, dtype=np.uint64))
+        assert (m.signature(shingles) == m.signature_numpy(shingles)).all(), n
+
+
+def test_doc_stats_give_language_of_and_control_flags() -> None:
+    """The batch counts (one native pass) answer exactly as language_of and the control regex."""
+    import random
+
+    from aisgf.screening.quality import _CONTROL, doc_stats, languages_from_counts
+
+    rng = random.Random(9)
+    pieces = ["中文内容", "English words", " ", "\n", "\t", "\x07", "\x7f", "😀", "ñ", "12345", "Ａ", "\u3000"]
+    texts = ["", "   "] + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 900))) for _ in range(300)]
+    latin = ["English words", " ", "\n", "12345"]
+    texts += ["".join(rng.choice(latin) for _ in range(rng.randint(1, 900))) for _ in range(50)]
+    encoded = [t.encode("utf-8") for t in texts]
+    cont, letters, control = doc_stats(texts, encoded)
+    langs = languages_from_counts(cont, letters)
+    for t, lang, ctrl in zip(texts, langs, control.tolist(), strict=True):
+        assert lang == language_of(t, t.encode("utf-8")), t[:40]
+        assert ctrl == bool(_CONTROL.search(t))
+    assert {"zh", "en", "mixed", "other"} <= set(langs)

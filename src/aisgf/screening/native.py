@@ -704,3 +704,25 @@ def doc_stats(
             bad += _counts(buf, end, b)[0]
         control[i] = bad != 0
     return cont, letters, control
+
+
+_MERSENNE61 = np.uint64((1 << 61) - 1)
+
+
+@njit(cache=True, nogil=True)
+def minhash_signature(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """min over shingles of ((a·h + b) mod 2^64) mod (2^61 − 1), per permutation (a, b).
+
+    The same numbers as the numpy outer product it replaces (uint64 wrap-around, then the
+    Mersenne modulus), with the modulus as a fold and a subtraction instead of a division.
+    """
+    n = a.shape[0]
+    sig = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
+    m = _MERSENNE61
+    for h in shingles:
+        for i in range(n):
+            y = a[i] * h + b[i]
+            r = (y & m) + (y >> np.uint64(61))
+            r = r - m if r >= m else r
+            sig[i] = min(sig[i], r)
+    return sig

@@ -202,6 +202,20 @@ class MinHasher:
         self.a = rng.randint(1, (1 << 61) - 1, size=n, dtype=np.int64).astype(np.uint64)
         self.b = rng.randint(0, (1 << 61) - 1, size=n, dtype=np.int64).astype(np.uint64)
 
+    def signature(self, shingles: np.ndarray) -> np.ndarray:
+        """The MinHash signature of unique shingle hashes (native; see ``native.minhash_signature``)."""
+        from aisgf.screening import native
+
+        return native.minhash_signature(shingles, self.a, self.b)  # type: ignore[no-any-return]
+
+    def signature_numpy(self, shingles: np.ndarray) -> np.ndarray:
+        """The same signature with numpy only: the reference the native one is tested against."""
+        sig = np.full(len(self.a), np.iinfo(np.uint64).max, dtype=np.uint64)
+        for i in range(0, len(shingles), 2048):  # chunks keep the permutation matrix small
+            part = ((np.outer(self.a, shingles[i : i + 2048]) + self.b[:, None]) % _MERSENNE).min(axis=1)
+            np.minimum(sig, part, out=sig)
+        return sig
+
     def band_keys(self, text: str) -> list[bytes]:
         norm = " ".join(text.lower().split())
         if len(norm) < self.shingle:
@@ -216,11 +230,7 @@ class MinHasher:
         for j in range(k):
             h = h * np.uint64(257) + arr[j : len(arr) - k + 1 + j]
         h = np.unique(h & np.uint64((1 << 32) - 1))
-        sig = np.full(len(self.a), np.iinfo(np.uint64).max, dtype=np.uint64)
-        for i in range(0, len(h), 2048):  # chunks keep the permutation matrix small
-            part = ((np.outer(self.a, h[i : i + 2048]) + self.b[:, None]) % _MERSENNE).min(axis=1)
-            np.minimum(sig, part, out=sig)
-        sig = sig.reshape(self.bands, self.rows)
+        sig = self.signature(h).reshape(self.bands, self.rows)
         return [bytes([i]) + hashlib.blake2b(sig[i].tobytes(), digest_size=8).digest() for i in range(self.bands)]
 
 
