@@ -2,19 +2,17 @@
 
 Why here and not in the registry: labeling is a library first and never needs a database; only
 this bridge (imported on demand by ``aisgf label detect --attach-to``) knows the registry. The
-registry service stores the file and appends the audit event in one transaction, so evidence
-never exists without its audit record, nor the other way round.
+registry stores the file and appends the audit event in one transaction
+(:func:`aisgf.registry.reports.attach_json_report`), so evidence never exists without its audit
+record, nor the other way round.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from aisgf.db import Database
-from aisgf.errors import InvalidInput
-from aisgf.registry import services as svc
-from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.reports import attach_json_report
 
 # Framework items a label check is evidence for: 4.1.3.a (label AI-generated output) and 5.2
 # (traceability of AI services). The risk they address, 3.2.1.b, is a risk, not an obligation.
@@ -36,38 +34,19 @@ def attach_report(
     Without `obligations`, the report is linked to those of the system's required obligations
     that are labeling obligations; a system with none of them needs them named explicitly.
     """
-    store = EvidenceStore(database.settings.resolved_evidence_dir)
-    with database.session() as s:
-        target = svc.get_system(s, system)
-        chosen = list(obligations or [])
-        if not chosen:
-            chosen = [
-                ob.catalog_id
-                for ob in target.obligations
-                if ob.required and ob.catalog_id in LABELING_OBLIGATIONS
-            ]
-        if not chosen:
-            raise InvalidInput(
-                f"system {target.key} has none of the labeling obligations "
-                f"({', '.join(LABELING_OBLIGATIONS)}); name one with --obligation",
-                where="--attach-to",
-            )
-        description = "AIGC label check (GB 45438-2025)"
-        if summary:
-            description += (
-                f": {summary.get('files', 0)} files, {summary.get('valid_implicit', 0)} with a valid "
-                f"implicit label"
-            )
-        ev = svc.add_evidence(
-            s,
-            store,
-            target.key,
-            actor=actor,
-            obligations=chosen,
-            stream=io.BytesIO(report_json.encode("utf-8")),
-            filename=filename,
-            media_type="application/json",
-            description=description,
-            max_bytes=database.settings.max_upload_bytes,
+    description = "AIGC label check (GB 45438-2025)"
+    if summary:
+        description += (
+            f": {summary.get('files', 0)} files, {summary.get('valid_implicit', 0)} with a valid implicit label"
         )
-        return svc.evidence_dict(ev)
+    return attach_json_report(
+        database,
+        report_json,
+        system,
+        actor=actor,
+        tool_obligations=LABELING_OBLIGATIONS,
+        tool="labeling",
+        description=description,
+        filename=filename,
+        obligations=obligations,
+    )

@@ -75,6 +75,14 @@ def screen_group() -> None:
 @click.option("--workers", default=None, type=int, help="Processes on this machine (default: all cores).")
 @click.option("--dask", "dask_address", default=None, help="Run on a Dask cluster at this scheduler address.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar with MB/s (default: on a terminal).")
+@click.option("--attach-to", default=None, help="Store the JSON report as evidence of this registered system.")
+@click.option(
+    "--obligation",
+    "obligations",
+    multiple=True,
+    help="Obligation(s) the evidence is for (default: the system's of 4.1.2.b-e).",
+)
+@click.option("--actor", default=None, help="Who attaches (default: $AISGF_ACTOR or cli:<user>).")
 def run_cmd(
     paths: tuple[str, ...],
     libraries: tuple[str, ...],
@@ -89,6 +97,9 @@ def run_cmd(
     sample_file: str,
     redact_key: str | None,
     fail_on: tuple[str, ...],
+    attach_to: str | None,
+    obligations: tuple[str, ...],
+    actor: str | None,
     **opts: Any,
 ) -> None:
     from aisgf.screening.keywords import load_libraries
@@ -133,6 +144,26 @@ def run_cmd(
     if html_path:
         write_html(rep, html_path)
     _print_summary(rep)
+    if attach_to:
+        name = os.path.basename(report_path) if report_path else "screening-report.json"
+        _attach(rep, attach_to, obligations, actor, name)
+
+
+def _attach(rep: dict[str, Any], system: str, obligations: tuple[str, ...], actor: str | None, name: str) -> None:
+    """Store the report as registry evidence (imported on demand: screening runs without a database)."""
+    from aisgf.cliutil import db, default_actor
+    from aisgf.screening.evidence import attach_report
+
+    database = db()
+    try:
+        ev = attach_report(
+            database, rep, system, actor=actor or default_actor(), obligations=list(obligations) or None, filename=name
+        )
+    finally:
+        database.dispose()
+    click.echo(
+        f"evidence {ev['id']} (sha256 {ev['sha256'][:12]}…) attached to {system} for {', '.join(ev['obligations'])}"
+    )
 
 
 def _print_summary(rep: dict[str, Any]) -> None:
@@ -163,10 +194,28 @@ def _print_summary(rep: dict[str, Any]) -> None:
 @click.option("--min-items", default=4000, show_default=True, type=int)
 @click.option("--threshold", default=0.96, show_default=True, type=float)
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
-def verdicts_cmd(file: str, min_items: int, threshold: float, as_json: bool) -> None:
+@click.option("--attach-to", default=None, help="Store the JSON report as evidence of this registered system.")
+@click.option(
+    "--obligation",
+    "obligations",
+    multiple=True,
+    help="Obligation(s) the evidence is for (default: the system's of 4.1.2.b-e).",
+)
+@click.option("--actor", default=None, help="Who attaches (default: $AISGF_ACTOR or cli:<user>).")
+def verdicts_cmd(
+    file: str,
+    min_items: int,
+    threshold: float,
+    as_json: bool,
+    attach_to: str | None,
+    obligations: tuple[str, ...],
+    actor: str | None,
+) -> None:
     from aisgf.screening.sampling import read_verdicts
 
     result = read_verdicts(file, min_items=min_items, min_pass_rate=threshold)
+    if attach_to:
+        _attach(result, attach_to, obligations, actor, "manual-sample-assessment.json")
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

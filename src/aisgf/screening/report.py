@@ -15,8 +15,13 @@ from typing import Any
 import jinja2
 
 
+def to_json(report: dict[str, Any]) -> str:
+    """The report as written to ``--report`` and stored as evidence (same bytes, same SHA-256)."""
+    return json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False)
+
+
 def write_json(report: dict[str, Any], path: str | Path) -> None:
-    Path(path).write_text(json.dumps(report, ensure_ascii=False, indent=2, sort_keys=False), encoding="utf-8")
+    Path(path).write_text(to_json(report), encoding="utf-8")
 
 
 def render_html(report: dict[str, Any]) -> str:

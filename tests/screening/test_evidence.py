@@ -1,0 +1,110 @@
+"""``aisgf screen ... --attach-to``: the screening report becomes evidence in a real SQLite registry."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.answers import HIGH, LOW
+from typer.testing import CliRunner
+
+from aisgf.audit.service import verify_chain
+from aisgf.cli import app
+from aisgf.config import get_settings
+from aisgf.db import Database
+from aisgf.errors import InvalidInput
+from aisgf.registry import services as svc
+from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.screening.evidence import attach_report
+
+
+@pytest.fixture
+def registry(sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The sqlite_db registry, also reachable by the CLI through AISGF_DATA_DIR."""
+    monkeypatch.setenv("AISGF_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    with sqlite_db.session() as s:
+        svc.register_system(s, name="Chat model", owner="alice", answers=HIGH, actor="alice", key="chat")
+        svc.register_system(s, name="Notes", owner="bob", answers=LOW, actor="bob", key="notes")
+    yield sqlite_db
+    get_settings.cache_clear()
+
+
+def _corpus(tmp_path: Path) -> Path:
+    data = tmp_path / "corpus.jsonl"
+    rows = [
+        {"id": i, "text": f"第{i}条，身份证11010519491231002X，联系13812345678" if i % 4 == 0 else f"clean {i} ok"}
+        for i in range(40)
+    ]
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return data
+
+
+def test_run_attaches_the_written_report(registry: Database, tmp_path: Path) -> None:
+    out = tmp_path / "screen-report.json"
+    r = CliRunner().invoke(
+        app,
+        [
+            "screen",
+            str(_corpus(tmp_path)),
+            "--report",
+            str(out),
+            "--workers",
+            "1",
+            "--no-progress",
+            "--sample",
+            "10",
+            "--sample-file",
+            str(tmp_path / "m.csv"),
+            "--attach-to",
+            "chat",
+            "--actor",
+            "carol",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "attached to chat for 4.1.2.d" in r.output  # HIGH requires 4.1.2.d among 4.1.2.b-e
+    with registry.session() as s:
+        [ev] = svc.list_evidence(s, svc.get_system(s, "chat"))
+        d = svc.evidence_dict(ev)
+    assert d["obligations"] == ["4.1.2.d"] and d["added_by"] == "carol" and d["filename"] == out.name
+    assert d["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the very report written to disk
+    stored = json.loads(EvidenceStore(registry.settings.resolved_evidence_dir).path(d["sha256"]).read_text("utf-8"))
+    assert stored["categories"]["cn_resident_id"]["documents"] == 10
+    assert "40 documents in 1 files, 25.00 % with findings" in d["description"]
+    assert "technical sample" in d["description"]
+
+    # the filled-in manual sample's assessment is evidence too
+    rows = list(csv.DictReader((tmp_path / "m.csv").open(encoding="utf-8-sig")))
+    for row in rows:
+        row["verdict"] = "pass"
+    with (tmp_path / "m.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    r = CliRunner().invoke(
+        app, ["screen", "verdicts", str(tmp_path / "m.csv"), "--min-items", "10", "--attach-to", "chat"]
+    )
+    assert r.exit_code == 0, r.output
+    with registry.session() as s:
+        evs = [svc.evidence_dict(e) for e in svc.list_evidence(s, svc.get_system(s, "chat"))]
+    manual = [e for e in evs if e["filename"] == "manual-sample-assessment.json"]
+    assert len(manual) == 1 and "10 judged, pass rate 100.00 %, verdict pass" in manual[0]["description"]
+    assert verify_chain(registry.engine).ok
+
+
+def test_refusals_store_nothing(registry: Database, tmp_path: Path) -> None:
+    rep = {"totals": {"documents": 1, "files": 1, "rate_with_findings": 0.0}}
+    with pytest.raises(InvalidInput, match="none of the training-data screening obligations"):
+        attach_report(registry, rep, "notes", actor="dave")  # a LOW system has none of 4.1.2.b-e
+    r = CliRunner().invoke(
+        app, ["screen", str(_corpus(tmp_path)), "--workers", "1", "--no-progress", "--attach-to", "no-such-system"]
+    )
+    assert r.exit_code == 3 and "no-such-system" in r.output
+    with registry.session() as s:
+        assert svc.list_evidence(s, svc.get_system(s, "notes")) == []
+        assert svc.list_evidence(s, svc.get_system(s, "chat")) == []
