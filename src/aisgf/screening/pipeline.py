@@ -83,6 +83,8 @@ QUALITY_CATEGORIES = (
 REDACT_GROUPS = frozenset({"personal_information", "secret"})
 SCORE = {"keyword": 10, "secret": 8, "sensitive_personal": 5, "personal": 1, "ip_marker": 1}
 SNIPPET = 40
+MAX_SOURCES = 1000  # sources listed one by one in a report; the rest are counted together
+OTHER_SOURCES = "(other sources)"
 
 
 @dataclass
@@ -170,6 +172,11 @@ class ShardResult:
     errors: list[dict[str, Any]] = field(default_factory=list)
     findings: bytes = b""  # zlib-compressed JSON Lines
     dedup: list[tuple[int, str | int, int, bytes, list[bytes]]] = field(default_factory=list)
+    # On this machine (one process or a pool) the two that grow with the shard go to files in the
+    # run's spill directory instead, so memory stays bounded however big one file is: the raw
+    # findings lines, and the dedup entries as pickled batches. The merger reads and deletes them.
+    findings_file: str | None = None
+    dedup_file: str | None = None
     worst: list[tuple[int, int, dict[str, Any]]] = field(default_factory=list)
     samples: dict[str, list[str]] = field(default_factory=dict)
     manual: list[tuple[float, int, dict[str, Any]]] = field(default_factory=list)
@@ -374,7 +381,9 @@ class _Columns:
         return Counter(self.names[self.codes[k]] for k in range(self.bounds[j], self.bounds[j + 1]))
 
 
-def screen_shard(shard: Shard, cfg: ScreenConfig, on_bytes: Callable[[int], None] | None = None) -> ShardResult:
+def screen_shard(
+    shard: Shard, cfg: ScreenConfig, on_bytes: Callable[[int], None] | None = None, spill_dir: str | None = None
+) -> ShardResult:
     """Screen one file or byte range of a file. Pure: the result depends on this shard alone.
 
     Why it looks hand-tuned: at 150 MB/s a core has ~13 µs per document for everything. So
@@ -388,6 +397,14 @@ def screen_shard(shard: Shard, cfg: ScreenConfig, on_bytes: Callable[[int], None
     res = ShardResult(shard)
     out = io.BytesIO()
     comp = zlib.compressobj(1)  # only to ship results between processes: speed over size
+    findings_fh: IO[bytes] | None = None
+    dedup_fh: IO[bytes] | None = None
+    if spill_dir is not None:
+        findings_fh = tempfile.NamedTemporaryFile(dir=spill_dir, prefix="findings-", delete=False)  # noqa: SIM115
+        res.findings_file = findings_fh.name
+        if cfg.exact_dups or cfg.near_dups:
+            dedup_fh = tempfile.NamedTemporaryFile(dir=spill_dir, prefix="dedup-", delete=False)  # noqa: SIM115
+            res.dedup_file = dedup_fh.name
     hasher = MinHasher() if cfg.near_dups else None
     writer = _CleanWriter(shard, cfg) if cfg.redact_to else None
     drop = set(cfg.drop)
@@ -503,12 +520,15 @@ def screen_shard(shard: Shard, cfg: ScreenConfig, on_bytes: Callable[[int], None
 
         # --- per document: quality, language, duplicates, sources, sampling, cleaned copy ----
         lines: list[str] = []
+        dedup = res.dedup if dedup_fh is None else []
         i = 0  # index of the next readable document in texts
         for doc in batch:
             n_docs += 1
             src = sources.get(doc.source)
             if src is None:
-                src = sources[doc.source] = Counter()
+                # a source field that differs per document (a URL) must not grow the report
+                name = doc.source if len(sources) < MAX_SOURCES else OTHER_SOURCES
+                src = sources.get(name) or sources.setdefault(name, Counter())
             src["documents"] += 1
             if doc.text is None:
                 n_unreadable += 1
@@ -546,7 +566,7 @@ def screen_shard(shard: Shard, cfg: ScreenConfig, on_bytes: Callable[[int], None
             if cfg.exact_dups or cfg.near_dups:
                 digest = text_digest(text, encoded[j]) if cfg.exact_dups and qflags[:1] != ["empty"] else b""
                 bands = hasher.band_keys(text) if hasher is not None else []
-                res.dedup.append((doc.index, doc.key, len(text), digest, bands))
+                dedup.append((doc.index, doc.key, len(text), digest, bands))
             if want_labels:
                 labels: set[str] = set()
                 for k in range(bnd[j], bnd[j + 1]):
@@ -616,7 +636,12 @@ def screen_shard(shard: Shard, cfg: ScreenConfig, on_bytes: Callable[[int], None
                 else:
                     heapq.heapreplace(worst, item)
         if lines:
-            out.write(comp.compress("".join(lines).encode("utf-8")))
+            if findings_fh is not None:
+                findings_fh.write("".join(lines).encode("utf-8"))
+            else:
+                out.write(comp.compress("".join(lines).encode("utf-8")))
+        if dedup_fh is not None and dedup:
+            pickle.dump(dedup, dedup_fh, protocol=pickle.HIGHEST_PROTOCOL)
     if writer is not None:
         writer.close()
     for name, n in (
@@ -632,11 +657,32 @@ def screen_shard(shard: Shard, cfg: ScreenConfig, on_bytes: Callable[[int], None
         if n:
             counts[name] = n
     res.counts = counts
-    out.write(comp.flush())
-    res.findings = out.getvalue()
+    for fh in (findings_fh, dedup_fh):
+        if fh is not None:
+            fh.close()
+    if findings_fh is None:
+        out.write(comp.flush())
+        res.findings = out.getvalue()
     res.worst = worst
     res.manual = manual
     return res
+
+
+def _dedup_entries(r: ShardResult) -> Iterator[tuple[int, str | int, int, bytes, list[bytes]]]:
+    """A shard's dedup entries in order, from memory or from its spill file (then deleted)."""
+    if r.dedup_file is None:
+        yield from r.dedup
+        return
+    try:
+        with open(r.dedup_file, "rb") as fh:
+            while True:
+                try:
+                    batch = pickle.load(fh)  # our own file, written by this run's worker
+                except EOFError:
+                    break
+                yield from batch
+    finally:
+        os.unlink(r.dedup_file)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -666,7 +712,12 @@ class Merger:
         no = self.shard_no
         self.shard_no += 1
         file = r.shard.path
-        if self.findings_fh is not None and r.findings:
+        if r.findings_file is not None:
+            if self.findings_fh is not None:
+                with open(r.findings_file, "rb") as fh:
+                    shutil.copyfileobj(fh, self.findings_fh, 1 << 20)
+            os.unlink(r.findings_file)
+        elif self.findings_fh is not None and r.findings:
             self.findings_fh.write(zlib.decompress(r.findings))
         dup_out = self.findings_fh
         if dup_out is not None and r.shard.parts > 1:
@@ -677,7 +728,7 @@ class Merger:
             dup_out = self._dup_parts
         dup_counts: Counter[str] = Counter()
         where_head = "[" + _json(file) + ", "
-        for _index, key, nchars, digest, bands in r.dedup:
+        for _index, key, nchars, digest, bands in _dedup_entries(r):
             # the json.dumps([file, key]) text, built from pieces: this runs once per document
             where = where_head + _json_key(key) + "]"
             cat, of = None, None
@@ -718,6 +769,8 @@ class Merger:
         self.library_categories.update(r.library_categories)
         self.languages.update(r.languages)
         for s, c in r.sources.items():
+            if s not in self.sources and len(self.sources) >= MAX_SOURCES:
+                s = OTHER_SOURCES
             self.sources.setdefault(s, Counter()).update(c)
         fc = Counter(r.cat_findings)
         fc.update(dup_counts)
@@ -927,7 +980,7 @@ def _shard_bytes(s: Shard) -> int:
         return 0
 
 
-def _screen_counted(shard: Shard, cfg: ScreenConfig, add: ProgressFn) -> ShardResult:
+def _screen_counted(shard: Shard, cfg: ScreenConfig, add: ProgressFn, spill_dir: str | None = None) -> ShardResult:
     """screen_shard that reports bytes as it reads, and tops up to the shard's size at the end."""
     seen = 0
 
@@ -936,7 +989,7 @@ def _screen_counted(shard: Shard, cfg: ScreenConfig, add: ProgressFn) -> ShardRe
         seen += n
         add(n)
 
-    r = screen_shard(shard, cfg, on_bytes)
+    r = screen_shard(shard, cfg, on_bytes, spill_dir)
     rest = _shard_bytes(shard) - seen
     if rest > 0:
         add(rest)
@@ -949,7 +1002,7 @@ _WORKER: dict[str, Any] = {}
 _FORKED: tuple[ScreenConfig, Scanner] | None = None  # set just before forking workers
 
 
-def _init_worker(blob: str | None, counter: Any) -> None:
+def _init_worker(blob: str | None, counter: Any, spill_dir: str | None = None) -> None:
     """Pool worker start: configuration and compiled scanner (serialised databases) from a file.
 
     Why a file and not the initializer arguments: those travel through the pipe that starts the
@@ -964,7 +1017,7 @@ def _init_worker(blob: str | None, counter: Any) -> None:
             cfg, scanner = pickle.load(fh)
     _SCANNERS.clear()
     _SCANNERS[cfg.fingerprint()] = scanner
-    _WORKER.update(cfg=cfg, counter=counter)
+    _WORKER.update(cfg=cfg, counter=counter, spill=spill_dir)
 
 
 def _worker_add(n: int) -> None:
@@ -974,13 +1027,15 @@ def _worker_add(n: int) -> None:
 
 
 def _work(shard: Shard) -> ShardResult:
-    return _screen_counted(shard, _WORKER["cfg"], _worker_add)
+    return _screen_counted(shard, _WORKER["cfg"], _worker_add, _WORKER.get("spill"))
 
 
-def _run_local(shards: list[Shard], cfg: ScreenConfig, workers: int, advance: ProgressFn) -> Iterator[ShardResult]:
+def _run_local(
+    shards: list[Shard], cfg: ScreenConfig, workers: int, advance: ProgressFn, spill_dir: str | None = None
+) -> Iterator[ShardResult]:
     """Results in shard order. The pool starts *now* (before a progress bar adds its thread)."""
     if workers <= 1 or len(shards) == 1:
-        return (_screen_counted(s, cfg, advance) for s in shards)
+        return (_screen_counted(s, cfg, advance, spill_dir) for s in shards)
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -1001,7 +1056,9 @@ def _run_local(shards: list[Shard], cfg: ScreenConfig, workers: int, advance: Pr
         blob = os.path.join(tmp.name, "scanner.pickle")
         with open(blob, "wb") as fh:
             pickle.dump((cfg, scanner), fh, protocol=pickle.HIGHEST_PROTOCOL)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(blob, counter))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(blob, counter, spill_dir)
+    )
     it = iter(shards)
     pending = deque(pool.submit(_work, s) for s in itertools.islice(it, workers * 2))
     _FORKED = None  # a fork pool starts all its workers at the first submit; they hold their copy
@@ -1115,12 +1172,14 @@ def run_screen(
             prog.advance(task, n)
 
     results: Iterator[ShardResult] = iter(())
+    spill: tempfile.TemporaryDirectory[str] | None = None
     try:
         if client is not None:
             results = _run_dask(shards, cfg, client, advance)
             mode = {"engine": "dask", "workers": len(client.scheduler_info().get("workers", {}))}
         else:  # the pool starts here, before a progress bar's thread exists (see _run_local)
-            results = _run_local(shards, cfg, workers, advance)
+            spill = tempfile.TemporaryDirectory(prefix="aisgf-spill-", dir=cfg.spill_dir)
+            results = _run_local(shards, cfg, workers, advance, spill.name)
             mode = {"engine": "processes" if workers > 1 else "single-process", "workers": max(1, workers)}
         if progress:
             from rich.progress import (
@@ -1149,6 +1208,8 @@ def run_screen(
         if close is not None:
             close()  # stops a pool that is still running when the merge failed
         merger.close()
+        if spill is not None:
+            spill.cleanup()
         if prog is not None:
             prog.stop()
         if own_client and client is not None:
