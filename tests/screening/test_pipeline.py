@@ -406,3 +406,51 @@ def test_json_lines_read_exactly_as_json_does(tmp_path: Path) -> None:
     assert docs[0].record == json.loads(lines[0])  # ints stay ints (orjson alone gives floats here)
     assert docs[1].record is not None and docs[1].record["score"] != docs[1].record["score"]  # NaN
     assert docs[2].text == "lone \ud800 surrogate" and docs[3].record == {"id": 7, "text": "plain", "score": 0.25}
+
+
+def test_split_parquet_row_groups_give_the_same_results(tmp_path: Path) -> None:
+    """One Parquet file of 8 row groups, screened whole in one process and as row-group ranges by two."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rng = random.Random(21)
+    rows = []
+    for i in range(800):
+        text = rng.choice(
+            [
+                f"客户{i}身份证{make_resident_id(rng)}，卡号{make_card(rng)}，手机{MOBILE}。",
+                "这条是重复的语料，用来测试跨分片的重复检测功能是否一致。",
+                f"plain english line {i} about sarin and nothing else of note",
+                None,
+            ]
+        )
+        rows.append({"id": f"p{i}", "text": text, "lang": "zh"})
+    path = tmp_path / "big.parquet"
+    pq.write_table(pa.Table.from_pylist(rows), path, row_group_size=100)
+    assert pq.ParquetFile(path).metadata.num_row_groups == 8
+    cfg = ScreenConfig(libraries=[load_library("example:cbrn")], sample_n=40, redact_key=b"k", shard_bytes=2000)
+    shards = plan_shards([str(path)], cfg=cfg, split_bytes=2000)
+    assert len(shards) >= 4 and [s.first_index for s in shards][:2] == [0, shards[1].start * 100]
+    runs = []
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        out.mkdir()
+        cfg.redact_to = str(out / "clean")
+        rep = run_screen(
+            [str(path)], cfg, workers=workers, findings_path=str(out / "f.jsonl"), sample_path=str(out / "m.csv")
+        )
+        assert rep["run"]["workers"] == workers
+        rep.pop("run")
+        rep["sampling"]["manual"].pop("file")
+        runs.append((rep, out))
+    (one, o1), (two, o2) = runs
+    assert one == two
+    assert one["totals"]["documents"] == 800 and one["totals"]["unreadable"] > 100
+    assert one["categories"]["exact_duplicate"]["documents"] > 100
+    for name in ("f.jsonl", "m.csv"):
+        assert (o1 / name).read_bytes() == (o2 / name).read_bytes(), name
+    whole = pq.read_table(o1 / "clean" / "big.parquet")
+    joined = pq.read_table(o2 / "clean" / "big.parquet")
+    assert joined.schema == whole.schema and joined.to_pylist() == whole.to_pylist()
+    assert MOBILE not in json.dumps(joined.to_pylist(), ensure_ascii=False)
+    assert not list((o2 / "clean").glob(".*part*"))  # the parts were joined and removed

@@ -155,9 +155,11 @@ class Shard:
     out_rel: str  # path of the cleaned copy relative to --redact-to
     start: int = 0  # byte range [start, end) of the file; end -1 = to the end
     end: int = -1
-    first_index: int = 0  # lines of the file before ``start``
+    first_index: int = 0  # lines (rows) of the file before ``start``
     part: int = 0  # index of this range among the file's ranges
     parts: int = 1
+    # A Parquet range is a range of row groups [start, end); ``nbytes`` is its size in the file.
+    nbytes: int = -1
 
 
 @dataclass
@@ -322,12 +324,42 @@ def _part_path(path: Path, part: int) -> Path:
     return path.with_name(f".{path.name}.part{part:06d}")
 
 
-def _append_part(path: Path, part: int) -> None:
-    """Append the cleaned copy of byte range ``part`` to the file's cleaned copy (ranges are plain text)."""
+def _append_part(path: Path, part: int, parts: int) -> None:
+    """Append the cleaned copy of range ``part`` to the file's cleaned copy.
+
+    Text ranges (JSONL, lines) are appended byte for byte as they arrive. Parquet ranges are
+    joined at the last one, batch by batch into one file with one schema; a range whose rows
+    were all dropped wrote no part.
+    """
+    if split_format(str(path))[0] == "parquet":
+        if part == parts - 1:
+            _join_parquet_parts(path, parts)
+        return
     src = _part_path(path, part)
     with open(path, "wb" if part == 0 else "ab") as out, open(src, "rb") as fh:
         shutil.copyfileobj(fh, out, 1 << 20)
     src.unlink()
+
+
+def _join_parquet_parts(path: Path, parts: int) -> None:
+    import pyarrow.parquet as pq
+
+    writer: Any = None
+    try:
+        for k in range(parts):
+            src = _part_path(path, k)
+            if not src.exists():
+                continue
+            pf = pq.ParquetFile(src)
+            if writer is None:
+                writer = pq.ParquetWriter(str(path), pf.schema_arrow)
+            for batch in pf.iter_batches(batch_size=4096):
+                writer.write_batch(batch)
+            pf.close()
+            src.unlink()
+    finally:
+        if writer is not None:
+            writer.close()
 
 
 def _batches(docs: Iterator[Doc], size: int) -> Iterator[list[Doc]]:
@@ -793,7 +825,7 @@ class Merger:
         entry["findings"] = dict(sorted(fc.items()))
         entry["errors"].extend(r.errors[: max(0, 50 - len(entry["errors"]))])
         if self.cfg.redact_to and r.shard.parts > 1:
-            _append_part(Path(self.cfg.redact_to) / r.shard.out_rel, r.shard.part)
+            _append_part(Path(self.cfg.redact_to) / r.shard.out_rel, r.shard.part, r.shard.parts)
         for cat, lst in r.samples.items():
             mine = self.samples.setdefault(cat, [])
             mine.extend(lst[: max(0, self.cfg.samples_per_category - len(mine))])
@@ -922,6 +954,13 @@ def plan_shards(paths: list[str], *, cfg: ScreenConfig | None = None, split_byte
         if rel in used:
             rel = f"{len(shards):05d}-{rel.replace(os.sep, '_')}"
         used.add(rel)
+        if split_bytes > 0 and split_format(path)[0] == "parquet":
+            groups = _split_row_groups(path, split_bytes)
+            for k, (start, end, first, nbytes) in enumerate(groups if len(groups) > 1 else []):
+                shards.append(Shard(path, root, rel, start, end, first, k, len(groups), nbytes))
+            if len(groups) <= 1:
+                shards.append(Shard(path, root, rel))
+            continue
         ranges = _split_ranges(path, split_bytes, cfg) if split_bytes > 0 else []
         if len(ranges) <= 1:
             shards.append(Shard(path, root, rel))
@@ -929,6 +968,30 @@ def plan_shards(paths: list[str], *, cfg: ScreenConfig | None = None, split_byte
         for k, (start, end, first) in enumerate(ranges):
             shards.append(Shard(path, root, rel, start, end, first, k, len(ranges)))
     return shards
+
+
+def _split_row_groups(path: str, target: int) -> list[tuple[int, int, int, int]]:
+    """(first row group, end row group, rows before, bytes) of ranges of about ``target`` bytes.
+
+    Why row groups: they are Parquet's own unit of independent reading, so a range of them is read
+    without touching the rest of the file. An unreadable footer means no split (the reader reports it).
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+    except Exception:  # a broken file is reported by the reader, per document
+        return []
+    out: list[tuple[int, int, int, int]] = []
+    start = rows_before = rows = size = 0
+    for g in range(meta.num_row_groups):
+        rg = meta.row_group(g)
+        rows += rg.num_rows
+        size += sum(rg.column(c).total_compressed_size for c in range(rg.num_columns))
+        if size >= target or g == meta.num_row_groups - 1:
+            out.append((start, g + 1, rows_before, size))
+            start, rows_before, size = g + 1, rows, 0
+    return out
 
 
 def _split_ranges(path: str, target: int, cfg: ScreenConfig | None) -> list[tuple[int, int, int]]:
@@ -972,6 +1035,8 @@ ProgressFn = Callable[[int], None]
 
 def _shard_bytes(s: Shard) -> int:
     """Bytes of the file that the shard covers (what the progress bar counts)."""
+    if s.nbytes >= 0:
+        return s.nbytes
     if s.end >= 0:
         return s.end - s.start
     try:

@@ -302,8 +302,9 @@ def read_docs(
     index = first_index - 1
     opened: _Opened | None = None
     try:
-        if fmt == "parquet":
-            yield from _read_parquet(path, root, field, id_field, source_field)
+        if fmt == "parquet":  # start/end: a range of row groups (see pipeline.plan_shards)
+            groups = range(start, end) if end >= 0 else None
+            yield from _read_parquet(path, root, field, id_field, source_field, groups, first_index)
             return
         opened = _Opened(path, comp, start)
         fh = opened.fh
@@ -385,16 +386,27 @@ def _read_csv(
         index += 1
 
 
-def _read_parquet(path: str, root: str, field: str, id_field: str, source_field: str) -> Iterator[Doc]:
+def _read_parquet(
+    path: str,
+    root: str,
+    field: str,
+    id_field: str,
+    source_field: str,
+    row_groups: range | None = None,
+    first_index: int = 0,
+) -> Iterator[Doc]:
+    """Rows of a Parquet file (or of the row groups ``row_groups``, whose first row is ``first_index``)."""
     import pyarrow.parquet as pq
 
     pf = pq.ParquetFile(path)
     names = pf.schema_arrow.names
     if field not in names:
-        yield Doc(0, 0, None, root, error=f"Parquet file has no column {field!r} (columns: {names})")
+        if first_index == 0:  # one error per file, not one per row-group range
+            yield Doc(0, 0, None, root, error=f"Parquet file has no column {field!r} (columns: {names})")
         return
-    index = 0
-    for batch in pf.iter_batches(batch_size=2048):
+    index = first_index
+    groups = list(row_groups) if row_groups is not None else None
+    for batch in pf.iter_batches(batch_size=2048, row_groups=groups):
         cols = batch.to_pydict()
         texts = cols[field]
         ids = cols.get(id_field)
