@@ -1,12 +1,14 @@
 """The screening pipeline: shards in, one merged report out — on one core, all cores, or Dask.
 
-Why this shape: a shard (one input file, or a byte range of a big uncompressed JSONL/lines
-file, cut after a newline, with its line numbers counted up front) is screened by a pure
-function, :func:`screen_shard`, that returns everything the report needs as plain data. The
-parent merges shard results *in corpus order*, so exact/near-duplicate decisions, worst-document
-ties, samples, the findings file and the cleaned copy are byte-for-byte the same whether the
-shards ran in this process, in a process pool or on a Dask cluster, split or not. The only
-global state — the duplicate digests — lives in the merging process, in a set that spills to disk.
+Why this shape: a shard (one input file, a byte range of a big uncompressed JSONL/lines file, cut
+after a newline, with its line numbers counted up front, or a range of row groups of a big Parquet
+file) is screened by a pure function, :func:`screen_shard`, that returns everything the report needs
+as plain data (on this machine, the parts that grow with the shard — findings lines, duplicate-
+detection entries — as files in the run's spill directory). The parent merges shard results *in
+corpus order*, so exact/near-duplicate decisions, worst-document ties, samples, the findings file
+and the cleaned copy are byte-for-byte the same whether the shards ran in this process, in a process
+pool or on a Dask cluster, split or not. The only global state — the duplicate digests — lives in
+the merging process, in a set that spills to disk.
 
 Process pool: the scanner is compiled once, in the parent; workers are forked with it in memory
 when the parent runs a single thread, else spawned and handed its serialised databases through a
@@ -116,7 +118,8 @@ class ScreenConfig:
     worst_k: int = 20
     batch_docs: int = 512
     # With several workers, an uncompressed JSONL/--lines file bigger than this is split into
-    # byte ranges (smaller, down to 1 MB, when there are few files); 0 = never split.
+    # byte ranges, a Parquet file into row-group ranges (smaller, down to 1 MB, when there are
+    # few files); 0 = never split. Compressed files cannot be cut: each is one shard.
     shard_bytes: int = 64 << 20
     spill_limit: int = 5_000_000
     spill_dir: str | None = None
