@@ -54,6 +54,10 @@ def test_native_minhash_signature_equals_numpy_reference() -> None:
     for n in (1, 7, 300, 2048, 2049, 6000):
         shingles = np.unique(rng.integers(0, 2**32, size=n, dtype=np.uint64))
         assert (m.signature(shingles) == m.signature_numpy(shingles)).all(), n
+    for text in ("hello", "x" * 5000, "中文的近似重复检测" * 40, "mixed 中文 and English, again and again " * 30):
+        data = text.encode("utf-8")
+        expected = m.signature_numpy(m.shingle_hashes(data))
+        assert (m.signature_of_bytes(data) == expected).all(), text[:20]
 
 
 def test_doc_stats_give_language_of_and_control_flags() -> None:

@@ -726,3 +726,29 @@ def minhash_signature(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.
             r = r - m if r >= m else r
             sig[i] = min(sig[i], r)
     return sig
+
+
+@njit(cache=True, nogil=True)
+def minhash_bytes(data: np.ndarray, k: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The MinHash signature of a text's byte k-grams, hashed as ``MinHasher.band_keys`` does.
+
+    Each k-gram's hash is the polynomial Σ byte·257^(k-1-j) (mod 2^64) keeping its low 32 bits;
+    the signature is the minimum over k-grams, so repeated k-grams need no de-duplication first.
+    """
+    n = data.shape[0] - k + 1
+    perms = a.shape[0]
+    sig = np.full(perms, np.iinfo(np.uint64).max, dtype=np.uint64)
+    m = _MERSENNE61
+    mult = np.uint64(257)
+    low = np.uint64(0xFFFFFFFF)
+    for p in range(n):
+        h = np.uint64(0)
+        for j in range(k):
+            h = h * mult + np.uint64(data[p + j])
+        h &= low
+        for i in range(perms):
+            y = a[i] * h + b[i]
+            r = (y & m) + (y >> np.uint64(61))
+            r = r - m if r >= m else r
+            sig[i] = min(sig[i], r)
+    return sig

@@ -208,6 +208,22 @@ class MinHasher:
 
         return native.minhash_signature(shingles, self.a, self.b)  # type: ignore[no-any-return]
 
+    def signature_of_bytes(self, data: bytes) -> np.ndarray:
+        """The signature of the byte k-grams of ``data`` (hashing and minimum in one native pass)."""
+        from aisgf.screening import native
+
+        arr = np.frombuffer(data, dtype=np.uint8)
+        return native.minhash_bytes(arr, self.shingle, self.a, self.b)  # type: ignore[no-any-return]
+
+    def shingle_hashes(self, data: bytes) -> np.ndarray:
+        """Unique 32-bit polynomial hashes of the byte k-grams (numpy; the reference for the tests)."""
+        k = self.shingle
+        arr = np.frombuffer(data, dtype=np.uint8).astype(np.uint64)
+        h = np.zeros(len(arr) - k + 1, dtype=np.uint64)
+        for j in range(k):
+            h = h * np.uint64(257) + arr[j : len(arr) - k + 1 + j]
+        return np.unique(h & np.uint64((1 << 32) - 1))
+
     def signature_numpy(self, shingles: np.ndarray) -> np.ndarray:
         """The same signature with numpy only: the reference the native one is tested against."""
         sig = np.full(len(self.a), np.iinfo(np.uint64).max, dtype=np.uint64)
@@ -221,16 +237,9 @@ class MinHasher:
         if len(norm) < self.shingle:
             return []
         data = norm.encode("utf-8", "replace")
-        k = self.shingle
         if len(data) > 200_000:
             data = data[:200_000]
-        arr = np.frombuffer(data, dtype=np.uint8).astype(np.uint64)
-        # polynomial rolling hash of byte k-grams, vectorised
-        h = np.zeros(len(arr) - k + 1, dtype=np.uint64)
-        for j in range(k):
-            h = h * np.uint64(257) + arr[j : len(arr) - k + 1 + j]
-        h = np.unique(h & np.uint64((1 << 32) - 1))
-        sig = self.signature(h).reshape(self.bands, self.rows)
+        sig = self.signature_of_bytes(data).reshape(self.bands, self.rows)
         return [bytes([i]) + hashlib.blake2b(sig[i].tobytes(), digest_size=8).digest() for i in range(self.bands)]
 
 
