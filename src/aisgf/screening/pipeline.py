@@ -1067,6 +1067,16 @@ def _screen_counted(shard: Shard, cfg: ScreenConfig, add: ProgressFn, spill_dir:
 _WORKER: dict[str, Any] = {}
 
 
+def _warm_up(scanner: Scanner, cfg: ScreenConfig) -> None:
+    """Call every native kernel once (numba loads machine code from its cache on first call, ~0.5 s)."""
+    text = "警告 sarin 13812345678 a@b.cn 1.2.3.4 fe80::1 2001:db8::1 6222021234567890128 (010)62345678 ok"
+    scanner.scan_columns([text, ""])
+    encoded = [text.encode("utf-8")]
+    doc_stats([text], encoded)
+    if cfg.near_dups:
+        MinHasher().band_keys(text)
+
+
 _FORKED: tuple[ScreenConfig, Scanner] | None = None  # set just before forking workers
 
 
@@ -1116,6 +1126,8 @@ def _run_local(
     ctx = mp.get_context("fork" if use_fork else "spawn")
     counter = ctx.Value("q", 0)
     scanner = _scanner(cfg)
+    if use_fork:
+        _warm_up(scanner, cfg)  # the children inherit the loaded machine code instead of each loading it
     tmp = tempfile.TemporaryDirectory(prefix="aisgf-screen-")
     blob: str | None = None
     if use_fork:
