@@ -454,3 +454,35 @@ def test_split_parquet_row_groups_give_the_same_results(tmp_path: Path) -> None:
     assert joined.schema == whole.schema and joined.to_pylist() == whole.to_pylist()
     assert MOBILE not in json.dumps(joined.to_pylist(), ensure_ascii=False)
     assert not list((o2 / "clean").glob(".*part*"))  # the parts were joined and removed
+
+
+def test_broken_parquet_is_counted_not_fatal_and_split_independent(tmp_path: Path) -> None:
+    """A Parquet file cut in half (no footer) and one with a corrupt row group: errors, not crashes."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ok = tmp_path / "ok.parquet"
+    pq.write_table(
+        pa.Table.from_pylist([{"id": i, "text": f"文本{i} 联系{MOBILE}"} for i in range(1000)]), ok, row_group_size=100
+    )
+    data = ok.read_bytes()
+    (tmp_path / "cut.parquet").write_bytes(data[: len(data) // 2])
+    corrupt = bytearray(data)
+    for i in range(2000, 2400):  # inside the second row group's data pages
+        corrupt[i] ^= 0x5A
+    (tmp_path / "bad.parquet").write_bytes(bytes(corrupt))
+    ok.unlink()
+    reports = []
+    for workers in (1, 2):
+        rep = run_screen([str(tmp_path / "*.parquet")], ScreenConfig(shard_bytes=500), workers=workers)
+        rep.pop("run")
+        reports.append(rep)
+    assert reports[0] == reports[1]  # the same documents whole or as row-group ranges
+    files = {Path(k).name: v for k, v in reports[0]["files"].items()}
+    assert (
+        files["cut.parquet"]["documents"] == 1
+        and "unreadable Parquet file" in files["cut.parquet"]["errors"][0]["error"]
+    )
+    bad = files["bad.parquet"]
+    assert bad["unreadable"] == 1 and bad["documents"] == 901  # the other 9 row groups were read
+    assert "row group 1" in bad["errors"][0]["error"] and bad["findings"]["cn_mobile"] == 900

@@ -395,30 +395,48 @@ def _read_parquet(
     row_groups: range | None = None,
     first_index: int = 0,
 ) -> Iterator[Doc]:
-    """Rows of a Parquet file (or of the row groups ``row_groups``, whose first row is ``first_index``)."""
+    """Rows of a Parquet file (or of the row groups ``row_groups``, whose first row is ``first_index``).
+
+    Read one row group at a time: a corrupt row group becomes one ``unreadable`` document and the
+    next row group is read as usual, so a file gives the same documents whole or split into
+    row-group ranges. A file whose footer cannot be read is one ``unreadable`` document.
+    """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    pf = pq.ParquetFile(path)
-    names = pf.schema_arrow.names
+    errors = (pa.ArrowException, OSError, ValueError)
+    try:
+        pf = pq.ParquetFile(path)
+        meta = pf.metadata
+        names = pf.schema_arrow.names
+    except errors as exc:
+        if first_index == 0:
+            yield Doc(0, 0, None, root, error=f"unreadable Parquet file: {exc}")
+        return
     if field not in names:
         if first_index == 0:  # one error per file, not one per row-group range
             yield Doc(0, 0, None, root, error=f"Parquet file has no column {field!r} (columns: {names})")
         return
     index = first_index
-    groups = list(row_groups) if row_groups is not None else None
-    for batch in pf.iter_batches(batch_size=2048, row_groups=groups):
-        cols = batch.to_pydict()
-        texts = cols[field]
-        ids = cols.get(id_field)
-        srcs = cols.get(source_field)
-        for i, value in enumerate(texts):
-            key: str | int = index
-            if ids is not None and isinstance(ids[i], str | int) and not isinstance(ids[i], bool):
-                key = ids[i]
-            src = srcs[i] if srcs is not None else None
-            source = src if isinstance(src, str) and src else root
-            if not isinstance(value, str):
-                yield Doc(index, key, None, source, error=f"field {field!r} is null or not a string")
-            else:
-                yield Doc(index, key, value, source, record={k: cols[k][i] for k in cols})
-            index += 1
+    for g in row_groups if row_groups is not None else range(meta.num_row_groups):
+        next_index = index + meta.row_group(g).num_rows
+        try:
+            for batch in pf.iter_batches(batch_size=2048, row_groups=[g]):
+                cols = batch.to_pydict()
+                texts = cols[field]
+                ids = cols.get(id_field)
+                srcs = cols.get(source_field)
+                for i, value in enumerate(texts):
+                    key: str | int = index
+                    if ids is not None and isinstance(ids[i], str | int) and not isinstance(ids[i], bool):
+                        key = ids[i]
+                    src = srcs[i] if srcs is not None else None
+                    source = src if isinstance(src, str) and src else root
+                    if not isinstance(value, str):
+                        yield Doc(index, key, None, source, error=f"field {field!r} is null or not a string")
+                    else:
+                        yield Doc(index, key, value, source, record={k: cols[k][i] for k in cols})
+                    index += 1
+        except errors as exc:
+            yield Doc(index, index, None, root, error=f"unreadable Parquet row group {g}: {exc}")
+        index = next_index
