@@ -486,3 +486,19 @@ def test_broken_parquet_is_counted_not_fatal_and_split_independent(tmp_path: Pat
     bad = files["bad.parquet"]
     assert bad["unreadable"] == 1 and bad["documents"] == 901  # the other 9 row groups were read
     assert "row group 1" in bad["errors"][0]["error"] and bad["findings"]["cn_mobile"] == 900
+
+
+def test_zstd_truncated_is_reported_and_concatenated_frames_are_read(tmp_path: Path) -> None:
+    """A .zst cut inside a frame is an error (the stream reader alone ends quietly); frames after the first count."""
+    import zstandard
+
+    body = _jsonl(_records(4000, random.Random(5)))  # several 128 KB blocks
+    frame = zstandard.ZstdCompressor(write_checksum=True).compress(body)
+    (tmp_path / "cut.jsonl.zst").write_bytes(frame[: len(frame) * 2 // 3])
+    (tmp_path / "two.jsonl.zst").write_bytes(frame + zstandard.ZstdCompressor().compress(body))
+    rep = run_screen([str(tmp_path / "*.zst")], ScreenConfig(exact_dups=False))
+    files = {Path(k).name: v for k, v in rep["files"].items()}
+    assert files["two.jsonl.zst"]["documents"] == 8000 and files["two.jsonl.zst"]["unreadable"] == 0
+    cut = files["cut.jsonl.zst"]
+    assert cut["unreadable"] == 1 and "truncated zstd stream" in cut["errors"][-1]["error"]
+    assert 0 < cut["documents"] - 1 < 4000  # what came before the cut was screened

@@ -241,6 +241,76 @@ def _maybe_big_int(obj: Any) -> bool:
     return False
 
 
+_ZSTD_MAGIC = 0xFD2FB528
+
+
+def zstd_framing_error(path: str) -> str | None:
+    """Why a zstd file is cut short (it ends inside a frame), or None when every frame is whole.
+
+    Why: python-zstandard's stream reader returns a clean end of stream when the input stops in
+    the middle of a frame, so a truncated ``.zst`` would silently lose its tail. Walking the frame
+    and block headers (RFC 8878 §3.1) only reads a few bytes per 128 KB block; a file that is not
+    zstd at all is left to the decompressor, which refuses it with its own error.
+    """
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+
+        def skip(n: int) -> bool:
+            fh.seek(n, os.SEEK_CUR)
+            return fh.tell() <= size
+
+        while True:
+            magic = fh.read(4)
+            if not magic:
+                return None
+            if len(magic) < 4:
+                return "the file ends inside a zstd frame header"
+            m = int.from_bytes(magic, "little")
+            if 0x184D2A50 <= m <= 0x184D2A5F:  # skippable frame: 4-byte size, then its content
+                n = fh.read(4)
+                if len(n) < 4 or not skip(int.from_bytes(n, "little")):
+                    return "the file ends inside a skippable zstd frame"
+                continue
+            if m != _ZSTD_MAGIC:
+                return None
+            d = fh.read(1)
+            if not d:
+                return "the file ends inside a zstd frame header"
+            desc = d[0]
+            single = (desc >> 5) & 1
+            header = (0 if single else 1) + (0, 1, 2, 4)[desc & 3] + (single, 2, 4, 8)[desc >> 6]
+            if not skip(header):
+                return "the file ends inside a zstd frame header"
+            while True:
+                h = fh.read(3)
+                if len(h) < 3:
+                    return "the file ends inside a zstd frame (a block header is missing)"
+                v = int.from_bytes(h, "little")
+                if not skip(1 if (v >> 1) & 3 == 1 else v >> 3):
+                    return "the file ends inside a zstd block"
+                if v & 1:  # last block of the frame
+                    break
+            if (desc >> 2) & 1 and not skip(4):
+                return "the file ends inside a zstd frame checksum"
+
+
+class _ZstdChecked(io.RawIOBase):
+    """A zstd stream reader that raises at its end when the file was cut inside a frame."""
+
+    def __init__(self, reader: Any, truncated: str | None) -> None:
+        self.reader = reader
+        self.truncated = truncated
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: Any) -> int:
+        n = int(self.reader.readinto(b))
+        if n == 0 and self.truncated:
+            raise EOFError(f"truncated zstd stream: {self.truncated}")
+        return n
+
+
 class _Opened:
     """A decompressing reader over a file, and how many bytes of the file itself were consumed."""
 
@@ -255,8 +325,9 @@ class _Opened:
         elif compression == "bz2":
             self.fh = bz2.BZ2File(self.raw)  # type: ignore[assignment]
         elif compression == "zstd":
-            reader = zstandard.ZstdDecompressor().stream_reader(self.raw, closefd=False)
-            self.fh = io.BufferedReader(reader, buffer_size=1 << 20)  # type: ignore[arg-type]
+            reader = zstandard.ZstdDecompressor().stream_reader(self.raw, closefd=False, read_across_frames=True)
+            checked = _ZstdChecked(reader, zstd_framing_error(path))
+            self.fh = io.BufferedReader(checked, buffer_size=1 << 20)
         else:
             self.fh = io.BufferedReader(self.raw, buffer_size=1 << 20)
         self.reported = start
