@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import gc
 import hashlib
 import heapq
 import hmac
@@ -1140,7 +1141,15 @@ def _run_local(
         max_workers=workers, mp_context=ctx, initializer=_init_worker, initargs=(blob, counter, spill_dir)
     )
     it = iter(shards)
-    pending = deque(pool.submit(_work, s) for s in itertools.islice(it, workers * 2))
+    if use_fork:
+        # The children's garbage collector would otherwise walk (and so copy, page by page) every
+        # object they inherit; frozen objects are left alone. The parent unfreezes after forking.
+        gc.freeze()
+    try:
+        pending = deque(pool.submit(_work, s) for s in itertools.islice(it, workers * 2))
+    finally:
+        if use_fork:
+            gc.unfreeze()
     _FORKED = None  # a fork pool starts all its workers at the first submit; they hold their copy
     return _PoolResults(pool, tmp, _drain(pool, tmp, pending, it, counter, advance))
 
