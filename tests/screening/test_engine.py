@@ -147,3 +147,30 @@ def test_card_patterns_cover_every_scheme_prefix() -> None:
             digits = f"{prefix:04d}" + "0" * (n - 4)
             if card_scheme(digits):
                 assert any(p.fullmatch(digits) for p in plain), digits
+
+
+def test_custom_detector_without_native_rule_is_validated_in_python() -> None:
+    """A team's own detector (kind "python") runs through the same scan; its validator decides."""
+    from aisgf.errors import InvalidInput
+    from aisgf.screening.detectors import DETECTORS, Detector
+
+    seen: list[str] = []
+
+    def even_employee_number(value: str) -> bool:
+        seen.append(value)
+        return int(value[3:]) % 2 == 0
+
+    emp = Detector(
+        "employee_id",
+        "personal_information",
+        "personal",
+        (r"EMP\d{6}",),
+        even_employee_number,
+        "Our employee numbers (even ones are real)",
+    )
+    sc = Scanner([*DETECTORS, emp])
+    found = sc.scan("工号EMP123456和EMP123457，手机13812345678")
+    assert [(f.category, f.value) for f in found] == [("employee_id", "EMP123456"), ("cn_mobile", "13812345678")]
+    assert sorted(seen) == ["EMP123456", "EMP123457"]  # candidates only, each once
+    with pytest.raises(InvalidInput, match="unknown kind"):
+        Scanner([Detector("x", "secret", "credential", ("x",), bool, "x", kind="luhn")])
