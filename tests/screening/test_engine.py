@@ -174,3 +174,11 @@ def test_custom_detector_without_native_rule_is_validated_in_python() -> None:
     assert sorted(seen) == ["EMP123456", "EMP123457"]  # candidates only, each once
     with pytest.raises(InvalidInput, match="unknown kind"):
         Scanner([Detector("x", "secret", "credential", ("x",), bool, "x", kind="luhn")])
+
+
+def test_keywords_alone_match_full_width_letters() -> None:
+    sc = Scanner([], [load_library("example:cbrn")])
+    text = "资料提到ｓａｒｉｎ毒剂"
+    found = sc.scan(text)
+    assert [(f.category, f.value) for f in found] == [("keyword", "ｓａｒｉｎ")]
+    assert text[found[0].start : found[0].end] == "ｓａｒｉｎ"

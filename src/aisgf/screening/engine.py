@@ -138,14 +138,12 @@ class Scanner:
                 flags.append(f)
         # One more pattern, reported once per scan: full-width digits/letters are somewhere in the
         # batch, so those texts are scanned again as their ASCII twins (rare; costs nothing otherwise).
-        self._fw_pid = len(exprs) if exprs else -1
-        if exprs:
-            exprs.append(_FULLWIDTH_UTF8.pattern)
-            flags.append(hs.HS_FLAG_SINGLEMATCH)
-        self._regex_db: hs.Database | None = None
-        if exprs:
-            self._regex_db = hs.Database(mode=hs.HS_MODE_BLOCK)
-            self._regex_db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
+        # (Compiled even without detectors: keywords are matched on the ASCII twins as well.)
+        self._fw_pid = len(exprs)
+        exprs.append(_FULLWIDTH_UTF8.pattern)
+        flags.append(hs.HS_FLAG_SINGLEMATCH)
+        self._regex_db = hs.Database(mode=hs.HS_MODE_BLOCK)
+        self._regex_db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
         self._native_tables()
         self.keywords: list[Keyword] = [k for lib in libraries for k in lib.keywords]
         self._kw_db: hs.Database | None = None
@@ -264,14 +262,14 @@ class Scanner:
         enc = list(encoded) if encoded is not None else [t.encode("utf-8", "replace") for t in texts]
         buf = b"\x00" + b"\x00".join(enc) + b"\x00"
         regex_hits, kw_hits = self._raw_scan(buf)
-        if regex_hits.shape[0] and self._fw_pid >= 0 and (regex_hits[:, 0] == self._fw_pid).any():
+        if regex_hits.shape[0] and (regex_hits[:, 0] == self._fw_pid).any():
             # full-width digits/letters somewhere: scan those texts as their ASCII twins
             for i, e in enumerate(enc):
                 if _FULLWIDTH_UTF8.search(e):
                     enc[i] = texts[i].translate(_FULLWIDTH).encode("utf-8", "replace")
             buf = b"\x00" + b"\x00".join(enc) + b"\x00"
             regex_hits, kw_hits = self._raw_scan(buf)
-            regex_hits = regex_hits[regex_hits[:, 0] != self._fw_pid]
+        regex_hits = regex_hits[regex_hits[:, 0] != self._fw_pid] if regex_hits.shape[0] else regex_hits
         lens = np.fromiter(map(len, enc), dtype=np.int64, count=len(enc))
         starts = np.empty(len(enc), dtype=np.int64)
         if len(enc):
