@@ -387,6 +387,27 @@ def scan_processes(sc: Scanner, texts: list[str], workers: int) -> Callable[[], 
     return run
 
 
+def breakdown(files: list[str], cfg: ScreenConfig, mb: float, fpath: str, repeat: int) -> str:
+    """Milliseconds per MB of one core's pipeline, by turning parts off one at a time."""
+    import dataclasses
+
+    def ms(c: ScreenConfig, findings: str | None) -> float:
+        _scanner(c)
+        return timed(lambda: run_screen(files, c, workers=1, findings_path=findings), repeat)[0] * 1000 / mb
+
+    full = ms(cfg, fpath)
+    parts = {
+        "findings file": ms(cfg, None),
+        "exact duplicates": ms(dataclasses.replace(cfg, exact_dups=False), fpath),
+        "keyword library": ms(dataclasses.replace(cfg, libraries=[]), fpath),
+        "detectors + keywords": ms(dataclasses.replace(cfg, libraries=[], categories=[]), fpath),
+    }
+    read = timed(lambda: [0 for f in files for _ in read_docs(f, f)], repeat)[0] * 1000 / mb
+    lines = [f"breakdown, one core, ms per MB of JSONL: full pipeline {full:.2f}; reading + JSON decoding {read:.2f}"]
+    lines += [f"  without {name}: {v:.2f} (so it costs {full - v:.2f})" for name, v in parts.items()]
+    return "\n".join(lines)
+
+
 def parallel_capacity(workers: int) -> str:
     """How much faster N busy processes are than one on this machine (shared or SMT cores show < N)."""
     import multiprocessing as mp
@@ -425,6 +446,9 @@ def main() -> int:
     ap.add_argument("--slice-mb", type=float, default=0.3, help="slice of the corpus for the slow peers")
     ap.add_argument("--no-peers", action="store_true", help="skip Presidio and scrubadub")
     ap.add_argument("--cpu", type=int, default=0, help="CPU for the single-core figures (and the peers)")
+    ap.add_argument(
+        "--breakdown", action="store_true", help="also: where one core's time goes (the pipeline with parts turned off)"
+    )
     args = ap.parse_args()
     keywords = make_keywords(random.Random(0))
     rows: list[tuple[str, str, float | None, float | None, float | None, dict[str, tuple[float | None, float | None]]]]
@@ -483,6 +507,8 @@ def main() -> int:
         rows.append((f"aisgf scan, {args.workers} processes", "corpus", text_mb / best, text_mb / med, n / best, {}))
         notes.append(parallel_capacity(args.workers))
         pin(args.cpu)
+        if args.breakdown:
+            notes.append(breakdown(files, cfg, mb, fpath, args.repeat))
 
         # the same filler with nothing planted: the speed when findings are rare
         clean_dir = d / "clean"
