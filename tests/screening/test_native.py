@@ -172,6 +172,9 @@ def test_every_builtin_detector_has_a_known_kind() -> None:
     assert {d.kind for d in DETECTORS} <= set(native.KINDS)
     python_checked = sorted(d.category for d in DETECTORS if d.kind == "python")
     assert python_checked == ["cn_licence_plate", "secret_password_assignment"]
+    for d in DETECTORS:  # "always" must mean that the Python rule accepts any candidate too
+        if d.kind == "always":
+            assert d.validate("x") and d.validate("ABC-123"), d.category
 
 
 def test_resolve_prefers_the_stronger_detector() -> None:
