@@ -1211,13 +1211,34 @@ def _drain(
 
 
 def _run_dask(shards: list[Shard], cfg: ScreenConfig, client: Any, advance: ProgressFn) -> Iterator[ShardResult]:
+    """Results in shard order, with at most two shards per worker submitted and not yet merged.
+
+    Why a window: results wait on the workers until the merger takes them in corpus order; all
+    shards of a big corpus submitted at once would pile their results up in the cluster's memory.
+    """
     cfg_future = client.scatter(cfg, broadcast=True)
-    futures = client.map(screen_shard, shards, cfg=cfg_future, pure=False)
-    for s, fut in zip(shards, futures, strict=True):
-        r = fut.result()
-        fut.release()
-        advance(_shard_bytes(s))
-        yield r
+    window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
+    it = iter(shards)
+    pending: deque[tuple[Shard, Any]] = deque()
+
+    def submit(s: Shard) -> None:
+        pending.append((s, client.submit(screen_shard, s, cfg=cfg_future, pure=False)))
+
+    for s in itertools.islice(it, window):
+        submit(s)
+    try:
+        while pending:
+            s, fut = pending.popleft()
+            r = fut.result()
+            fut.release()
+            nxt = next(it, None)
+            if nxt is not None:
+                submit(nxt)
+            advance(_shard_bytes(s))
+            yield r
+    finally:
+        for _s, fut in pending:  # a failed merge: do not leave work running on the cluster
+            fut.cancel()
 
 
 def run_screen(
