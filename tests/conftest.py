@@ -72,3 +72,14 @@ def pg_db(tmp_path: Path, pg_server: pgserver.PgServer | str) -> Iterator[Databa
     database = open_database(make_settings(tmp_path, _new_pg_database(pg_server)))
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def cli_registry(sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    """The sqlite_db registry, also reachable by the CLI (``aisgf ... --attach-to``) through AISGF_DATA_DIR."""
+    from aisgf.config import get_settings
+
+    monkeypatch.setenv("AISGF_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    yield sqlite_db
+    get_settings.cache_clear()

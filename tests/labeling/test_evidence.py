@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from typer.testing import CliRunner
 
 from aisgf.audit.models import AuditEvent
 from aisgf.audit.service import verify_chain
-from aisgf.config import get_settings
 from aisgf.db import Database
 from aisgf.errors import InvalidInput
 from aisgf.labeling import implicit, report
@@ -25,15 +23,12 @@ from tests.answers import HIGH, LOW
 
 
 @pytest.fixture
-def registry(sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """The sqlite_db registry, also reachable by the CLI through AISGF_DATA_DIR."""
-    monkeypatch.setenv("AISGF_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    with sqlite_db.session() as s:
+def registry(cli_registry: Database) -> Database:
+    """Two registered systems: a HIGH one and a LOW one."""
+    with cli_registry.session() as s:
         svc.register_system(s, name="Image generator", owner="alice", answers=HIGH, actor="alice", key="imagegen")
         svc.register_system(s, name="Notes", owner="bob", answers=LOW, actor="bob", key="notes")
-    yield sqlite_db
-    get_settings.cache_clear()
+    return cli_registry
 
 
 def test_cli_attaches_report_to_labeling_obligations(registry: Database, copy_of, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

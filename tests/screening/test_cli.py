@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -10,6 +9,8 @@ import typer
 from typer.testing import CliRunner
 
 from aisgf.screening.cli import register
+
+from .conftest import judge_all
 
 
 def _app() -> typer.Typer:
@@ -78,13 +79,7 @@ def test_screen_then_verdicts(tmp_path: Path) -> None:
     assert rep["keyword_library_categories"] == {"lib": 10}
     assert "13812345678" not in (out / "c.jsonl").read_text(encoding="utf-8")
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!doctype html>")
-    rows = list(csv.DictReader((tmp_path / "m.csv").open(encoding="utf-8-sig")))
-    for r in rows:
-        r["verdict"] = "pass"
-    with (tmp_path / "m.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    judge_all(tmp_path / "m.csv", "pass")
     res = runner.invoke(_app(), ["screen", "verdicts", str(tmp_path / "m.csv"), "--min-items", "10"])
     assert res.exit_code == 0 and "verdict: pass" in res.output
     res = runner.invoke(_app(), ["screen-verdicts", str(tmp_path / "m.csv"), "--json"])

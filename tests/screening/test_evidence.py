@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,24 +12,22 @@ from typer.testing import CliRunner
 
 from aisgf.audit.service import verify_chain
 from aisgf.cli import app
-from aisgf.config import get_settings
 from aisgf.db import Database
 from aisgf.errors import InvalidInput
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.screening.evidence import attach_report
 
+from .conftest import judge_all
+
 
 @pytest.fixture
-def registry(sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
-    """The sqlite_db registry, also reachable by the CLI through AISGF_DATA_DIR."""
-    monkeypatch.setenv("AISGF_DATA_DIR", str(tmp_path / "data"))
-    get_settings.cache_clear()
-    with sqlite_db.session() as s:
+def registry(cli_registry: Database) -> Database:
+    """Two registered systems: a HIGH one and a LOW one."""
+    with cli_registry.session() as s:
         svc.register_system(s, name="Chat model", owner="alice", answers=HIGH, actor="alice", key="chat")
         svc.register_system(s, name="Notes", owner="bob", answers=LOW, actor="bob", key="notes")
-    yield sqlite_db
-    get_settings.cache_clear()
+    return cli_registry
 
 
 def _corpus(tmp_path: Path) -> Path:
@@ -79,13 +75,7 @@ def test_run_attaches_the_written_report(registry: Database, tmp_path: Path) -> 
     assert "technical sample" in d["description"]
 
     # the filled-in manual sample's assessment is evidence too
-    rows = list(csv.DictReader((tmp_path / "m.csv").open(encoding="utf-8-sig")))
-    for row in rows:
-        row["verdict"] = "pass"
-    with (tmp_path / "m.csv").open("w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    judge_all(tmp_path / "m.csv", "pass")
     r = CliRunner().invoke(
         app, ["screen", "verdicts", str(tmp_path / "m.csv"), "--min-items", "10", "--attach-to", "chat"]
     )

@@ -29,6 +29,20 @@ class _ScreenGroup(click.Group):
         return super().parse_args(ctx, args)
 
 
+def _attach_options(f: Any) -> Any:
+    """--attach-to / --obligation / --actor, shared by ``run`` and ``verdicts``."""
+    f = click.option("--actor", default=None, help="Who attaches (default: $AISGF_ACTOR or cli:<user>).")(f)
+    f = click.option(
+        "--obligation",
+        "obligations",
+        multiple=True,
+        help="Obligation(s) the evidence is for (default: the system's of 4.1.2.b-e).",
+    )(f)
+    return click.option(
+        "--attach-to", default=None, help="Store the JSON report as evidence of this registered system."
+    )(f)
+
+
 @click.group(
     cls=_ScreenGroup,
     help="Screen training data (framework §4.1.2; TC260-003 §9.2). "
@@ -75,14 +89,7 @@ def screen_group() -> None:
 @click.option("--workers", default=None, type=int, help="Processes on this machine (default: all cores).")
 @click.option("--dask", "dask_address", default=None, help="Run on a Dask cluster at this scheduler address.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar with MB/s (default: on a terminal).")
-@click.option("--attach-to", default=None, help="Store the JSON report as evidence of this registered system.")
-@click.option(
-    "--obligation",
-    "obligations",
-    multiple=True,
-    help="Obligation(s) the evidence is for (default: the system's of 4.1.2.b-e).",
-)
-@click.option("--actor", default=None, help="Who attaches (default: $AISGF_ACTOR or cli:<user>).")
+@_attach_options
 def run_cmd(
     paths: tuple[str, ...],
     libraries: tuple[str, ...],
@@ -194,14 +201,7 @@ def _print_summary(rep: dict[str, Any]) -> None:
 @click.option("--min-items", default=4000, show_default=True, type=int)
 @click.option("--threshold", default=0.96, show_default=True, type=float)
 @click.option("--json", "as_json", is_flag=True, help="Print the assessment as JSON.")
-@click.option("--attach-to", default=None, help="Store the JSON report as evidence of this registered system.")
-@click.option(
-    "--obligation",
-    "obligations",
-    multiple=True,
-    help="Obligation(s) the evidence is for (default: the system's of 4.1.2.b-e).",
-)
-@click.option("--actor", default=None, help="Who attaches (default: $AISGF_ACTOR or cli:<user>).")
+@_attach_options
 def verdicts_cmd(
     file: str,
     min_items: int,

@@ -217,7 +217,7 @@ class Scanner:
         state = dict(self.__dict__)
         for name in ("_regex_db", "_kw_db"):
             db = state[name]
-            state[name] = hs.dumpb(db) if db is not None else None
+            state[name] = hs.dumpb(db) if db is not None else None  # no keywords: no keyword database
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -313,13 +313,12 @@ class Scanner:
         """Both Hyperscan databases over one buffer: (pattern, from, to) and (keyword, to) rows."""
         rh = array("q")
         kh = array("q")
-        if self._regex_db is not None:
-            radd = rh.extend
+        radd = rh.extend
 
-            def on_regex(pid: int, frm: int, to: int, _flags: int, _ctx: object) -> None:
-                radd((pid, frm, to))
+        def on_regex(pid: int, frm: int, to: int, _flags: int, _ctx: object) -> None:
+            radd((pid, frm, to))
 
-            self._regex_db.scan(buf, match_event_handler=on_regex)
+        self._regex_db.scan(buf, match_event_handler=on_regex)
         if self._kw_db is not None:
             kadd = kh.extend
 

@@ -709,6 +709,20 @@ def doc_stats(
 _MERSENNE61 = np.uint64((1 << 61) - 1)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _minhash_fold(sig: np.ndarray, h: np.uint64, a: np.ndarray, b: np.ndarray) -> None:
+    """sig[i] = min(sig[i], ((a[i]·h + b[i]) mod 2^64) mod (2^61 − 1)) for every permutation i.
+
+    The Mersenne modulus as a fold and one subtraction; the loop over permutations vectorises.
+    """
+    m = _MERSENNE61
+    for i in range(a.shape[0]):
+        y = a[i] * h + b[i]
+        r = (y & m) + (y >> np.uint64(61))
+        r = r - m if r >= m else r
+        sig[i] = min(sig[i], r)
+
+
 @njit(cache=True, nogil=True)
 def minhash_signature(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """min over shingles of ((a·h + b) mod 2^64) mod (2^61 − 1), per permutation (a, b).
@@ -716,15 +730,9 @@ def minhash_signature(shingles: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.
     The same numbers as the numpy outer product it replaces (uint64 wrap-around, then the
     Mersenne modulus), with the modulus as a fold and a subtraction instead of a division.
     """
-    n = a.shape[0]
-    sig = np.full(n, np.iinfo(np.uint64).max, dtype=np.uint64)
-    m = _MERSENNE61
+    sig = np.full(a.shape[0], np.iinfo(np.uint64).max, dtype=np.uint64)
     for h in shingles:
-        for i in range(n):
-            y = a[i] * h + b[i]
-            r = (y & m) + (y >> np.uint64(61))
-            r = r - m if r >= m else r
-            sig[i] = min(sig[i], r)
+        _minhash_fold(sig, h, a, b)
     return sig
 
 
@@ -736,19 +744,12 @@ def minhash_bytes(data: np.ndarray, k: int, a: np.ndarray, b: np.ndarray) -> np.
     the signature is the minimum over k-grams, so repeated k-grams need no de-duplication first.
     """
     n = data.shape[0] - k + 1
-    perms = a.shape[0]
-    sig = np.full(perms, np.iinfo(np.uint64).max, dtype=np.uint64)
-    m = _MERSENNE61
+    sig = np.full(a.shape[0], np.iinfo(np.uint64).max, dtype=np.uint64)
     mult = np.uint64(257)
     low = np.uint64(0xFFFFFFFF)
     for p in range(n):
         h = np.uint64(0)
         for j in range(k):
             h = h * mult + np.uint64(data[p + j])
-        h &= low
-        for i in range(perms):
-            y = a[i] * h + b[i]
-            r = (y & m) + (y >> np.uint64(61))
-            r = r - m if r >= m else r
-            sig[i] = min(sig[i], r)
+        _minhash_fold(sig, h & low, a, b)
     return sig

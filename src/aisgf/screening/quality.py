@@ -164,9 +164,11 @@ def quality_flags_batch(
         if ends:
             starts = list(itertools.accumulate((len(e) + 1 for e in encoded[:-1]), initial=0))
             marked = {bisect.bisect_right(starts, to - 1) - 1 for to in ends}
-    if control is not None:
-        return [quality_flags(t, min_chars, control=control[i], markers=i in marked) for i, t in enumerate(texts)]
-    return [quality_flags(t, min_chars, control=any_control, markers=i in marked) for i, t in enumerate(texts)]
+    controls = control if control is not None else itertools.repeat(any_control)
+    return [
+        quality_flags(t, min_chars, control=c, markers=i in marked)
+        for i, (t, c) in enumerate(zip(texts, controls, strict=False))
+    ]
 
 
 def text_digest(text: str, encoded: bytes | None = None) -> bytes:
