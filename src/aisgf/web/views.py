@@ -138,18 +138,30 @@ class QueueItem:
 
 
 def review_queue(session: Session, functions: tuple[str, ...] | None, limit: int = 200) -> list[QueueItem]:
-    """Systems in review that still wait for one of `functions` (None: any function)."""
-    rows = session.scalars(select(AISystem).where(AISystem.status == "in_review").order_by(AISystem.updated_at)
-                           .limit(limit))
+    """Systems in review that still wait for one of `functions` (None: any function), oldest first.
+
+    The limit counts items that wait for this person, not systems in review: systems are read in
+    batches and filtered by function until `limit` items are found, so a reviewer whose systems sit
+    behind many others that wait only for other functions still sees them.
+    """
     out: list[QueueItem] = []
-    for system in rows:
-        state = svc.review_state(session, system)
-        waiting = [f for f, r in state.items() if (r is None or r.decision != "approve")
-                   and (functions is None or f in functions)]
-        if waiting:
-            a = svc.current_assessment(system)
-            out.append(QueueItem(system=system, assessment=a.number if a else 0, functions=waiting,
-                                 done={f: r.decision for f, r in state.items() if r is not None}))
+    batch, offset = max(limit, 100), 0
+    base = select(AISystem).where(AISystem.status == "in_review").order_by(AISystem.updated_at, AISystem.id)
+    while len(out) < limit:
+        rows = list(session.scalars(base.limit(batch).offset(offset)))
+        for system in rows:
+            state = svc.review_state(session, system)
+            waiting = [f for f, r in state.items() if (r is None or r.decision != "approve")
+                       and (functions is None or f in functions)]
+            if waiting:
+                a = svc.current_assessment(system)
+                out.append(QueueItem(system=system, assessment=a.number if a else 0, functions=waiting,
+                                     done={f: r.decision for f, r in state.items() if r is not None}))
+                if len(out) == limit:
+                    break
+        if len(rows) < batch:
+            break
+        offset += batch
     return out
 
 
