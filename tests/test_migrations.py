@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from aisgf.db import Base, Database, _import_models
+from aisgf.base import Base
+from aisgf.db import Database, _import_models
 
 
 def test_migrations_match_the_models(db: Database) -> None:

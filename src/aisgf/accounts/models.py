@@ -3,7 +3,7 @@
 Why these shapes: a person has exactly one role (plus reviewer functions), so "who may do what"
 is one lookup in the policy table; sessions live on the server (only a hash of the cookie is
 stored) so "log out everywhere" and rotation at login are a row update, not a hope; the core's
-`api_tokens` rows stay where they are and get an owner through `api_token_owners`, so a token
+`api_tokens` rows (the API tokens themselves, with only their hash) get an owner through `api_token_owners`, so a token
 carries its owner's role and dies with the owner's account.
 """
 
@@ -14,8 +14,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-import aisgf.registry.models  # noqa: F401  (api_tokens must be on the metadata before our foreign key)
-from aisgf.db import Base
+from aisgf.base import Base
 
 ROLES = ("admin", "governance_lead", "owner", "reviewer", "auditor")
 FUNCTIONS = ("business", "data", "legal", "infosec", "senior")
@@ -72,3 +71,15 @@ class ApiTokenOwner(Base):
 
     token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+
+
+class ApiToken(Base):
+    """A bearer token for writes over HTTP; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -19,12 +19,12 @@ import pyotp
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from aisgf.accounts.models import FUNCTIONS, LANGUAGES, ROLES, ApiTokenOwner, User, WebSession
+from aisgf.accounts.models import FUNCTIONS, LANGUAGES, ROLES, ApiToken, ApiTokenOwner, User, WebSession
 from aisgf.accounts.passwords import check_policy, hash_password, needs_rehash, verify_password
 from aisgf.audit.service import append_event
 from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized, register_messages
 from aisgf.registry import services as registry
-from aisgf.registry.models import AISystem, ApiToken
+from aisgf.registry.models import AISystem
 
 # Roles that must use a second factor (the framework's §6.3 asks key-sector users for MFA; the
 # accounts that can change who reviews what, and the reviewers who approve, come first).

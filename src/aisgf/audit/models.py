@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from aisgf.db import Base
+from aisgf.base import Base
 
 GENESIS_HASH = "0" * 64
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from aisgf.db import Base, _import_models
+from aisgf.base import Base
+from aisgf.db import _import_models
 
 _import_models()
 config = context.config

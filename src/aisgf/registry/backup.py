@@ -18,7 +18,8 @@ from typing import Any
 from sqlalchemy import JSON, Date, DateTime, LargeBinary, Table, delete, func, select, text
 
 from aisgf.audit.service import utcnow_iso, verify_chain
-from aisgf.db import Base, Database, _import_models
+from aisgf.base import Base
+from aisgf.db import Database, _import_models
 from aisgf.errors import Conflict, IntegrityFailure, InvalidInput, NotFound
 from aisgf.registry.evidence_store import EvidenceStore
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from aisgf.db import Base
+from aisgf.base import Base
 
 LIFECYCLE = ("intake", "in_review", "changes_requested", "approved", "live", "retired")
 OBLIGATION_STATUSES = ("open", "in_progress", "met", "not_applicable", "waived")
@@ -134,15 +134,3 @@ class Review(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class ApiToken(Base):
-    """A bearer token for writes over HTTP; only its SHA-256 is stored."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from aisgf.accounts.models import ApiToken
 from aisgf.audit.service import append_event
 from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, register_messages
 from aisgf.registry.evidence_store import EvidenceStore
@@ -26,7 +27,6 @@ from aisgf.registry.models import (
     REVIEW_FUNCTIONS,
     TIERS,
     AISystem,
-    ApiToken,
     Assessment,
     Evidence,
     EvidenceLink,
