@@ -45,6 +45,7 @@ def test_bad_answer_file_exits_non_zero_naming_the_question(tmp_path: Path) -> N
 
 
 def test_register_review_live_and_audit(tmp_path: Path) -> None:
+    aisgf(tmp_path, "db-upgrade")
     aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
     shown = json.loads(aisgf(tmp_path, "system", "show", "meeting-notes", "--json").stdout)
     assert shown["status"] == "in_review"
@@ -63,6 +64,7 @@ def test_register_review_live_and_audit(tmp_path: Path) -> None:
 def test_audit_verify_fails_after_direct_tampering(tmp_path: Path) -> None:
     import sqlite3
 
+    aisgf(tmp_path, "db-upgrade")
     aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
     aisgf(tmp_path, "audit", "keygen", "--private-key", "k/a.key", "--public-key", "a.pub")
     aisgf(tmp_path, "audit", "checkpoint", "--key", "k/a.key", "-o", "cp.json")
@@ -76,6 +78,7 @@ def test_audit_verify_fails_after_direct_tampering(tmp_path: Path) -> None:
 
 
 def test_check_gates_ci(tmp_path: Path) -> None:
+    aisgf(tmp_path, "db-upgrade")
     aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
     project = tmp_path / "aisgf.yaml"
     low = (EXAMPLES / "answers-low.yaml").read_text()
@@ -99,3 +102,21 @@ def test_check_without_a_registry_reports_requirements_and_fails(tmp_path: Path)
     assert p.returncode == 8, p.stderr
     out = json.loads(p.stdout)
     assert out["registry"] is False and out["tier"] == "high" and "senior" in out["requirements"]["reviewers"]
+
+
+def test_only_db_upgrade_migrates(tmp_path: Path) -> None:
+    """Any other command on an unmigrated database says what to run and creates nothing."""
+    p = aisgf(tmp_path, "system", "list", check=False)
+    assert p.returncode == 6 and "run aisgf db-upgrade" in p.stderr
+    import sqlite3
+
+    db_file = tmp_path / "data" / "aisgf.db"
+    with sqlite3.connect(db_file) as conn:
+        assert conn.execute("select count(*) from sqlite_master where type='table'").fetchone()[0] == 0
+    assert "database ready" in aisgf(tmp_path, "db-upgrade").stdout
+    assert aisgf(tmp_path, "system", "list").returncode == 0
+    # a schema behind the newest migration is refused the same way
+    with sqlite3.connect(db_file) as conn:
+        conn.execute("update alembic_version set version_num = '0001'")
+    p = aisgf(tmp_path, "catalog", "import", str(tmp_path / "none.yaml"), check=False)
+    assert p.returncode == 6 and "is at migration 0001" in p.stderr and "run aisgf db-upgrade" in p.stderr

@@ -37,9 +37,12 @@ def _mount() -> None:
     @app.command("db-upgrade")
     def db_upgrade() -> None:
         """Create the database or bring its schema up to date."""
-        from aisgf.cliutil import console, db
+        from aisgf.cliutil import console
+        from aisgf.config import get_settings
+        from aisgf.db import open_database
 
-        console.print(f"database ready: {db().url}")
+        database = open_database(get_settings(), migrate_schema=True)
+        console.print(f"database ready: {database.url}")
 
     for optional in ("aisgf.screening.cli", "aisgf.labeling.cli"):
         _mount_optional(optional)

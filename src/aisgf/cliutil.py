@@ -22,7 +22,21 @@ def default_actor() -> str:
 
 
 def db() -> Database:
-    return open_database(get_settings())
+    """The configured database, checked to be at the newest migration (only db-upgrade migrates)."""
+    return open_database(get_settings(), check_schema=True)
+
+
+def bootstrap_db() -> Database:
+    """For bootstrap commands (the first admin, restore): an empty database is created at the newest
+    migration; one with tables must already be at it, as for every other command."""
+    from aisgf.db import is_empty, migrate, require_head
+
+    database = open_database(get_settings(), migrate_schema=False)
+    if is_empty(database.engine):
+        migrate(database.engine)
+    else:
+        require_head(database)
+    return database
 
 
 def print_json(data: Any) -> None:

@@ -56,7 +56,7 @@ def make_engine(url: str, *, busy_timeout_s: float = 10.0) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _alembic_config(engine: Engine) -> Any:
+def _alembic_config(engine: Engine | None) -> Any:
     from alembic.config import Config
 
     cfg = Config()
@@ -130,12 +130,54 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(settings: Settings | None = None, *, migrate_schema: bool = True) -> Database:
-    """Open (and by default create and migrate) the configured database."""
+def head_revision() -> str:
+    """The newest migration shipped with this version of aisgf."""
+    from alembic.script import ScriptDirectory
+
+    return str(ScriptDirectory.from_config(_alembic_config(None)).get_current_head())  # type: ignore[arg-type]
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None: never migrated)."""
+    from alembic.runtime.migration import MigrationContext
+
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"cannot read the database schema: {_reason(exc)}", where=_safe_url(engine)) from exc
+
+
+def is_empty(engine: Engine) -> bool:
+    """True for a database with no tables at all (a new SQLite file, an empty PostgreSQL schema)."""
+    try:
+        return not inspect(engine).get_table_names()
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"cannot read the database: {_reason(exc)}", where=_safe_url(engine)) from exc
+
+
+def require_head(db: Database) -> None:
+    """Refuse to work on a schema that is not at the newest migration, naming the command that fixes it.
+
+    Why: migrating is a decision (a backup first, a shared PostgreSQL schema other versions still
+    use), so only `aisgf db-upgrade` makes it; every other command only checks.
+    """
+    current, head = schema_revision(db.engine), head_revision()
+    if current != head:
+        state = "has no aisgf schema yet" if current is None else f"is at migration {current}, not {head}"
+        raise DatabaseUnavailable(f"the database {state}: run aisgf db-upgrade", where=db.url)
+
+
+def open_database(settings: Settings | None = None, *, migrate_schema: bool = True,
+                  check_schema: bool = False) -> Database:
+    """Open the configured database: migrate it (the default, for the Python API and tests), or only
+    check that it is at the newest migration (`check_schema`, for every CLI command but db-upgrade)."""
     settings = settings or get_settings()
     if settings.database_url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings)
-    if migrate_schema:
+    if check_schema:
+        require_head(db)
+    elif migrate_schema:
         migrate(db.engine)
     return db

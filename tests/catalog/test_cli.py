@@ -90,6 +90,12 @@ def test_coverage(settings: Settings) -> None:
 
 
 def test_import_via_cli(settings: Settings, overlay_file: Path) -> None:
+    # only db-upgrade migrates: before it, the import is refused with the command to run
+    code, out, err = run("import", str(overlay_file))
+    assert code == 6 and "run aisgf db-upgrade" in err
+    from aisgf.db import open_database
+
+    open_database(settings).dispose()  # what `aisgf db-upgrade` does
     code, out, err = run("import", str(overlay_file))
     assert code == 0, err
     assert "imported 3 text(s) for 2 item(s)" in out and "audit event #" in out
@@ -102,6 +108,9 @@ def test_import_via_cli(settings: Settings, overlay_file: Path) -> None:
 def test_import_error_names_file_line_field(settings: Settings, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("source: x\ntexts:\n  - id: 6.2.e\n    lang: en\n    text: t\n    colour: red\n", encoding="utf-8")
+    from aisgf.db import open_database
+
+    open_database(settings).dispose()  # what `aisgf db-upgrade` does
     code, _, err = run("import", str(bad))
     assert code == 2
     assert f"{bad}:6: texts[0].colour: unknown field" in err.replace("\n", "")

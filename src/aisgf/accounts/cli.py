@@ -40,7 +40,11 @@ def user_create(
     """Create an account (password from the prompt or AISGF_NEW_PASSWORD); admins and reviewers enrol MFA
     at first sign-in."""
     password = _password()
-    with db().session() as s:
+    from aisgf.cliutil import bootstrap_db
+
+    # The first admin is a bootstrap step: on an empty database it creates the schema.
+    database = bootstrap_db() if admin or role == "admin" else db()
+    with database.session() as s:
         user = acc.create_user(s, username=username, password=password, role="admin" if admin else role,
                                functions=list(function), email=email, display_name=name, language=language,
                                timezone=timezone, actor=default_actor())

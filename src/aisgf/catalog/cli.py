@@ -254,9 +254,13 @@ def import_cmd(
     actor: str | None = typer.Option(None, "--actor", help="Who to record in the audit trail"),
 ) -> None:
     """Validate an overlay, copy it into the overlay folder and record it in the audit trail."""
-    from aisgf.cliutil import default_actor
+    from aisgf.cliutil import db, default_actor
 
-    result = service.import_overlay(file, actor=actor or default_actor())
+    database = db()  # checked at the newest migration before anything is copied
+    try:
+        result = service.import_overlay(file, actor=actor or default_actor(), database=database)
+    finally:
+        database.dispose()
     verb = "replaced" if result.replaced else "imported"
     console.print(f"{verb} {result.texts} text(s) for {len(result.items)} item(s) → {result.path}")
     before = {r["lang"]: r["counts"]["official"] for r in result.coverage_before["totals"] if r["scope"] == "all"}

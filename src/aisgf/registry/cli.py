@@ -267,9 +267,10 @@ def backup(target: Path) -> None:
 
 def restore(source: Path, force: bool = typer.Option(False, help="Replace data already in the target")) -> None:
     """Restore a backup into the configured database and evidence store; verifies the audit chain."""
+    from aisgf.cliutil import bootstrap_db
     from aisgf.registry.backup import restore as run
 
-    r = run(db(), source, force=force)
+    r = run(bootstrap_db(), source, force=force)
     console.print(f"restored {sum(r['tables'].values())} rows, {r['evidence']} evidence files; "
                   f"audit chain of {r['audit_events']} events verifies")
 

@@ -1,4 +1,4 @@
-"""`aisgf serve`: open (create, migrate) the database, offer the first-admin setup link if needed, serve."""
+"""`aisgf serve`: open the database (migrating only a new SQLite file), offer the setup link, serve."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import typer
 
 from aisgf.cliutil import console
 from aisgf.config import get_settings
-from aisgf.db import open_database
 
 
 def serve(
@@ -25,7 +24,7 @@ def serve(
     from aisgf.web.app import create_app, warm_up
 
     settings = get_settings()
-    db = open_database(settings)
+    db = _open_for_serving(settings)
     catalog = load_catalog(settings.resolved_overlay_dir)
     console.print(f"catalog {catalog.framework} ({len(catalog.items)} items) · database {db.url}")
     app = create_app(settings, db)
@@ -66,6 +65,21 @@ def worker_app() -> Any:
     from aisgf.web.app import create_app, warm_up
 
     settings = get_settings()
-    app = create_app(settings, open_database(settings))
+    app = create_app(settings, _open_for_serving(settings))
     warm_up(app)
     return app
+
+
+def _open_for_serving(settings: Any) -> Any:
+    """The server migrates only a new, empty SQLite file (the first start of `scripts/run.sh`);
+    any other database must already be at the newest migration (`aisgf db-upgrade`)."""
+    from aisgf.db import Database, is_empty, migrate, require_head
+
+    if settings.database_url is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings)
+    if db.is_sqlite and is_empty(db.engine):
+        migrate(db.engine)
+    else:
+        require_head(db)
+    return db
