@@ -29,14 +29,9 @@ def db() -> Database:
 def bootstrap_db() -> Database:
     """For bootstrap commands (the first admin, restore): an empty database is created at the newest
     migration; one with tables must already be at it, as for every other command."""
-    from aisgf.db import is_empty, migrate, require_head
+    from aisgf.db import create_if_empty
 
-    database = open_database(get_settings(), migrate_schema=False)
-    if is_empty(database.engine):
-        migrate(database.engine)
-    else:
-        require_head(database)
-    return database
+    return create_if_empty(open_database(get_settings(), migrate_schema=False))
 
 
 def print_json(data: Any) -> None:

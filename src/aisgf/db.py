@@ -134,7 +134,7 @@ def head_revision() -> str:
     """The newest migration shipped with this version of aisgf."""
     from alembic.script import ScriptDirectory
 
-    return str(ScriptDirectory.from_config(_alembic_config(None)).get_current_head())  # type: ignore[arg-type]
+    return str(ScriptDirectory.from_config(_alembic_config(None)).get_current_head())
 
 
 def schema_revision(engine: Engine) -> str | None:
@@ -166,6 +166,17 @@ def require_head(db: Database) -> None:
     if current != head:
         state = "has no aisgf schema yet" if current is None else f"is at migration {current}, not {head}"
         raise DatabaseUnavailable(f"the database {state}: run aisgf db-upgrade", where=db.url)
+
+
+def create_if_empty(db: Database, *, sqlite_only: bool = False) -> Database:
+    """Bootstrap steps (the server's first start, the first admin, restore) create the schema of an
+    empty database (with `sqlite_only`, only of an empty SQLite file); any other database must
+    already be at the newest migration."""
+    if (db.is_sqlite or not sqlite_only) and is_empty(db.engine):
+        migrate(db.engine)
+    else:
+        require_head(db)
+    return db
 
 
 def open_database(settings: Settings | None = None, *, migrate_schema: bool = True,

@@ -73,13 +73,6 @@ def worker_app() -> Any:
 def _open_for_serving(settings: Any) -> Any:
     """The server migrates only a new, empty SQLite file (the first start of `scripts/run.sh`);
     any other database must already be at the newest migration (`aisgf db-upgrade`)."""
-    from aisgf.db import Database, is_empty, migrate, require_head
+    from aisgf.db import create_if_empty, open_database
 
-    if settings.database_url is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings)
-    if db.is_sqlite and is_empty(db.engine):
-        migrate(db.engine)
-    else:
-        require_head(db)
-    return db
+    return create_if_empty(open_database(settings, migrate_schema=False), sqlite_only=True)
