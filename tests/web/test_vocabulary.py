@@ -19,6 +19,7 @@ from aisgf.registry.choices import ObligationStatus
 from aisgf.web import views
 from aisgf.web.app import create_app
 from tests.answers import HIGH, MEDIUM
+from tests.people import add_owners
 from tests.web.helpers import Person, make_user
 
 
@@ -98,6 +99,7 @@ def test_page_filters_refuse_unknown_values(web, who: str, url: str) -> None:
 
 
 def test_overdue_is_one_rule_in_python_and_sql(db: Database) -> None:
+    add_owners(db, "olivia")
     with db.session() as s:
         system = svc.register_system(s, name="Loan bot", owner="olivia", answers=HIGH, actor="gina")
         obs = list(system.obligations)

@@ -51,6 +51,8 @@ MESSAGES = register_messages({
     "accounts.user_exists": "a user named {username!r} already exists",
     "accounts.bad_timezone": "unknown time zone {value!r} (e.g. Asia/Shanghai, Europe/Berlin)",
     "accounts.no_user": "no user {ref!r}",
+    "accounts.no_account": "no account {name!r}: an owner is an account (username or e-mail address); "
+                           "create it first (aisgf user create NAME --role owner)",
     "accounts.last_admin_disable": "this is the last active admin; create another admin first",
     "accounts.last_admin_role": "this is the last active admin; make another person admin first",
     "accounts.wrong_current_password": "the current password is not right",
@@ -194,6 +196,29 @@ def get_user(session: Session, ref: str | int) -> User:
     user = session.scalar(q)
     if user is None:
         raise NotFound.coded("accounts.no_user", where="user", ref=ref)
+    return user
+
+
+def normal_name(name: str) -> str:
+    """A person's name as typed, compared case- and space-insensitively ("Olivia " is `olivia`)."""
+    return " ".join(name.split()).lower()
+
+
+def find_account(session: Session, name: str, *, where: str = "owner") -> User:
+    """The account a typed name means: its username, else its e-mail address, case- and space-insensitively.
+
+    Owners are accounts so that the person who owns a system can see it and can be notified; a
+    name that is no account is refused (create the account first) rather than stored as text.
+    """
+    wanted = normal_name(name)
+    if not wanted:
+        raise InvalidInput.coded("accounts.no_account", where=where, name=name)
+    user = session.scalar(select(User).where(User.username == wanted))
+    if user is None:
+        matches = list(session.scalars(select(User).where(func.lower(User.email) == wanted)))
+        user = matches[0] if len(matches) == 1 else None
+    if user is None:
+        raise InvalidInput.coded("accounts.no_account", where=where, name=name)
     return user
 
 
@@ -559,7 +584,7 @@ def owner_filter(p: Principal) -> str | None:
 
 def check_can_see(p: Principal, system: AISystem) -> None:
     """Owners see their own systems only; to them another owner's system does not exist."""
-    if not sees_all_systems(p) and system.owner != p.username:
+    if not sees_all_systems(p) and system.owner_id != p.user_id:
         raise NotFound.coded("registry.no_system", where="system", ref=system.key)
 
 
@@ -573,7 +598,7 @@ def check_can_review(p: Principal, function: str) -> None:
 def owner_for_new_system(p: Principal, requested: str | None) -> str:
     """An owner registers systems for themself; a governance lead may name any owner."""
     if p.role == "owner":
-        if requested and requested.strip().lower() != p.username:
+        if requested and normal_name(requested) != p.username:
             raise Forbidden.coded("accounts.owner_registers_own", where="system.owner")
         return p.username
     if not requested or not requested.strip():

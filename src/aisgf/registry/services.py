@@ -122,6 +122,18 @@ def _one_of(value: str | None, accepted: Iterable[str], message_id: str, where: 
 # --------------------------------------------------------------------------- systems
 
 
+def _account(session: Session, name: str, where: str) -> Any:
+    """The account a typed owner name means (see `aisgf.accounts.services.find_account`)."""
+    from aisgf.accounts.services import find_account
+
+    return find_account(session, name, where=where)
+
+
+def owned_by(session: Session, owner: str) -> Any:
+    """The IDs of the systems an account owns, as a subquery (for owners' views of lists)."""
+    return select(AISystem.id).where(AISystem.owner_id == _account(session, owner, "owner").id)
+
+
 def slugify(name: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     return s[:60] or "system"
@@ -164,6 +176,7 @@ def register_system(
         raise InvalidInput.coded("registry.system_needs_name", where="system.name")
     if not owner or not owner.strip():
         raise InvalidInput.coded("registry.system_needs_owner", where="system.owner")
+    owner_account = _account(session, owner, "system.owner")
     if key is not None:
         if not _KEY_RE.match(key):
             raise InvalidInput.coded("registry.bad_key", where="system.key")
@@ -175,7 +188,7 @@ def register_system(
     answers = decision["answers"]
     t = now()
     system = AISystem(
-        key=key, name=name.strip(), owner=owner.strip(), description=description or "",
+        key=key, name=name.strip(), owner_account=owner_account, description=description or "",
         org_roles=list(answers.get("org_roles", [])), sector=answers.get("sector", "general"),
         status=Lifecycle.intake, created_at=t, updated_at=t,
     )
@@ -270,7 +283,7 @@ def list_systems(
     if lane:
         q = q.where(AISystem.lane == lane)
     if owner:
-        q = q.where(AISystem.owner == owner)
+        q = q.where(AISystem.owner_id == _account(session, owner, "owner").id)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = list(session.scalars(q.order_by(AISystem.id).limit(limit).offset(offset)))
     return rows, total
@@ -444,7 +457,7 @@ def list_obligations(
     _one_of(status, values(ObligationStatus), "registry.unknown_obligation_status", "status")
     q = select(Obligation).options(selectinload(Obligation.system))
     if owner is not None:  # an owner's view: the obligations of their own systems only
-        q = q.where(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner == owner)))
+        q = q.where(Obligation.system_id.in_(owned_by(session, owner)))
     if system_ref is not None:
         q = q.where(Obligation.system_id == get_system(session, system_ref).id)
     if status:
@@ -481,7 +494,7 @@ def update_obligation(
     if status is not None:
         ob.status = status
     if owner is not None:
-        ob.owner = owner or None
+        ob.owner_account = _account(session, owner, "owner") if owner.strip() else None
     if due_date is not None:
         ob.due_date = due_date
     if note is not None:
