@@ -57,6 +57,7 @@ MESSAGES = register_messages({
     "accounts.review_other_function": "you may review as {mine}, not as {function}",
     "accounts.owner_registers_own": "an owner registers systems for themself",
     "accounts.unknown_api_token": "unknown API token",
+    "accounts.may_not_govern": "a person with the role {role!r} does not change governed records",
 })
 
 

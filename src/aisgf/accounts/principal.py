@@ -28,6 +28,12 @@ class Principal:
     display_name: str = ""
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
+    def may(self, action: str, obj: Any = None) -> bool:
+        """`aisgf.accounts.scope.allowed(self, action, obj)`, for templates (`me.may('audit.read')`)."""
+        from aisgf.accounts.scope import allowed
+
+        return allowed(self, action, obj)
+
     @property
     def actor(self) -> str:
         """The name the audit trail records."""

@@ -1,46 +1,120 @@
-"""Who may see and do what, beyond the route table: owners see their own systems, reviewers decide
-for their own functions, governance leads name any owner.
+"""Who may see and do what: one `allowed(principal, action, obj)` for services, routes, templates, the CLI.
 
-Why one module: routes, pages, templates and the CLI ask these questions; answered here once, they
-cannot drift apart.
+Why one module: the role groups and actions are data (`data/permissions.yaml`), and the rules about
+one object (an owner sees and governs only their own systems; a reviewer decides only for their own
+functions) are written here once, so a page, an API route and a command cannot disagree. The route
+table (`web/policy.yaml`) uses the same groups.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import yaml
+
+from aisgf.accounts.models import ROLES
 from aisgf.accounts.people import normal_name
-from aisgf.accounts.principal import Principal
+from aisgf.accounts.principal import SYSTEM, Principal
 from aisgf.errors import Forbidden, InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from aisgf.registry.models import AISystem
 
-def sees_all_systems(p: Principal) -> bool:
-    return p.role != "owner"
+PERMISSIONS_FILE = Path(__file__).parent / "data" / "permissions.yaml"
+#: Actions whose object is a system that an owner may only touch when it is theirs.
+OWNED_ACTIONS = frozenset({"system.view", "system.govern"})
 
 
-def owner_filter(p: Principal) -> str | None:
-    """The `owner` a system list must be limited to for this person (None: all systems)."""
-    return None if sees_all_systems(p) else p.username
+@dataclass(frozen=True)
+class Permissions:
+    groups: dict[str, frozenset[str]]
+    actions: dict[str, frozenset[str]]
+
+    def roles(self, names: str | list[str]) -> frozenset[str]:
+        """Roles named directly or through a group (`everyone`, `governors`, …)."""
+        out: set[str] = set()
+        for n in [names] if isinstance(names, str) else names:
+            out.update(self.groups.get(n, {n}))
+        return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def load_permissions() -> Permissions:
+    """Read and check the table; an unknown role or a malformed entry stops start-up, never a silent deny."""
+    where = str(PERMISSIONS_FILE)
+    doc = yaml.safe_load(PERMISSIONS_FILE.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or not isinstance(doc.get("groups"), dict) or not isinstance(doc.get("actions"), dict):
+        raise InvalidInput("the permissions table needs `groups:` and `actions:` mappings", where=where)
+    groups: dict[str, frozenset[str]] = {}
+    for name, members in doc["groups"].items():
+        if not isinstance(members, list) or not set(members) <= set(ROLES):
+            raise InvalidInput(f"group {name!r} must list roles of {list(ROLES)}", where=f"{where}: groups.{name}")
+        groups[name] = frozenset(members)
+    perms = Permissions(groups, {})
+    for action, who in doc["actions"].items():
+        roles = perms.roles(who if isinstance(who, str | list) else [])
+        if not roles or not roles <= set(ROLES):
+            raise InvalidInput(f"action {action!r} must name roles or groups; unknown: "
+                               f"{sorted(roles - set(ROLES)) or who!r}", where=f"{where}: actions.{action}")
+        perms.actions[action] = roles
+    return perms
+
+
+def allowed(p: Principal, action: str, obj: Any = None) -> bool:
+    """May `p` do `action` (to `obj`, when given)?
+
+    `obj` is a system for the system actions (an owner: only their own) and a reviewer function for
+    `review.decide` (a reviewer: only their own). The SYSTEM principal (bootstrap steps) may do anything.
+    """
+    if p is SYSTEM or p == SYSTEM:
+        return True
+    roles = load_permissions().actions.get(action)
+    if roles is None:
+        raise KeyError(f"no action {action!r} in {PERMISSIONS_FILE.name}")
+    if p.role not in roles:
+        return False
+    if obj is None:
+        return True
+    if action in OWNED_ACTIONS and p.role == "owner":
+        return getattr(obj, "owner_id", None) == p.user_id
+    if action == "review.decide":
+        return obj in p.functions
+    return True
+
+
+def owned_only(p: Principal | None) -> int | None:
+    """The account ID a list of systems must be limited to for `p` (None: every system)."""
+    if p is None or p == SYSTEM or p.role != "owner":
+        return None
+    return p.user_id
 
 
 def check_can_see(p: Principal, system: AISystem) -> None:
     """Owners see their own systems only; to them another owner's system does not exist."""
-    if not sees_all_systems(p) and system.owner_id != p.user_id:
+    if not allowed(p, "system.view", system):
         raise NotFound.coded("registry.no_system", where="system", ref=system.key)
+
+
+def check_can_govern(p: Principal, system: AISystem) -> None:
+    """Reassess, update obligations, add evidence, change status: governors, owners for their own systems."""
+    check_can_see(p, system)
+    if not allowed(p, "system.govern", system):
+        raise Forbidden.coded("accounts.may_not_govern", where="system", role=p.role)
 
 
 def check_can_review(p: Principal, function: str) -> None:
     """Reviewers decide for their own functions only."""
-    if p.role != "reviewer" or function not in p.functions:
+    if not allowed(p, "review.decide", function):
         mine: list[str] | str = list(p.functions) or "none"
         raise Forbidden.coded("accounts.review_other_function", where="function", mine=mine, function=function)
 
 
 def owner_for_new_system(p: Principal, requested: str | None) -> str:
     """An owner registers systems for themself; a governance lead may name any owner."""
-    if p.role == "owner":
+    if not allowed(p, "system.choose_owner"):
         if requested and normal_name(requested) != p.username:
             raise Forbidden.coded("accounts.owner_registers_own", where="system.owner")
         return p.username

@@ -68,9 +68,7 @@ class StatusIn(_Strict):
 
 def _visible(s: Session, ref: str, p: Any) -> Any:
     """The system, if this person may see it (owners: their own only)."""
-    system = svc.get_system(s, ref)
-    acc.check_can_see(p, system)
-    return system
+    return svc.get_system(s, ref, viewer=p)
 
 
 def _listing(items: list[Any], total: int, page: Page) -> dict[str, Any]:
@@ -82,9 +80,8 @@ def list_systems(
     status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
     page: Page = Depends(paging), s: Session = Depends(get_session), p: Any = Depends(current_principal),
 ) -> dict[str, Any]:
-    owner = acc.owner_filter(p) or owner
     rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner,
-                                   limit=page.limit, offset=page.offset)
+                                   limit=page.limit, offset=page.offset, viewer=p)
     return _listing([svc.system_dict(s, r) for r in rows], total, page)
 
 
@@ -128,14 +125,14 @@ def system_obligations(ref: str, page: Page = Depends(paging), status: str | Non
 def list_obligations(status: str | None = None, overdue: bool = False, page: Page = Depends(paging),
                      s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
     rows, total = svc.list_obligations(s, status=status, overdue=overdue, limit=page.limit, offset=page.offset,
-                                       owner=acc.owner_filter(p))
+                                       viewer=p)
     return _listing([svc.obligation_dict(o) for o in rows], total, page)
 
 
 @router.patch("/obligations/{obligation_id}")
 def update_obligation(obligation_id: int, body: ObligationPatch, actor: str = Depends(require_writer),
                       s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
-    acc.check_can_see(p, svc.get_obligation(s, obligation_id).system)
+    svc.get_obligation(s, obligation_id, viewer=p)
     ob = svc.update_obligation(s, obligation_id, actor=actor, **body.model_dump(exclude_unset=True))
     return svc.obligation_dict(ob)
 
@@ -172,16 +169,14 @@ async def add_evidence(
 @router.get("/evidence/{evidence_id}")
 def get_evidence(evidence_id: int, s: Session = Depends(get_session),
                  p: Any = Depends(current_principal)) -> dict[str, Any]:
-    ev = svc.get_evidence(s, evidence_id)
-    acc.check_can_see(p, svc.get_system(s, ev.system_id))
+    ev = svc.get_evidence(s, evidence_id, viewer=p)
     return svc.evidence_dict(ev)
 
 
 @router.get("/evidence/{evidence_id}/content")
 def evidence_content(evidence_id: int, s: Session = Depends(get_session),
                      store: EvidenceStore = Depends(get_store), p: Any = Depends(current_principal)) -> FileResponse:
-    ev = svc.get_evidence(s, evidence_id)
-    acc.check_can_see(p, svc.get_system(s, ev.system_id))
+    ev = svc.get_evidence(s, evidence_id, viewer=p)
     if ev.kind != "file" or not ev.sha256:
         raise InvalidInput("this evidence is a URI, not a stored file", where=f"evidence {evidence_id}")
     store.check(ev.sha256)

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+
+if TYPE_CHECKING:
+    from aisgf.accounts.principal import Principal
 
 from aisgf.audit.service import append_event
 from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, register_messages
@@ -125,9 +128,19 @@ def _account(session: Session, name: str, where: str) -> Any:
     return find_account(session, name, where=where)
 
 
-def owned_by(session: Session, owner: str) -> Any:
-    """The IDs of the systems an account owns, as a subquery (for owners' views of lists)."""
-    return select(AISystem.id).where(AISystem.owner_id == _account(session, owner, "owner").id)
+def _scope(viewer: Principal | None) -> int | None:
+    """The owner a viewer is limited to (`aisgf.accounts.scope.owned_only`); None: sees every system."""
+    from aisgf.accounts.scope import owned_only
+
+    return owned_only(viewer)
+
+
+def _check_visible(viewer: Principal | None, system: AISystem) -> AISystem:
+    if viewer is not None:
+        from aisgf.accounts.scope import check_can_see
+
+        check_can_see(viewer, system)
+    return system
 
 
 def slugify(name: str) -> str:
@@ -135,8 +148,8 @@ def slugify(name: str) -> str:
     return s[:60] or "system"
 
 
-def get_system(session: Session, ref: str | int) -> AISystem:
-    """Find a system by numeric ID or by key."""
+def get_system(session: Session, ref: str | int, *, viewer: Principal | None = None) -> AISystem:
+    """Find a system by numeric ID or by key; to a `viewer` who may not see it, it does not exist."""
     q = select(AISystem)
     if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
         q = q.where(AISystem.id == int(ref))
@@ -145,7 +158,7 @@ def get_system(session: Session, ref: str | int) -> AISystem:
     sys_ = session.scalar(q)
     if sys_ is None:
         raise NotFound.coded("registry.no_system", where="system", ref=ref)
-    return sys_
+    return _check_visible(viewer, sys_)
 
 
 def _unique_key(session: Session, base: str) -> str:
@@ -264,8 +277,9 @@ def _check_version(obj: AISystem | Obligation, expected: int | None) -> None:
 
 def list_systems(
     session: Session, *, status: str | None = None, tier: str | None = None, lane: str | None = None,
-    owner: str | None = None, limit: int = 50, offset: int = 0,
+    owner: str | None = None, limit: int = 50, offset: int = 0, viewer: Principal | None = None,
 ) -> tuple[list[AISystem], int]:
+    """Systems by status, tier, lane and owner, limited to those `viewer` may see."""
     from aisgf.intake.ruleset import LANES, TIERS
 
     _one_of(status, values(Lifecycle), "registry.unknown_status", "status")
@@ -280,6 +294,8 @@ def list_systems(
         q = q.where(AISystem.lane == lane)
     if owner:
         q = q.where(AISystem.owner_id == _account(session, owner, "owner").id)
+    if (only := _scope(viewer)) is not None:
+        q = q.where(AISystem.owner_id == only)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = list(session.scalars(q.order_by(AISystem.id).limit(limit).offset(offset)))
     return rows, total
@@ -431,10 +447,11 @@ def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: 
                      entity_id=system.key, payload={"assessment": a.number, **changes})
 
 
-def get_obligation(session: Session, obligation_id: int) -> Obligation:
+def get_obligation(session: Session, obligation_id: int, *, viewer: Principal | None = None) -> Obligation:
     ob = session.get(Obligation, obligation_id)
     if ob is None:
         raise NotFound.coded("registry.no_obligation", where="obligation", id=obligation_id)
+    _check_visible(viewer, ob.system)
     return ob
 
 
@@ -448,14 +465,15 @@ def find_obligation(session: Session, system: AISystem, ref: str | int) -> Oblig
 
 def list_obligations(
     session: Session, *, system_ref: str | int | None = None, status: str | None = None,
-    overdue: bool = False, limit: int = 200, offset: int = 0, owner: str | None = None,
+    overdue: bool = False, limit: int = 200, offset: int = 0, viewer: Principal | None = None,
 ) -> tuple[list[Obligation], int]:
+    """Obligations (of one system, by status, overdue), limited to the systems `viewer` may see."""
     _one_of(status, values(ObligationStatus), "registry.unknown_obligation_status", "status")
     q = select(Obligation).options(selectinload(Obligation.system))
-    if owner is not None:  # an owner's view: the obligations of their own systems only
-        q = q.where(Obligation.system_id.in_(owned_by(session, owner)))
+    if (only := _scope(viewer)) is not None:  # an owner's view: the obligations of their own systems only
+        q = q.where(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner_id == only)))
     if system_ref is not None:
-        q = q.where(Obligation.system_id == get_system(session, system_ref).id)
+        q = q.where(Obligation.system_id == get_system(session, system_ref, viewer=viewer).id)
     if status:
         q = q.where(Obligation.status == status)
     if overdue:
@@ -561,10 +579,11 @@ def add_evidence(
     return ev
 
 
-def get_evidence(session: Session, evidence_id: int) -> Evidence:
+def get_evidence(session: Session, evidence_id: int, *, viewer: Principal | None = None) -> Evidence:
     ev = session.get(Evidence, evidence_id)
     if ev is None:
         raise NotFound.coded("registry.no_evidence", where="evidence", id=evidence_id)
+    _check_visible(viewer, get_system(session, ev.system_id))
     return ev
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import ROLES
+from aisgf.accounts.scope import load_permissions
 from aisgf.errors import Forbidden, Unauthorized, register_messages
 from aisgf.web.deps import get_session
 from aisgf.web.i18n import pick_language
@@ -55,7 +56,8 @@ def load_policy(path: str | None = None) -> Policy:
     """Parse the policy table; unknown roles or values are an error at start-up, not a silent deny."""
     p = Path(path) if path else Path(__file__).parent / "policy.yaml"
     doc = yaml.safe_load(p.read_text(encoding="utf-8"))
-    groups: dict[str, list[str]] = doc.get("groups", {})
+    # The role groups (`everyone`, `governors`, `overseers`) are the accounts concern's, defined once.
+    groups: dict[str, frozenset[str]] = load_permissions().groups
     routes: dict[tuple[str, str], Rule] = {}
     for key, value in doc["routes"].items():
         method, route_path = key.split(" ", 1)

@@ -60,16 +60,16 @@ def audit_head(session: Session) -> int:
     return int(session.scalar(select(func.max(AuditEvent.seq))) or 0)
 
 
-def dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict[str, Any]:
+def dashboard(session: Session, *, owner_id: int | None, with_audit: bool) -> dict[str, Any]:
     """Systems by tier, lane and status; overdue obligations; systems in review; recent audit events."""
     bind = session.get_bind()
-    key = (str(bind.url), owner, with_audit, svc.today(), audit_head(session))
+    key = (str(bind.url), owner_id, with_audit, svc.today(), audit_head(session))
     with _CACHE_LOCK:
         hit = _DASHBOARD_CACHE.get(key)
         if hit is not None:
             _DASHBOARD_CACHE.move_to_end(key)
             return hit
-    data = _dashboard(session, owner=owner, with_audit=with_audit)
+    data = _dashboard(session, owner_id=owner_id, with_audit=with_audit)
     with _CACHE_LOCK:
         _DASHBOARD_CACHE[key] = data
         while len(_DASHBOARD_CACHE) > _CACHE_SIZE:
@@ -77,12 +77,12 @@ def dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict[
     return data
 
 
-def _dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict[str, Any]:
+def _dashboard(session: Session, *, owner_id: int | None, with_audit: bool) -> dict[str, Any]:
     # One pass over the systems for all three breakdowns and the total (one GROUP BY, not four scans).
     q = select(AISystem.tier, AISystem.lane, AISystem.status, func.count()).group_by(
         AISystem.tier, AISystem.lane, AISystem.status)
-    if owner is not None:
-        q = q.where(AISystem.id.in_(svc.owned_by(session, owner)))
+    if owner_id is not None:
+        q = q.where(AISystem.owner_id == owner_id)
     by_tier: Counter[str] = Counter()
     by_lane: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
@@ -92,11 +92,11 @@ def _dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict
         for counter, value in ((by_tier, tier), (by_lane, lane), (by_status, status)):
             if value is not None:
                 counter[str(value)] += n
-    overdue, overdue_total = _overdue(session, owner)
+    overdue, overdue_total = _overdue(session, owner_id)
     in_review_q = select(AISystem.key, AISystem.name, AISystem.tier, AISystem.lane).where(
         AISystem.status == "in_review")
-    if owner is not None:
-        in_review_q = in_review_q.where(AISystem.id.in_(svc.owned_by(session, owner)))
+    if owner_id is not None:
+        in_review_q = in_review_q.where(AISystem.owner_id == owner_id)
     in_review = [SystemRow(*row) for row in session.execute(in_review_q.order_by(AISystem.updated_at.desc())
                                                             .limit(10))]
     events: list[EventRow] = []
@@ -112,11 +112,11 @@ def _dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict
     }
 
 
-def _overdue(session: Session, owner: str | None, limit: int = 10) -> tuple[list[OverdueRow], int]:
+def _overdue(session: Session, owner_id: int | None, limit: int = 10) -> tuple[list[OverdueRow], int]:
     """Obligations past their due date (`Obligation.overdue_on`, the rule `list_obligations` uses too)."""
     where = [Obligation.overdue_on(svc.today())]
-    if owner is not None:
-        where.append(Obligation.system_id.in_(svc.owned_by(session, owner)))
+    if owner_id is not None:
+        where.append(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner_id == owner_id)))
     total = session.scalar(select(func.count(Obligation.id)).where(*where)) or 0
     q = (select(AISystem.key, AISystem.name, AISystem.tier, AISystem.lane, Obligation.catalog_id, Obligation.due_date)
          .join(AISystem, AISystem.id == Obligation.system_id).where(*where)

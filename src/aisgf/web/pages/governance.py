@@ -69,8 +69,8 @@ def _notice(request: Request) -> str | None:
 @router.get("/")
 def dashboard(request: Request, s: Session = Depends(get_session)) -> Response:
     p = principal(request)
-    data = views.dashboard(s, owner=acc.owner_filter(p), with_audit=p.role in ("admin", "governance_lead", "auditor"))
-    queue = views.review_queue(s, p.functions, limit=50) if p.role == "reviewer" else None
+    data = views.dashboard(s, owner_id=acc.owned_only(p), with_audit=p.may("audit.read"))
+    queue = views.review_queue(s, p.functions, limit=50) if p.may("review.decide") else None
     return render(request, "dashboard.html", d=data, queue=queue, notice=_notice(request), lifecycle=values(Lifecycle))
 
 
@@ -79,15 +79,13 @@ def systems(request: Request, status: str | None = None, tier: str | None = None
             offset: int = 0, s: Session = Depends(get_session)) -> Response:
     p = principal(request)
     rows, total = svc.list_systems(s, status=status or None, tier=tier or None, lane=lane or None,
-                                   owner=acc.owner_filter(p), limit=50, offset=max(offset, 0))
+                                   viewer=p, limit=50, offset=max(offset, 0))
     return render(request, "systems.html", rows=rows, total=total, offset=max(offset, 0), lifecycle=values(Lifecycle),
                   filters={"status": status or "", "tier": tier or "", "lane": lane or ""})
 
 
 def _system(s: Session, request: Request, key: str) -> Any:
-    system = svc.get_system(s, key)
-    acc.check_can_see(principal(request), system)
-    return system
+    return svc.get_system(s, key, viewer=principal(request))
 
 
 def _system_for_page(s: Session, request: Request, key: str) -> Any:
@@ -117,8 +115,8 @@ def system_page(request: Request, key: str, s: Session = Depends(get_session)) -
         request, "system.html", system=system, current=a, assessments=list(reversed(system.assessments)),
         state=state, reviews=svc.list_reviews(s, system), evidence=svc.list_evidence(s, system),
         events=[event_dict(e) for e in events], notice=_notice(request),
-        may_govern=p.role in ("owner", "governance_lead"),
-        my_functions=my_functions if system.status == "in_review" and p.role == "reviewer" else [],
+        may_govern=p.may("system.govern", system),
+        my_functions=my_functions if system.status == "in_review" and p.may("review.decide") else [],
         questionnaire=load_questionnaire(), ob_titles=_obligation_titles(system, request.state.lang),
         sector_label=_option_label("sector", system.sector, request.state.lang),
         obligation_statuses=values(ObligationStatus),
@@ -291,7 +289,7 @@ def _intake_values(form: FormData) -> dict[str, Any]:
 @router.get("/intake")
 def intake_form(request: Request) -> Response:
     return render(request, "intake.html", questionnaire=load_questionnaire(), values={}, decision=None,
-                  owner_field=principal(request).role == "governance_lead")
+                  owner_field=principal(request).may("system.choose_owner"))
 
 
 @router.post("/intake/preview")
@@ -322,7 +320,7 @@ async def intake_submit(request: Request, s: Session = Depends(get_session)) -> 
     def work() -> str:
         if not name:
             raise InvalidInput.coded("registry.system_needs_name", where="name")
-        owner = acc.owner_for_new_system(p, owner_req if p.role == "governance_lead" else None)
+        owner = acc.owner_for_new_system(p, owner_req if p.may("system.choose_owner") else None)
         system = svc.register_system(s, name=name, owner=owner, description=description, answers=answers,
                                      actor=p.actor)
         s.commit()
@@ -339,7 +337,7 @@ async def intake_submit(request: Request, s: Session = Depends(get_session)) -> 
             decision = svc.decide(answers)
         return render(request, "intake.html", status_code=exc.status, questionnaire=load_questionnaire(),
                       values=_intake_values(form), decision=decision, error=exc,
-                      owner_field=p.role == "governance_lead")
+                      owner_field=p.may("system.choose_owner"))
     return redirect(request, f"/systems/{key}", notice="registered")
 
 
@@ -433,7 +431,7 @@ async def reassess_submit(request: Request, key: str, s: Session = Depends(get_s
 @router.get("/reviews")
 def review_queue(request: Request, function: str | None = None, s: Session = Depends(get_session)) -> Response:
     p = principal(request)
-    mine = p.functions if p.role == "reviewer" else None
+    mine = p.functions if p.may("review.decide") else None
     known = svc.reviewer_functions()
     functions = mine
     if function:
