@@ -19,7 +19,7 @@ import pyotp
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from aisgf.accounts.models import FUNCTIONS, LANGUAGES, ROLES, ApiToken, ApiTokenOwner, User, WebSession
+from aisgf.accounts.models import LANGUAGES, ROLES, ApiToken, ApiTokenOwner, User, WebSession
 from aisgf.accounts.passwords import check_policy, hash_password, needs_rehash, verify_password
 from aisgf.audit.service import append_event
 from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized, register_messages
@@ -118,15 +118,32 @@ def principal_for(user: User, *, via: str = "session", token_name: str | None = 
 # --------------------------------------------------------------------------- users
 
 
+def reviewer_functions() -> tuple[str, ...]:
+    """The reviewer functions a reviewer may hold: those of the ruleset in force (its `reviewers:`).
+
+    Read from the ruleset rather than written here, so a ruleset that adds a function (say `ethics`)
+    can be given to people and reviewed under at once.
+    """
+    from aisgf.intake.ruleset import load_ruleset
+
+    return load_ruleset().functions
+
+
+def _in_ruleset_order(functions: list[str] | None) -> list[str]:
+    known = reviewer_functions()
+    return sorted(set(functions or []), key=lambda f: known.index(f) if f in known else len(known))
+
+
 def _validate_profile(username: str, role: str, functions: list[str], email: str | None) -> None:
     if not _USERNAME_RE.match(username):
         raise InvalidInput.coded("accounts.bad_username", where="username")
     if role not in ROLES:
         raise InvalidInput.coded("accounts.unknown_role", where="role", value=role, accepted=list(ROLES))
-    bad = [f for f in functions if f not in FUNCTIONS]
+    known = reviewer_functions()
+    bad = [f for f in functions if f not in known]
     if bad:
         raise InvalidInput.coded("accounts.unknown_function", where="functions", value=", ".join(bad),
-                                 accepted=list(FUNCTIONS))
+                                 accepted=list(known))
     if role == "reviewer" and not functions:
         raise InvalidInput.coded("accounts.reviewer_needs_function", where="functions")
     if role != "reviewer" and functions:
@@ -140,7 +157,7 @@ def create_user(session: Session, *, username: str, password: str, role: str, ac
                 language: str = "zh", timezone: str = "Asia/Shanghai") -> User:
     """Create an account; the password must pass the policy; never a default password."""
     username = username.strip().lower()
-    functions = sorted(set(functions or []), key=FUNCTIONS.index) if functions else []
+    functions = _in_ruleset_order(functions)
     _validate_profile(username, role, functions, email)
     if language not in LANGUAGES:
         raise InvalidInput.coded("accounts.bad_language", where="language", accepted=list(LANGUAGES))
@@ -217,7 +234,7 @@ def set_role(session: Session, ref: str | int, *, role: str, functions: list[str
     a token carries its owner's current role. The last active admin cannot stop being one.
     """
     user = get_user(session, ref)
-    functions = sorted(set(functions or []), key=lambda f: FUNCTIONS.index(f) if f in FUNCTIONS else 99)
+    functions = _in_ruleset_order(functions)
     _validate_profile(user.username, role, functions, None)
     if role == user.role and functions == list(user.functions or []):
         return user

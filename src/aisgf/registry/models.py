@@ -10,16 +10,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    func,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aisgf.base import Base
-
-LIFECYCLE = ("intake", "in_review", "changes_requested", "approved", "live", "retired")
-OBLIGATION_STATUSES = ("open", "in_progress", "met", "not_applicable", "waived")
-REVIEW_FUNCTIONS = ("business", "data", "legal", "infosec", "senior")
-REVIEW_DECISIONS = ("approve", "send_back")
-TIERS = ("low", "medium", "high")
+from aisgf.registry.choices import OUTSTANDING
 
 
 class AISystem(Base):
@@ -90,6 +99,22 @@ class Obligation(Base):
 
     system: Mapped[AISystem] = relationship(back_populates="obligations")
     evidence_links: Mapped[list[EvidenceLink]] = relationship(back_populates="obligation")
+
+    @hybrid_method
+    def overdue_on(self, day: date) -> bool:
+        """Overdue: still owed (open or in progress) and due before `day`.
+
+        The one definition of "overdue", for a row in Python and, on the class, in SQL
+        (`where(Obligation.overdue_on(today))`). The SQL form compares `lower(status)` so that
+        SQLite leads with the due-date index rather than the status index, which holds nearly
+        every obligation.
+        """
+        return self.due_date is not None and self.due_date < day and self.status in OUTSTANDING
+
+    @overdue_on.inplace.expression
+    @classmethod
+    def _overdue_on_sql(cls, day: date) -> ColumnElement[bool]:
+        return and_(cls.due_date < day, func.lower(cls.status).in_([s.value for s in OUTSTANDING]))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

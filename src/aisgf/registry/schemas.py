@@ -19,6 +19,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
 
 from aisgf.intake.engine import Decision
+from aisgf.registry.choices import Lifecycle, ObligationStatus, ReviewDecision
 from aisgf.registry.models import AISystem, Assessment, Evidence, Obligation, Review
 
 #: A timestamp printed with `isoformat()` (``+00:00``, never ``Z``), as the registry always has.
@@ -66,7 +67,7 @@ class AssessmentOut(BaseModel):
 class ReviewOut(BaseModel):
     id: int
     function: str
-    decision: str = Field(description="approve or send_back")
+    decision: ReviewDecision
     reason: str
     reviewer: str
     at: Timestamp
@@ -83,7 +84,7 @@ class ObligationOut(BaseModel):
     system: str = Field(description="the system's key")
     catalog_id: str
     title: str
-    status: str
+    status: ObligationStatus
     required: bool = Field(description="false once a later assessment no longer asks for it")
     owner: str | None
     due_date: date | None
@@ -102,7 +103,7 @@ class ObligationOut(BaseModel):
             id=ob.id, system=ob.system.key, catalog_id=ob.catalog_id, title=ob.title, status=ob.status,
             required=ob.required, owner=ob.owner, due_date=ob.due_date, note=ob.note, waived_by=ob.waived_by,
             waiver_reason=ob.waiver_reason, waiver_expires=ob.waiver_expires,
-            overdue=bool(ob.due_date and ob.due_date < today and ob.status in ("open", "in_progress")),
+            overdue=ob.overdue_on(today),
             evidence=[link.evidence_id for link in ob.evidence_links], updated_at=ob.updated_at or None,
             version=ob.version,
         )
@@ -140,7 +141,7 @@ class SystemOut(BaseModel):
     description: str
     org_roles: list[str]
     sector: str
-    status: str
+    status: Lifecycle
     tier: str | None
     lane: str | None
     assessment: int | None = Field(description="number of the current assessment")

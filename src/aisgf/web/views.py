@@ -113,12 +113,8 @@ def _dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict
 
 
 def _overdue(session: Session, owner: str | None, limit: int = 10) -> tuple[list[OverdueRow], int]:
-    """Open obligations past their due date (the same rule as `list_obligations(overdue=True)`).
-
-    Written here so the query leads with the due-date index: SQLite without statistics prefers the
-    status index, which holds nearly every obligation; `lower(status)` keeps it from doing so.
-    """
-    where = [Obligation.due_date < svc.today(), func.lower(Obligation.status).in_(("open", "in_progress"))]
+    """Obligations past their due date (`Obligation.overdue_on`, the rule `list_obligations` uses too)."""
+    where = [Obligation.overdue_on(svc.today())]
     if owner is not None:
         where.append(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner == owner)))
     total = session.scalar(select(func.count(Obligation.id)).where(*where)) or 0
@@ -166,5 +162,4 @@ def review_queue(session: Session, functions: tuple[str, ...] | None, limit: int
 
 
 def overdue_count(session: Session) -> int:
-    return session.scalar(select(func.count(Obligation.id)).where(
-        Obligation.due_date < svc.today(), Obligation.status.in_(("open", "in_progress")))) or 0
+    return session.scalar(select(func.count(Obligation.id)).where(Obligation.overdue_on(svc.today()))) or 0
