@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import WebSession
 from aisgf.audit.models import AuditEvent
-from aisgf.audit.service import event_dict, verify_chain
+from aisgf.audit.schemas import AuditEventOut
+from aisgf.audit.service import verify_chain
 from aisgf.db import Database
 from aisgf.errors import Conflict, InvalidInput
 
@@ -53,7 +54,7 @@ def test_set_role_validates_audits_and_ends_sessions(sqlite_db: Database) -> Non
         assert (rita.role, rita.functions) == ("reviewer", ["business", "legal"])
         ev = s.scalar(select(AuditEvent).where(AuditEvent.action == "user.role_changed"))
         assert ev is not None and ev.actor == "ada" and ev.entity_id == "rita"
-        payload = event_dict(ev)["payload"]
+        payload = AuditEventOut.of(ev).payload
         assert payload["from"] == {"role": "owner", "functions": []}
         assert payload["to"] == {"role": "reviewer", "functions": ["business", "legal"]}
         assert payload["sessions_ended"] == 1

@@ -11,18 +11,20 @@ from sqlalchemy import select
 from aisgf.audit.models import AuditEvent
 from aisgf.audit.service import verify_chain
 from aisgf.catalog import load_catalog
+from aisgf.catalog.schemas import Coverage, CoverageSection, CoverageTotal
 from aisgf.catalog.service import coverage, import_overlay
 from aisgf.config import Settings
 from aisgf.db import open_database
 from aisgf.errors import InvalidInput
 
 
-def official_count(cov: dict, lang: str, section: str | None = None) -> int:
+def official_count(cov: Coverage, lang: str, section: str | None = None) -> int:
+    row: CoverageSection | CoverageTotal
     if section is None:
-        row = next(r for r in cov["totals"] if r["scope"] == "all" and r["lang"] == lang)
+        row = next(r for r in cov.totals if r.scope == "all" and r.lang == lang)
     else:
-        row = next(r for r in cov["sections"] if r["section"] == section and r["lang"] == lang)
-    return row["counts"]["official"]
+        row = next(r for r in cov.sections if r.section == section and r.lang == lang)
+    return row.counts["official"]
 
 
 def test_import_makes_official_text_primary_and_updates_coverage(settings: Settings, overlay_file: Path) -> None:
@@ -61,7 +63,7 @@ def test_import_makes_official_text_primary_and_updates_coverage(settings: Setti
     assert official_count(cov_after, "en") == official_count(cov_before, "en") + 2
     assert official_count(cov_after, "zh") == official_count(cov_before, "zh") + 1
     assert official_count(cov_after, "en", "6") == official_count(cov_before, "en", "6") + 1
-    assert cov_after["overlays"] == ["acme-official.yaml"]
+    assert cov_after.overlays == ["acme-official.yaml"]
 
 
 def test_import_appends_an_audit_event(settings: Settings, overlay_file: Path) -> None:

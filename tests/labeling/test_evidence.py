@@ -19,6 +19,7 @@ from aisgf.labeling.cli import app
 from aisgf.labeling.evidence import LABELING_OBLIGATIONS, attach_report
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.schemas import EvidenceOut
 from tests.answers import HIGH, LOW
 from tests.people import owner_accounts
 
@@ -47,7 +48,7 @@ def test_cli_attaches_report_to_labeling_obligations(registry: Database, copy_of
     with registry.session() as s:
         system = svc.get_system(s, "imagegen")
         [ev] = svc.list_evidence(s, system)
-        d = svc.evidence_dict(ev)
+        d = EvidenceOut.of(ev, svc.today()).model_dump(mode="json")
         events = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "evidence.added")))
     assert sorted(d["obligations"]) == sorted(LABELING_OBLIGATIONS)  # HIGH has both
     assert d["filename"] == "r.json" and d["media_type"] == "application/json" and d["added_by"] == "carol"

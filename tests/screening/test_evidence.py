@@ -17,6 +17,7 @@ from aisgf.db import Database
 from aisgf.errors import InvalidInput
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.schemas import EvidenceOut
 from aisgf.screening.evidence import attach_report
 
 from .conftest import judge_all
@@ -69,7 +70,7 @@ def test_run_attaches_the_written_report(registry: Database, tmp_path: Path) -> 
     assert "attached to chat for 4.1.2.d" in r.output  # HIGH requires 4.1.2.d among 4.1.2.b-e
     with registry.session() as s:
         [ev] = svc.list_evidence(s, svc.get_system(s, "chat"))
-        d = svc.evidence_dict(ev)
+        d = EvidenceOut.of(ev, svc.today()).model_dump(mode="json")
     assert d["obligations"] == ["4.1.2.d"] and d["added_by"] == "carol" and d["filename"] == out.name
     assert d["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the very report written to disk
     stored = json.loads(EvidenceStore(registry.settings.resolved_evidence_dir).path(d["sha256"]).read_text("utf-8"))
@@ -84,7 +85,8 @@ def test_run_attaches_the_written_report(registry: Database, tmp_path: Path) -> 
     )
     assert r.exit_code == 0, r.output
     with registry.session() as s:
-        evs = [svc.evidence_dict(e) for e in svc.list_evidence(s, svc.get_system(s, "chat"))]
+        rows = svc.list_evidence(s, svc.get_system(s, "chat"))
+        evs = [EvidenceOut.of(e, svc.today()).model_dump(mode="json") for e in rows]
     manual = [e for e in evs if e["filename"] == "manual-sample-assessment.json"]
     assert len(manual) == 1 and "10 judged, pass rate 100.00 %, verdict pass" in manual[0]["description"]
     assert verify_chain(registry.engine).ok

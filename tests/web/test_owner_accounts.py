@@ -15,6 +15,7 @@ from aisgf.config import Settings
 from aisgf.db import Database, _alembic_config, _import_models, head_revision, migrate, schema_revision
 from aisgf.errors import Conflict, InvalidInput
 from aisgf.registry import services as svc
+from aisgf.registry.schemas import ObligationOut
 from tests.answers import LOW, MEDIUM
 from tests.conftest import _new_pg_database, make_settings
 from tests.people import add_owners
@@ -58,7 +59,7 @@ def test_obligation_owners_are_accounts(db: Database) -> None:
         system = svc.register_system(s, name="Loan bot", owner="olivia", answers=MEDIUM, actor="gina")
         ob_id = system.obligations[0].id
         ob = svc.update_obligation(s, ob_id, actor="gina", owner="Oscar")
-        assert ob.owner == "oscar" and svc.obligation_dict(ob)["owner"] == "oscar"
+        assert ob.owner == "oscar" and ObligationOut.of(ob, svc.today()).owner == "oscar"
     with pytest.raises(InvalidInput), db.session() as s:
         svc.update_obligation(s, ob_id, actor="gina", owner="Oskar")
     with db.session() as s:

@@ -16,6 +16,7 @@ from aisgf.errors import InvalidInput
 from aisgf.intake.ruleset import shipped_path
 from aisgf.registry import services as svc
 from aisgf.registry.choices import ObligationStatus
+from aisgf.registry.schemas import ObligationOut
 from aisgf.web import views
 from aisgf.web.app import create_app
 from tests.answers import HIGH, MEDIUM
@@ -123,5 +124,5 @@ def test_overdue_is_one_rule_in_python_and_sql(db: Database) -> None:
         assert expected  # the data above makes some overdue
         listed, total = svc.list_obligations(s, overdue=True, limit=10000)
         assert {o.id for o in listed} == expected and total == len(expected)
-        assert {o.id for o in everything if svc.obligation_dict(o)["overdue"]} == expected
+        assert {o.id for o in everything if ObligationOut.of(o, svc.today()).overdue} == expected
         assert views.overdue_count(s) == len(expected)

@@ -8,8 +8,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from aisgf.audit.schemas import AuditEventOut
 from aisgf.audit.service import (
-    event_dict,
     generate_keypair,
     list_events,
     make_checkpoint,
@@ -35,7 +35,7 @@ def log(
     with d.session() as s:
         rows, total = list_events(s, entity_type="system" if system else None, entity_id=system, action=action,
                                   limit=limit, offset=offset)
-        data = [event_dict(e) for e in rows]
+        data = [AuditEventOut.of(e).model_dump(mode="json") for e in rows]
     if as_json:
         print_json({"items": data, "total": total})
         return
@@ -63,7 +63,7 @@ def verify(
         cp = read_checkpoint(checkpoint, public_key)
     res = verify_chain(db().engine, checkpoint=cp)
     if as_json:
-        print_json(res.as_dict())
+        print_json(res.out().model_dump(mode="json"))
     elif res.ok:
         extra = f", extends checkpoint at event {cp['seq']}" if cp else ""
         console.print(f"[green]OK[/green]: {res.events} events verified, head {res.head_seq} "

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from aisgf.audit.chain import _enc, canonical_json, event_hash
 from aisgf.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from aisgf.audit.schemas import VerifyOut
 from aisgf.errors import IntegrityFailure, InvalidInput, NotFound
 
 CHECKPOINT_FORMAT = "aisgf-audit-checkpoint/1"
@@ -62,14 +63,6 @@ def append_event(
     head.seq, head.hash = seq, ev.hash
     session.flush()
     return ev
-
-
-def event_dict(ev: AuditEvent) -> dict[str, Any]:
-    return {
-        "seq": ev.seq, "at": ev.at, "actor": ev.actor, "action": ev.action,
-        "entity_type": ev.entity_type, "entity_id": ev.entity_id,
-        "payload": json.loads(ev.payload), "prev_hash": ev.prev_hash, "hash": ev.hash,
-    }
 
 
 def list_events(
@@ -117,10 +110,9 @@ class VerifyResult:
     def events_per_second(self) -> float:
         return self.events / self.seconds if self.seconds > 0 else float("inf")
 
-    def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["events_per_second"] = round(self.events_per_second) if self.seconds > 0 else None
-        return d
+    def out(self) -> VerifyOut:
+        """The typed outcome the API, the CLI's `--json` and the page show."""
+        return VerifyOut(**asdict(self), events_per_second=round(self.events_per_second) if self.seconds > 0 else None)
 
 
 _SELECT = ("SELECT seq, at, actor, action, entity_type, entity_id, prev_hash, payload, hash "

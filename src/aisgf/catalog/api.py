@@ -2,13 +2,14 @@
 
 Why read-only here: overlays change what counts as the official text, so they go through
 `aisgf catalog import`, which validates, copies atomically and writes the audit event. Every
-route only parses the query, calls `catalog.service` and returns its dicts; unknown IDs raise
-`NotFound`, which the app turns into an RFC 9457 problem.
+route only parses the query, calls `catalog.service` and returns the typed shapes of
+`catalog.schemas` (the OpenAPI document describes each); unknown IDs raise `NotFound`, which the
+app turns into an RFC 9457 problem.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Query, Request
 
@@ -16,8 +17,20 @@ from aisgf.catalog import service
 from aisgf.catalog.loader import load_catalog
 from aisgf.catalog.model import Catalog
 from aisgf.catalog.oscal import export_oscal
+from aisgf.catalog.schemas import (
+    CatalogInfo,
+    CatalogItemDetail,
+    CatalogItemOut,
+    Coverage,
+    ItemsPage,
+    OperatingModel,
+    OscalDocument,
+    SearchHitOut,
+    SearchResult,
+)
+from aisgf.web.schemas import problems
 
-router = APIRouter(prefix="/api/catalog", tags=["catalog"])
+router = APIRouter(prefix="/api/catalog", tags=["catalog"], responses=problems(401, 403, 422, 503))
 
 
 def _catalog(request: Request) -> Catalog:
@@ -25,21 +38,13 @@ def _catalog(request: Request) -> Catalog:
     return load_catalog(settings.resolved_overlay_dir if settings is not None else None)
 
 
-@router.get("")
-def catalog_info(request: Request) -> dict[str, Any]:
+@router.get("", response_model=CatalogInfo)
+def catalog_info(request: Request) -> CatalogInfo:
     """Which framework and data version is loaded, its digest and overlays."""
-    cat = _catalog(request)
-    return {
-        "framework": cat.framework,
-        "version": cat.version,
-        "digest": cat.digest,
-        "title": cat.title,
-        "items": len(cat),
-        "overlays": cat.overlays,
-    }
+    return CatalogInfo.of(_catalog(request))
 
 
-@router.get("/items")
+@router.get("/items", response_model=ItemsPage)
 def list_items(
     request: Request,
     section: str | None = Query(None, description="Section and everything under it, e.g. 6.2"),
@@ -48,51 +53,46 @@ def list_items(
     lang: Literal["zh", "en"] | None = Query(None, description="Only items with some text in this language"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
-) -> dict[str, Any]:
+) -> ItemsPage:
     cat = _catalog(request)
     items = service.filter_items(cat, section=section, role=role, kind=kind, lang=lang)
     page = items[offset : offset + limit]
-    return {
-        "items": [service.item_dict(i, cat) for i in page],
-        "total": len(items),
-        "limit": limit,
-        "offset": offset,
-    }
+    return ItemsPage(items=[CatalogItemOut.of(i, cat) for i in page], total=len(items), limit=limit, offset=offset)
 
 
-@router.get("/items/{item_id}")
-def get_item(request: Request, item_id: str) -> dict[str, Any]:
+@router.get("/items/{item_id}", response_model=CatalogItemDetail, responses=problems(404))
+def get_item(request: Request, item_id: str) -> CatalogItemDetail:
     """One item by ID (``6.2.e`` or ``aisgf-1.0:6.2.e``), with its children's IDs."""
     cat = _catalog(request)
-    item = cat.get(item_id)
-    data = service.item_dict(item, cat)
-    data["children"] = [c.qualified_id for c in cat.children(item.id)]
-    return data
+    return CatalogItemDetail.of(cat.get(item_id), cat)
 
 
-@router.get("/search")
+@router.get("/search", response_model=SearchResult)
 def search(
     request: Request,
     q: str = Query(..., min_length=1, description="Chinese or English; punctuation and width do not matter"),
     lang: Literal["zh", "en"] | None = None,
     limit: int = Query(20, ge=1, le=200),
-) -> dict[str, Any]:
+) -> SearchResult:
     cat = _catalog(request)
     hits = cat.search(q, lang=lang, limit=limit)
-    return {"q": q, "items": [service.hit_dict(h, cat) for h in hits], "total": len(hits)}
+    return SearchResult(q=q, items=[SearchHitOut.of(h) for h in hits], total=len(hits))
 
 
-@router.get("/coverage")
-def coverage(request: Request) -> dict[str, Any]:
+@router.get("/coverage", response_model=Coverage)
+def coverage(request: Request) -> Coverage:
     return service.coverage(_catalog(request))
 
 
-@router.get("/export")
-def export(request: Request, format: Literal["json", "oscal"] = "json") -> Any:
+@router.get("/export", response_model=list[CatalogItemOut] | OscalDocument)
+def export(request: Request, format: Literal["json", "oscal"] = "json") -> list[CatalogItemOut] | OscalDocument:
+    """The whole catalog: a flat item list (``json``) or an OSCAL catalog document (``oscal``)."""
     cat = _catalog(request)
-    return service.export_json(cat) if format == "json" else export_oscal(cat)
+    if format == "json":
+        return service.export_json(cat)
+    return OscalDocument.model_validate(export_oscal(cat))
 
 
-@router.get("/operating-model")
-def operating_model() -> dict[str, Any]:
-    return service.operating_model_dict()
+@router.get("/operating-model", response_model=OperatingModel)
+def operating_model() -> OperatingModel:
+    return service.operating_model()

@@ -23,6 +23,7 @@ from aisgf.catalog import service
 from aisgf.catalog.loader import load_catalog, load_operating_model
 from aisgf.catalog.model import Catalog
 from aisgf.catalog.oscal import export_oscal
+from aisgf.catalog.schemas import CatalogItemOut, SearchHitOut
 from aisgf.errors import AisgfError
 
 app = typer.Typer(help="The framework catalog (bilingual, with provenance).", no_args_is_help=True)
@@ -84,7 +85,7 @@ def list_items(
     cat = _catalog()
     items = service.filter_items(cat, section=section, role=role, kind=kind)
     if as_json:
-        print(_dump([service.item_dict(i, cat) for i in items]))
+        print(_dump([CatalogItemOut.of(i, cat).model_dump(mode="json") for i in items]))
         return
     table = Table(title=f"{cat.framework} · {len(items)} items", show_lines=False)
     table.add_column("ID", no_wrap=True)
@@ -113,7 +114,7 @@ def show(
     cat = _catalog()
     item = cat.get(item_id)
     if as_json:
-        print(_dump(service.item_dict(item, cat)))
+        print(_dump(CatalogItemOut.of(item, cat).model_dump(mode="json")))
         return
     console.print(f"[bold]{item.qualified_id}[/bold]  {item.kind}  (number: {item.number})")
     for lang in ("zh", "en"):
@@ -169,7 +170,7 @@ def search(
     cat = _catalog()
     hits = cat.search(text, lang=lang.value if lang else None, limit=limit)
     if as_json:
-        print(_dump([service.hit_dict(h, cat) for h in hits]))
+        print(_dump([SearchHitOut.of(h).model_dump(mode="json") for h in hits]))
         return
     if not hits:
         err_console.print(f"no match for {text!r}")
@@ -190,7 +191,8 @@ def export(
 ) -> None:
     """Export every item with framework-qualified IDs (aisgf-1.0:6.2.e)."""
     cat = _catalog()
-    data = service.export_json(cat) if fmt is ExportFormat.json else export_oscal(cat)
+    data = ([i.model_dump(mode="json") for i in service.export_json(cat)] if fmt is ExportFormat.json
+            else export_oscal(cat))
     text = _dump(data) + "\n"
     if output is None:
         sys.stdout.write(text)
@@ -232,7 +234,7 @@ def render_coverage(cov: dict[str, Any]) -> Table:
 @_errors
 def coverage_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
     """How many items per section and language have official, excerpt, paraphrase, … text."""
-    cov = service.coverage(_catalog())
+    cov = service.coverage(_catalog()).model_dump(mode="json")
     if as_json:
         print(_dump(cov))
         return
@@ -263,8 +265,8 @@ def import_cmd(
         database.dispose()
     verb = "replaced" if result.replaced else "imported"
     console.print(f"{verb} {result.texts} text(s) for {len(result.items)} item(s) → {result.path}")
-    before = {r["lang"]: r["counts"]["official"] for r in result.coverage_before["totals"] if r["scope"] == "all"}
-    after = {r["lang"]: r["counts"]["official"] for r in result.coverage_after["totals"] if r["scope"] == "all"}
+    before = {r.lang: r.counts["official"] for r in result.coverage_before.totals if r.scope == "all"}
+    after = {r.lang: r.counts["official"] for r in result.coverage_after.totals if r.scope == "all"}
     for lang in ("zh", "en"):
         console.print(f"official {lang}: {before[lang]} → {after[lang]} items")
     if result.audit_seq is not None:
@@ -276,7 +278,7 @@ def import_cmd(
 def operating_model(as_json: bool = typer.Option(False, "--json")) -> None:
     """The seed's operating model: intake questions, tiers, lanes, practices, scenarios."""
     if as_json:
-        print(_dump(service.operating_model_dict()))
+        print(_dump(service.operating_model().model_dump(mode="json")))
         return
     model = load_operating_model()
     table = Table(title=f"operating model {model.version} (links to {model.framework} are editorial)")

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from aisgf.catalog.loader import DEFAULT_FRAMEWORK, check_overlay, load_catalog, load_operating_model
-from aisgf.catalog.model import Catalog, CatalogItem, SearchHit
+from aisgf.catalog.model import Catalog, CatalogItem
 from aisgf.catalog.schema import KINDS, LANGS, ROLES, STATUS_ORDER
+from aisgf.catalog.schemas import CatalogItemOut, Coverage, CoverageSection, CoverageTotal, OperatingModel
 from aisgf.errors import InvalidInput
 
 FRAMEWORK_STATUSES: tuple[str, ...] = tuple(s for s in STATUS_ORDER if s not in ("commentary", "editorial"))
@@ -54,86 +55,12 @@ def filter_items(
     return items
 
 
-def item_dict(item: CatalogItem, catalog: Catalog) -> dict[str, Any]:
-    """The export shape of one item (JSON export, REST API): qualified IDs, both primary texts,
-    every version with its provenance, and the risk links with their basis."""
-    return {
-        "id": item.qualified_id,
-        "local_id": item.id,
-        "framework": item.framework,
-        "kind": item.kind,
-        "parent": catalog.qualify(item.parent) if item.parent else None,
-        "number": item.number,
-        "title_zh": item.title("zh"),
-        "title_en": item.title("en"),
-        "text_zh": item.text("zh"),
-        "text_en": item.text("en"),
-        "status_zh": item.text_status("zh"),
-        "status_en": item.text_status("en"),
-        "roles": item.roles,
-        "roles_basis": item.roles_basis,
-        "tags": {
-            "addresses": [
-                {
-                    "risk": catalog.qualify(link.risk),
-                    "basis": link.basis,
-                    "editorial": link.editorial,
-                    **({"note": link.note} if link.note else {}),
-                }
-                for link in item.addresses
-            ],
-            "topics": item.tags,
-        },
-        "titles": [_version_dict(t.model_dump(exclude_none=True), catalog) for t in item.titles],
-        "texts": [_version_dict(t.model_dump(exclude_none=True), catalog) for t in item.texts],
-        "provenance": {
-            "note": item.note,
-            "number": item.number,
-            "primary_source_zh": _primary_source(item, "zh", catalog),
-            "primary_source_en": _primary_source(item, "en", catalog),
-        },
-    }
-
-
-def _version_dict(d: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
-    d["language"] = d.pop("lang")
-    src = catalog.sources.get(d["source"])
-    if src is not None:
-        d["source_title"] = src.title
-        if "url" not in d and src.url:
-            d["url"] = src.url
-    return d
-
-
-def _primary_source(item: CatalogItem, lang: str, catalog: Catalog) -> str | None:
-    version = item.primary(lang)
-    if version is None:
-        return None
-    src = catalog.sources.get(version.source)
-    return src.title if src else version.source
-
-
-def export_json(catalog: Catalog) -> list[dict[str, Any]]:
+def export_json(catalog: Catalog) -> list[CatalogItemOut]:
     """Flat list of every item, document order; IDs carry the framework (``aisgf-1.0:6.2.e``)."""
-    return [item_dict(i, catalog) for i in catalog.items.values()]
+    return [CatalogItemOut.of(i, catalog) for i in catalog.items.values()]
 
 
-def hit_dict(hit: SearchHit, catalog: Catalog) -> dict[str, Any]:
-    return {
-        "id": hit.item.qualified_id,
-        "local_id": hit.item.id,
-        "kind": hit.item.kind,
-        "lang": hit.lang,
-        "field": hit.field,
-        "status": hit.status,
-        "match": hit.snippet,
-        "title_zh": hit.item.title("zh"),
-        "title_en": hit.item.title("en"),
-        "score": hit.score,
-    }
-
-
-def coverage(catalog: Catalog) -> dict[str, Any]:
+def coverage(catalog: Catalog) -> Coverage:
     """How good the texts are: per top-level section and language, items by primary-text status.
 
     This is the honest answer to "how much of the framework do we have verbatim?" and is what an
@@ -148,46 +75,40 @@ def coverage(catalog: Catalog) -> dict[str, Any]:
             counts[status] = counts.get(status, 0) + 1
         return counts
 
-    sections: list[dict[str, Any]] = []
+    sections: list[CoverageSection] = []
     for top in catalog.sections():
         members = [top, *catalog.descendants(top.id)]
         for lang in LANGS:
             sections.append(
-                {
-                    "section": top.id,
-                    "title": top.title(lang) or top.title("en" if lang == "zh" else "zh"),
-                    "lang": lang,
-                    "items": len(members),
-                    "counts": count(members, lang),
-                }
+                CoverageSection(
+                    section=top.id,
+                    title=top.title(lang) or top.title("en" if lang == "zh" else "zh"),
+                    lang=lang,
+                    items=len(members),
+                    counts=count(members, lang),
+                )
             )
     everything = list(catalog.items.values())
     numbered = [i for i in everything if i.kind != "section"]
     totals = [
-        {"scope": "all", "lang": lang, "items": len(everything), "counts": count(everything, lang)} for lang in LANGS
+        CoverageTotal(scope=scope, lang=lang, items=len(members), counts=count(members, lang))
+        for scope, members in (("all", everything), ("items", numbered))
+        for lang in LANGS
     ]
-    totals += [
-        {"scope": "items", "lang": lang, "items": len(numbered), "counts": count(numbered, lang)} for lang in LANGS
-    ]
-    return {
-        "framework": catalog.framework,
-        "version": catalog.version,
-        "digest": catalog.digest,
-        "overlays": list(catalog.overlays),
-        "statuses": list(FRAMEWORK_STATUSES),
-        "sections": sections,
-        "totals": totals,
-    }
+    return Coverage(
+        framework=catalog.framework,
+        version=catalog.version,
+        digest=catalog.digest,
+        overlays=list(catalog.overlays),
+        statuses=list(FRAMEWORK_STATUSES),
+        sections=sections,
+        totals=totals,
+    )
 
 
-def operating_model_dict() -> dict[str, Any]:
-    model = load_operating_model()
-    data = model.model_dump(exclude_none=True)
-    for element in data["elements"]:
-        for link in element["implements"]:
-            link["item"] = f"{model.framework}:{link['item']}"
-            link["editorial"] = link["basis"] == "editorial"
-    return data
+def operating_model() -> OperatingModel:
+    """The seed's operating model with qualified item IDs and each link's `editorial` flag spelled out."""
+    return OperatingModel.of(load_operating_model())
 
 
 # --- overlay import ------------------------------------------------------------------------------
@@ -204,8 +125,8 @@ class ImportResult:
     items: list[str]
     digest_before: str
     digest_after: str
-    coverage_before: dict[str, Any]
-    coverage_after: dict[str, Any]
+    coverage_before: Coverage
+    coverage_after: Coverage
     audit_seq: int | None
 
     def as_dict(self) -> dict[str, Any]:
@@ -218,8 +139,8 @@ class ImportResult:
             "digest_before": self.digest_before,
             "digest_after": self.digest_after,
             "audit_seq": self.audit_seq,
-            "coverage_totals_before": self.coverage_before["totals"],
-            "coverage_totals_after": self.coverage_after["totals"],
+            "coverage_totals_before": self.coverage_before.model_dump(mode="json")["totals"],
+            "coverage_totals_after": self.coverage_after.model_dump(mode="json")["totals"],
         }
 
 

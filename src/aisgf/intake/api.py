@@ -8,8 +8,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from aisgf.intake import load_questionnaire, load_ruleset
+from aisgf.intake.engine import Decision
+from aisgf.intake.questionnaire import Questionnaire
+from aisgf.intake.schemas import RulesetOut
+from aisgf.web.schemas import problems
 
-router = APIRouter(prefix="/api", tags=["intake"])
+router = APIRouter(prefix="/api", tags=["intake"], responses=problems(401, 403, 422, 503))
 
 
 class AssessIn(BaseModel):
@@ -18,23 +22,21 @@ class AssessIn(BaseModel):
     answers: dict[str, Any]
 
 
-@router.get("/intake/questionnaire")
-def questionnaire() -> dict[str, Any]:
+@router.get("/intake/questionnaire", response_model=Questionnaire)
+def questionnaire() -> Questionnaire:
     """Every intake question with its zh/en wording, answer type, accepted values and help."""
-    q = load_questionnaire()
-    return q.model_dump(mode="json")
+    return load_questionnaire()
 
 
-@router.get("/intake/ruleset")
-def ruleset() -> dict[str, Any]:
+@router.get("/intake/ruleset", response_model=RulesetOut)
+def ruleset() -> RulesetOut:
     """The tiering ruleset in force, with the hash every decision records."""
-    rs = load_ruleset()
-    return {"id": rs.id, "version": rs.version, "hash": rs.digest, "spec": rs.spec.model_dump(mode="json")}
+    return RulesetOut.of(load_ruleset())
 
 
-@router.post("/assess")
-def assess(body: AssessIn) -> dict[str, Any]:
+@router.post("/assess", response_model=Decision)
+def assess(body: AssessIn) -> Decision:
     """Tier, lane, reviewers, controls and obligations for a set of intake answers (nothing is stored)."""
     from aisgf.registry.services import decide
 
-    return decide(body.answers)
+    return Decision.model_validate(decide(body.answers))

@@ -11,14 +11,31 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from aisgf.accounts import services as acc
-from aisgf.audit.service import event_dict, list_events
+from aisgf.audit.schemas import AuditEventOut, EventsPage
+from aisgf.audit.service import list_events
 from aisgf.errors import InvalidInput, TooLarge
 from aisgf.registry import services as svc
 from aisgf.registry.choices import ObligationStatus, ReviewDecision
 from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.schemas import (
+    AssessmentOut,
+    EvidenceOut,
+    ObligationOut,
+    ObligationsPage,
+    Reassessed,
+    ReviewOut,
+    ReviewRecorded,
+    SystemDetail,
+    SystemOut,
+    SystemsPage,
+)
 from aisgf.web.deps import Page, current_principal, get_session, get_store, paging, require_writer
+from aisgf.web.schemas import problems
 
-router = APIRouter(prefix="/api", tags=["registry"])
+router = APIRouter(prefix="/api", tags=["registry"], responses=problems(401, 403, 422, 503))
+#: what a route that names a system or another object, or changes one, can answer besides
+_FOUND = problems(404)
+_CHANGE = problems(404, 409)
 
 
 class _Strict(BaseModel):
@@ -71,73 +88,74 @@ def _visible(s: Session, ref: str, p: Any) -> Any:
     return svc.get_system(s, ref, viewer=p)
 
 
-def _listing(items: list[Any], total: int, page: Page) -> dict[str, Any]:
-    return {"items": items, "total": total, "limit": page.limit, "offset": page.offset}
-
-
-@router.get("/systems")
+@router.get("/systems", response_model=SystemsPage)
 def list_systems(
     status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
     page: Page = Depends(paging), s: Session = Depends(get_session), p: Any = Depends(current_principal),
-) -> dict[str, Any]:
+) -> SystemsPage:
     rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner,
                                    limit=page.limit, offset=page.offset, viewer=p)
-    return _listing([svc.system_dict(s, r) for r in rows], total, page)
+    return SystemsPage(items=[SystemOut.of(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
-@router.post("/systems", status_code=201)
+@router.post("/systems", status_code=201, response_model=SystemDetail, responses=problems(409))
 def register_system(body: SystemIn, actor: str = Depends(require_writer),
-                    s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+                    s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> SystemDetail:
     system = svc.register_system(s, name=body.system.name, owner=acc.owner_for_new_system(p, body.system.owner),
                                  description=body.system.description, key=body.system.key,
                                  answers=body.answers, actor=actor)
-    return svc.system_dict(s, system, full=True)
+    return svc.system_detail(s, system)
 
 
-@router.get("/systems/{ref}")
-def get_system(ref: str, s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
-    return svc.system_dict(s, _visible(s, ref, p), full=True)
+@router.get("/systems/{ref}", response_model=SystemDetail, responses=_FOUND)
+def get_system(ref: str, s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> SystemDetail:
+    return svc.system_detail(s, _visible(s, ref, p))
 
 
-@router.get("/systems/{ref}/assessments")
+@router.get("/systems/{ref}/assessments", response_model=list[AssessmentOut], responses=_FOUND)
 def list_assessments(ref: str, s: Session = Depends(get_session),
-                     p: Any = Depends(current_principal)) -> list[dict[str, Any]]:
-    return [svc.assessment_dict(a) for a in _visible(s, ref, p).assessments]
+                     p: Any = Depends(current_principal)) -> list[AssessmentOut]:
+    return [AssessmentOut.of(a) for a in _visible(s, ref, p).assessments]
 
 
-@router.post("/systems/{ref}/assessments", status_code=201)
+@router.post("/systems/{ref}/assessments", status_code=201, response_model=Reassessed, responses=_CHANGE)
 def reassess(ref: str, body: ReassessIn, actor: str = Depends(require_writer),
-             s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+             s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> Reassessed:
     _visible(s, ref, p)
     a = svc.reassess(s, ref, body.answers, actor=actor, expected_version=body.expected_version)
-    return {"assessment": svc.assessment_dict(a), "system": svc.system_dict(s, a.system)}
+    return Reassessed(assessment=AssessmentOut.of(a), system=SystemOut.of(a.system))
 
 
-@router.get("/systems/{ref}/obligations")
+@router.get("/systems/{ref}/obligations", response_model=ObligationsPage, responses=_FOUND)
 def system_obligations(ref: str, page: Page = Depends(paging), status: str | None = None,
-                       s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+                       s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> ObligationsPage:
     _visible(s, ref, p)
     rows, total = svc.list_obligations(s, system_ref=ref, status=status, limit=page.limit, offset=page.offset)
-    return _listing([svc.obligation_dict(o) for o in rows], total, page)
+    today = svc.today()
+    return ObligationsPage(items=[ObligationOut.of(o, today) for o in rows], total=total, limit=page.limit,
+                           offset=page.offset)
 
 
-@router.get("/obligations")
+@router.get("/obligations", response_model=ObligationsPage)
 def list_obligations(status: str | None = None, overdue: bool = False, page: Page = Depends(paging),
-                     s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+                     s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> ObligationsPage:
     rows, total = svc.list_obligations(s, status=status, overdue=overdue, limit=page.limit, offset=page.offset,
                                        viewer=p)
-    return _listing([svc.obligation_dict(o) for o in rows], total, page)
+    today = svc.today()
+    return ObligationsPage(items=[ObligationOut.of(o, today) for o in rows], total=total, limit=page.limit,
+                           offset=page.offset)
 
 
-@router.patch("/obligations/{obligation_id}")
+@router.patch("/obligations/{obligation_id}", response_model=ObligationOut, responses=_CHANGE)
 def update_obligation(obligation_id: int, body: ObligationPatch, actor: str = Depends(require_writer),
-                      s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+                      s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> ObligationOut:
     svc.get_obligation(s, obligation_id, viewer=p)
     ob = svc.update_obligation(s, obligation_id, actor=actor, **body.model_dump(exclude_unset=True))
-    return svc.obligation_dict(ob)
+    return ObligationOut.of(ob, svc.today())
 
 
-@router.post("/systems/{ref}/evidence", status_code=201)
+@router.post("/systems/{ref}/evidence", status_code=201, response_model=EvidenceOut,
+             responses=problems(404, 413))
 async def add_evidence(
     request: Request,
     ref: str,
@@ -150,7 +168,7 @@ async def add_evidence(
     s: Session = Depends(get_session),
     store: EvidenceStore = Depends(get_store),
     p: Any = Depends(current_principal),
-) -> dict[str, Any]:
+) -> EvidenceOut:
     _visible(s, ref, p)
     limit = request.app.state.settings.max_upload_bytes
     if file is not None and file.size is not None and file.size > limit:
@@ -163,17 +181,20 @@ async def add_evidence(
         s, store, ref, actor=actor, obligations=refs, stream=file.file if file else None,
         filename=file.filename if file else None, media_type=file.content_type if file else None,
         uri=uri, description=description, expires_at=expires_at, max_bytes=limit)
-    return svc.evidence_dict(ev)
+    return EvidenceOut.of(ev, svc.today())
 
 
-@router.get("/evidence/{evidence_id}")
+@router.get("/evidence/{evidence_id}", response_model=EvidenceOut, responses=_FOUND)
 def get_evidence(evidence_id: int, s: Session = Depends(get_session),
-                 p: Any = Depends(current_principal)) -> dict[str, Any]:
+                 p: Any = Depends(current_principal)) -> EvidenceOut:
     ev = svc.get_evidence(s, evidence_id, viewer=p)
-    return svc.evidence_dict(ev)
+    return EvidenceOut.of(ev, svc.today())
 
 
-@router.get("/evidence/{evidence_id}/content")
+@router.get("/evidence/{evidence_id}/content", response_class=FileResponse, responses={
+    200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+          "description": "The stored file, byte for byte (checked against its SHA-256 first)"},
+    **problems(404, 409)})
 def evidence_content(evidence_id: int, s: Session = Depends(get_session),
                      store: EvidenceStore = Depends(get_store), p: Any = Depends(current_principal)) -> FileResponse:
     ev = svc.get_evidence(s, evidence_id, viewer=p)
@@ -184,30 +205,30 @@ def evidence_content(evidence_id: int, s: Session = Depends(get_session),
                         filename=ev.filename or ev.sha256)
 
 
-@router.post("/systems/{ref}/reviews", status_code=201)
+@router.post("/systems/{ref}/reviews", status_code=201, response_model=ReviewRecorded, responses=_CHANGE)
 def review(ref: str, body: ReviewIn, actor: str = Depends(require_writer),
-           s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+           s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> ReviewRecorded:
     _visible(s, ref, p)
     svc.check_function(body.function)  # an unknown word is a 422, before asking who may use it
     acc.check_can_review(p, body.function)
     r = svc.record_review(s, ref, function=body.function, decision=body.decision, reviewer=actor,
                           reason=body.reason, assessment_number=body.assessment)
-    return {"review": svc.review_dict(r), "system": svc.system_dict(s, svc.get_system(s, ref))}
+    return ReviewRecorded(review=ReviewOut.of(r), system=SystemOut.of(svc.get_system(s, ref)))
 
 
-@router.post("/systems/{ref}/status")
+@router.post("/systems/{ref}/status", response_model=SystemOut, responses=_CHANGE)
 def set_status(ref: str, body: StatusIn, actor: str = Depends(require_writer),
-               s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
+               s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> SystemOut:
     _visible(s, ref, p)
     system = svc.set_status(s, ref, body.status, actor=actor, reason=body.reason,
                             expected_version=body.expected_version)
-    return svc.system_dict(s, system)
+    return SystemOut.of(system)
 
 
-@router.get("/systems/{ref}/audit")
+@router.get("/systems/{ref}/audit", response_model=EventsPage, responses=_FOUND)
 def system_audit(ref: str, page: Page = Depends(paging), s: Session = Depends(get_session),
-                 p: Any = Depends(current_principal)) -> dict[str, Any]:
+                 p: Any = Depends(current_principal)) -> EventsPage:
     system = _visible(s, ref, p)
     rows, total = list_events(s, entity_type="system", entity_id=system.key, limit=page.limit,
                               offset=page.offset)
-    return _listing([event_dict(e) for e in rows], total, page)
+    return EventsPage(items=[AuditEventOut.of(e) for e in rows], total=total, limit=page.limit, offset=page.offset)

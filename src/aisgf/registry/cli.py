@@ -14,6 +14,7 @@ from aisgf.cliutil import console, db, default_actor, err_console, print_json
 from aisgf.errors import AisgfError, CheckFailed, InvalidInput
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.schemas import EvidenceOut, ObligationOut, SystemOut
 
 system_app = typer.Typer(help="Registered AI systems.", no_args_is_help=True)
 obligation_app = typer.Typer(help="Obligations (catalog items a system owes).", no_args_is_help=True)
@@ -65,7 +66,7 @@ def system_add(answers_file: Path, actor: str | None = ACTOR, as_json: bool = ty
         system = svc.register_system(s, name=af.system.name, owner=af.system.owner,
                                      description=af.system.description or "", key=af.system.key,
                                      answers=af.answers, actor=_actor(actor))
-        d = svc.system_dict(s, system, full=True)
+        d = svc.system_detail(s, system).model_dump(mode="json")
     print_json(d) if as_json else _print_system(d)
 
 
@@ -77,7 +78,7 @@ def system_reassess(ref: str, answers_file: Path, actor: str | None = ACTOR) -> 
     af = load_answer_file(answers_file)
     with db().session() as s:
         a = svc.reassess(s, ref, af.answers, actor=_actor(actor))
-        d = svc.system_dict(s, a.system, full=True)
+        d = svc.system_detail(s, a.system).model_dump(mode="json")
     _print_system(d)
 
 
@@ -90,7 +91,7 @@ def system_list(
     with db().session() as s:
         rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner, limit=limit,
                                        offset=offset)
-        data = [svc.system_dict(s, r) for r in rows]
+        data = [SystemOut.of(r).model_dump(mode="json") for r in rows]
     if as_json:
         print_json({"items": data, "total": total})
         return
@@ -105,7 +106,7 @@ def system_list(
 @system_app.command("show")
 def system_show(ref: str, as_json: bool = typer.Option(False, "--json")) -> None:
     with db().session() as s:
-        d = svc.system_dict(s, svc.get_system(s, ref), full=True)
+        d = svc.system_detail(s, svc.get_system(s, ref)).model_dump(mode="json")
     print_json(d) if as_json else _print_system(d)
 
 
@@ -125,7 +126,8 @@ def obligation_list(
 ) -> None:
     with db().session() as s:
         rows, total = svc.list_obligations(s, system_ref=system, status=status, overdue=overdue, limit=10000)
-        data = [svc.obligation_dict(o) for o in rows]
+        today = svc.today()
+        data = [ObligationOut.of(o, today).model_dump(mode="json") for o in rows]
     if as_json:
         print_json({"items": data, "total": total})
         return
@@ -152,7 +154,7 @@ def obligation_update(
             s, obligation_id, actor=_actor(actor), status=status, owner=owner,
             due_date=_parse_date(due, "--due"), note=note, waiver_reason=waiver_reason,
             waiver_expires=_parse_date(waiver_expires, "--waiver-expires"))
-        d = svc.obligation_dict(ob)
+        d = ObligationOut.of(ob, svc.today()).model_dump(mode="json")
     console.print(f"obligation {d['id']} ({d['catalog_id']}) of {d['system']}: {d['status']}")
 
 
@@ -180,7 +182,7 @@ def evidence_add(
             ev = svc.add_evidence(s, store, system, actor=_actor(actor), obligations=obligation, uri=uri,
                                   description=description, expires_at=_parse_date(expires, "--expires"),
                                   max_bytes=d.settings.max_upload_bytes)
-        out = svc.evidence_dict(ev)
+        out = EvidenceOut.of(ev, svc.today()).model_dump(mode="json")
     console.print(f"evidence {out['id']} ({out['kind']} {out['sha256'] or out['uri']}) for "
                   f"{', '.join(out['obligations']) or 'the system'}")
 
@@ -199,7 +201,7 @@ def review(
     with db().session() as s:
         svc.record_review(s, system, function=function, decision="approve" if approve else "send_back",
                           reviewer=_actor(actor), reason=reason)
-        d = svc.system_dict(s, svc.get_system(s, system), full=True)
+        d = svc.system_detail(s, svc.get_system(s, system)).model_dump(mode="json")
     _print_system(d)
 
 

@@ -16,6 +16,7 @@ from aisgf.db import Database
 from aisgf.errors import InvalidInput
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.schemas import EvidenceOut
 
 
 def attach_json_report(
@@ -60,4 +61,4 @@ def attach_json_report(
             description=description,
             max_bytes=database.settings.max_upload_bytes,
         )
-        return svc.evidence_dict(ev)
+        return EvidenceOut.of(ev, svc.today()).model_dump(mode="json")

@@ -30,6 +30,7 @@ from aisgf.registry.models import (
     Obligation,
     Review,
 )
+from aisgf.registry.schemas import ObligationOut, SystemDetail, decision_of
 
 _KEY_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 
@@ -346,7 +347,7 @@ def set_status(session: Session, ref: str | int, status: str, *, actor: str, rea
 
 
 def required_reviewers(assessment: Assessment) -> list[str]:
-    return list(assessment.decision.get("reviewers", []))
+    return list(decision_of(assessment).reviewers)
 
 
 def review_state(session: Session, system: AISystem) -> dict[str, Review | None]:
@@ -416,13 +417,13 @@ def list_reviews(session: Session, system: AISystem) -> list[Review]:
 
 
 def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: str) -> None:
-    wanted = {o["id"]: o for o in a.decision.get("obligations", [])}
+    wanted = {o.id: o for o in decision_of(a).obligations}
     existing = {o.catalog_id: o for o in system.obligations}
     changes: dict[str, list[str]] = {"added": [], "reopened": [], "no_longer_required": []}
     for cid, o in wanted.items():
         ob = existing.get(cid)
         if ob is None:
-            ob = Obligation(system_id=system.id, catalog_id=cid, title=o.get("title", ""), status=ObligationStatus.open,
+            ob = Obligation(system_id=system.id, catalog_id=cid, title=o.title, status=ObligationStatus.open,
                             required=True, updated_at=now())
             session.add(ob)
             system.obligations.append(ob)
@@ -493,7 +494,7 @@ def update_obligation(
     ob = get_obligation(session, obligation_id)
     _check_version(ob, expected_version)
     _one_of(status, values(ObligationStatus), "registry.unknown_obligation_status", "status")
-    before = obligation_dict(ob)
+    before = ObligationOut.of(ob, today()).model_dump(mode="json")
     if status == ObligationStatus.waived:
         if not (waiver_reason and waiver_reason.strip()):
             raise InvalidInput.coded("registry.waiver_needs_reason", where="waiver_reason")
@@ -515,26 +516,13 @@ def update_obligation(
         ob.note = note
     ob.updated_at = now()
     session.flush()
-    after = obligation_dict(ob)
+    after = ObligationOut.of(ob, today()).model_dump(mode="json")
     changed = {k: {"from": before[k], "to": after[k]} for k in after if before.get(k) != after[k]
                and k not in ("updated_at", "version")}
     append_event(session, actor=actor, action="obligation.updated", entity_type="system",
                  entity_id=ob.system.key, payload={"obligation": ob.id, "catalog_id": ob.catalog_id,
                                                    "changes": changed})
     return ob
-
-
-def obligation_dict(ob: Obligation) -> dict[str, Any]:
-    return {
-        "id": ob.id, "system": ob.system.key, "catalog_id": ob.catalog_id, "title": ob.title,
-        "status": ob.status, "required": ob.required, "owner": ob.owner,
-        "due_date": ob.due_date.isoformat() if ob.due_date else None, "note": ob.note,
-        "waived_by": ob.waived_by, "waiver_reason": ob.waiver_reason,
-        "waiver_expires": ob.waiver_expires.isoformat() if ob.waiver_expires else None,
-        "overdue": ob.overdue_on(today()),
-        "evidence": [link.evidence_id for link in ob.evidence_links],
-        "updated_at": ob.updated_at.isoformat() if ob.updated_at else None, "version": ob.version,
-    }
 
 
 # --------------------------------------------------------------------------- evidence
@@ -591,44 +579,10 @@ def list_evidence(session: Session, system: AISystem) -> list[Evidence]:
     return list(session.scalars(select(Evidence).where(Evidence.system_id == system.id).order_by(Evidence.id)))
 
 
-def evidence_dict(ev: Evidence) -> dict[str, Any]:
-    return {
-        "id": ev.id, "kind": ev.kind, "sha256": ev.sha256, "filename": ev.filename, "media_type": ev.media_type,
-        "size": ev.size, "uri": ev.uri, "description": ev.description, "added_by": ev.added_by,
-        "added_at": ev.added_at.isoformat(), "expires_at": ev.expires_at.isoformat() if ev.expires_at else None,
-        "expired": bool(ev.expires_at and ev.expires_at < today()),
-        "obligations": [link.obligation.catalog_id for link in ev.links],
-    }
-
-
 # --------------------------------------------------------------------------- views
 
 
-def system_dict(session: Session, system: AISystem, *, full: bool = False) -> dict[str, Any]:
-    a = current_assessment(system)
-    d: dict[str, Any] = {
-        "id": system.id, "key": system.key, "name": system.name, "owner": system.owner,
-        "description": system.description, "org_roles": system.org_roles, "sector": system.sector,
-        "status": system.status, "tier": system.tier, "lane": system.lane,
-        "assessment": a.number if a else None, "version": system.version,
-        "created_at": system.created_at.isoformat(), "updated_at": system.updated_at.isoformat(),
-    }
-    if full:
-        d["current_assessment"] = assessment_dict(a) if a else None
-        d["reviews_required"] = {f: (review_dict(r) if r else None) for f, r in review_state(session, system).items()}
-        d["obligations"] = [obligation_dict(o) for o in system.obligations]
-        d["evidence"] = [evidence_dict(e) for e in list_evidence(session, system)]
-        d["reviews"] = [review_dict(r) for r in list_reviews(session, system)]
-    return d
-
-
-def assessment_dict(a: Assessment) -> dict[str, Any]:
-    return {"number": a.number, "tier": a.tier, "lane": a.lane, "answers": a.answers, "decision": a.decision,
-            "catalog_version": a.catalog_version, "ruleset_hash": a.ruleset_hash,
-            "review_round_start": a.review_round_start, "created_by": a.created_by,
-            "created_at": a.created_at.isoformat()}
-
-
-def review_dict(r: Review) -> dict[str, Any]:
-    return {"id": r.id, "function": r.function, "decision": r.decision, "reason": r.reason,
-            "reviewer": r.reviewer, "at": r.at.isoformat(), "assessment_id": r.assessment_id}
+def system_detail(session: Session, system: AISystem) -> SystemDetail:
+    """A system with its current assessment, the reviews it waits for, obligations, evidence and reviews."""
+    return SystemDetail.build(system, today=today(), review_state=review_state(session, system),
+                              evidence=list_evidence(session, system), reviews=list_reviews(session, system))

@@ -114,9 +114,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(r, dependencies=guard)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 
-    @app.get("/api/health", tags=["meta"], dependencies=guard)
-    def health() -> dict[str, Any]:
-        return {"status": "ok", "version": aisgf.__version__, "database": db.engine.dialect.name}
+    from aisgf.web.schemas import Health
+
+    @app.get("/api/health", tags=["meta"], dependencies=guard, response_model=Health)
+    def health() -> Health:
+        return Health(status="ok", version=aisgf.__version__, database=db.engine.dialect.name)
 
     return app
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
-from aisgf.audit.service import event_dict, list_events, verify_chain
+from aisgf.audit.schemas import AuditEventOut
+from aisgf.audit.service import list_events, verify_chain
 from aisgf.web.deps import get_session
 from aisgf.web.templating import render
 
@@ -27,14 +28,14 @@ def audit_page(request: Request, entity_type: str = "", entity_id: str = "", act
                offset: int = 0, s: Session = Depends(get_session)) -> Response:
     f = _filters(entity_type, entity_id, action, actor)
     rows, total = list_events(s, **f, limit=PAGE, offset=max(offset, 0))  # type: ignore[arg-type]
-    return render(request, "audit.html", events=[event_dict(e) for e in rows], total=total, offset=max(offset, 0),
+    return render(request, "audit.html", events=[AuditEventOut.of(e) for e in rows], total=total, offset=max(offset, 0),
                   page=PAGE, filters={k: v or "" for k, v in f.items()})
 
 
 @router.get("/audit/verify")
 def verify(request: Request) -> Response:
     """Recompute the whole chain now and show the result (htmx fragment, or a page without JS)."""
-    result = verify_chain(request.app.state.db.engine).as_dict()
+    result = verify_chain(request.app.state.db.engine).out()
     template = "partials/verify.html" if request.headers.get("hx-request") else "verify.html"
     return render(request, template, result=result)
 
@@ -45,7 +46,7 @@ def export(request: Request, entity_type: str = "", entity_id: str = "", action:
     """Every matching event as JSON Lines, oldest first, with its hashes, for offline verification."""
     f = _filters(entity_type, entity_id, action, actor)
     rows, _total = list_events(s, **f, limit=10_000_000, newest_first=False)  # type: ignore[arg-type]
-    lines = [json.dumps(event_dict(e), ensure_ascii=False) + "\n" for e in rows]
+    lines = [json.dumps(AuditEventOut.of(e).model_dump(mode="json"), ensure_ascii=False) + "\n" for e in rows]
 
     def body() -> Iterator[str]:
         yield from lines

@@ -14,6 +14,7 @@ from aisgf.catalog import service
 from aisgf.catalog.loader import load_catalog
 from aisgf.catalog.model import Catalog
 from aisgf.catalog.schema import KINDS, ROLES
+from aisgf.catalog.schemas import CatalogItemOut
 from aisgf.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -39,5 +40,6 @@ def browse(request: Request, q: str = "", role: str = "", kind: str = "", sectio
 def item(request: Request, item_id: str) -> Response:
     cat = _catalog(request)
     it = cat.get(item_id)
-    return render(request, "catalog_item.html", cat=cat, item=it, data=service.item_dict(it, cat),
+    data = CatalogItemOut.of(it, cat).model_dump(mode="json")
+    return render(request, "catalog_item.html", cat=cat, item=it, data=data,
                   children=cat.children(it.id), parent=cat.get(it.parent) if it.parent else None)

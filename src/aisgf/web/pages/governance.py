@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from aisgf.accounts import services as acc
-from aisgf.audit.service import event_dict, list_events
+from aisgf.audit.schemas import AuditEventOut
+from aisgf.audit.service import list_events
 from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge, register_messages
 from aisgf.intake import load_questionnaire
 from aisgf.registry import services as svc
 from aisgf.registry.choices import Lifecycle, ObligationStatus, values
 from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.schemas import decision_of
 from aisgf.web import views
 from aisgf.web.authz import principal
 from aisgf.web.deps import get_session, get_store
@@ -112,9 +114,10 @@ def system_page(request: Request, key: str, s: Session = Depends(get_session)) -
     a = svc.current_assessment(system)
     my_functions = [f for f in p.functions if f in state and (state[f] is None or state[f].decision != "approve")]
     return render(
-        request, "system.html", system=system, current=a, assessments=list(reversed(system.assessments)),
+        request, "system.html", system=system, current=a, decision=decision_of(a) if a else None,
+        assessments=list(reversed(system.assessments)),
         state=state, reviews=svc.list_reviews(s, system), evidence=svc.list_evidence(s, system),
-        events=[event_dict(e) for e in events], notice=_notice(request),
+        events=[AuditEventOut.of(e) for e in events], notice=_notice(request),
         may_govern=p.may("system.govern", system),
         my_functions=my_functions if system.status == "in_review" and p.may("review.decide") else [],
         questionnaire=load_questionnaire(), ob_titles=_obligation_titles(system, request.state.lang),
@@ -136,10 +139,10 @@ def _obligation_titles(system: Any, lang: str) -> dict[str, str]:
     """Obligation titles in the reader's language, from the decisions that created them."""
     titles: dict[str, str] = {}
     for a in system.assessments:
-        for o in a.decision.get("obligations", []):
-            t = o.get(f"title_{lang}") or o.get("title")
+        for o in decision_of(a).obligations:
+            t = (o.title_zh if lang == "zh" else o.title_en) or o.title
             if t:
-                titles[o["id"]] = t
+                titles[o.id] = t
     return titles
 
 
