@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from aisgf.accounts import services as acc
@@ -50,6 +51,38 @@ def test_bundled_list_and_argon2(db: Database) -> None:
             acc.create_user(s, username="rev", password=GOOD, role="reviewer", actor="t")
         with pytest.raises(InvalidInput, match="unknown role"):
             acc.create_user(s, username="x1", password=GOOD, role="root", actor="t")
+
+
+def test_cheap_test_hashes_verify_and_are_upgraded_under_the_standard_profile(
+        sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite hashes with the "test" profile (tests/conftest.py); a server on the standard profile
+    still accepts such a hash and replaces it with a standard one at the next sign-in."""
+    from argon2 import extract_parameters
+
+    from aisgf.config import get_settings
+
+    assert get_settings().password_hash_profile == "test"
+    _user(sqlite_db)
+    with sqlite_db.session() as s:
+        cheap = acc.get_user(s, "alice").password_hash
+    assert (extract_parameters(cheap).time_cost, extract_parameters(cheap).memory_cost) == (1, 8)
+    monkeypatch.setenv("AISGF_PASSWORD_HASH_PROFILE", "standard")
+    get_settings.cache_clear()
+    try:
+        with sqlite_db.session() as s, pytest.raises(Unauthorized):
+            acc.check_password(s, "alice", GOOD + "x")
+        with sqlite_db.session() as s:
+            assert acc.get_user(s, "alice").password_hash == cheap  # a wrong password changes nothing
+            acc.check_password(s, "alice", GOOD)
+        with sqlite_db.session() as s:
+            upgraded = acc.get_user(s, "alice").password_hash
+            standard = PasswordHasher()
+            assert extract_parameters(upgraded) == extract_parameters(standard.hash("x"))
+            assert standard.verify(upgraded, GOOD)
+            acc.check_password(s, "alice", GOOD)
+            assert acc.get_user(s, "alice").password_hash == upgraded  # no rehash once standard
+    finally:
+        get_settings.cache_clear()
 
 
 def test_lockout_backs_off_and_unlocks(db: Database) -> None:
