@@ -4,9 +4,7 @@ sessions, personal API tokens, the migration of pre-account tokens, and the `ais
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from aisgf.accounts.passwords import check_policy, common_passwords
 from aisgf.db import Database
 from aisgf.errors import Conflict, InvalidInput, Unauthorized
 from aisgf.registry import services as svc
+from tests import clirun
 
 GOOD = "Tiered-Governance-2026"
 
@@ -200,13 +199,14 @@ def test_migration_0002_keeps_existing_tokens(tmp_path: Path) -> None:
     db.dispose()
 
 
-def _aisgf(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "aisgf.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=60)
+def _aisgf(env: dict[str, str | None], *args: str) -> subprocess.CompletedProcess[str]:
+    """In-process (tests/clirun.py); tests/test_cli_smoke.py runs `aisgf user` as a real process."""
+    return clirun.in_process(args, env=env, cwd=Path(str(env["AISGF_DATA_DIR"])).parent)
 
 
 def test_user_commands(tmp_path: Path) -> None:
-    env = {**os.environ, "AISGF_DATA_DIR": str(tmp_path / "d"), "AISGF_NEW_PASSWORD": GOOD, "AISGF_ACTOR": "ops"}
+    env: dict[str, str | None] = {"AISGF_DATA_DIR": str(tmp_path / "d"), "AISGF_NEW_PASSWORD": GOOD,
+                                  "AISGF_ACTOR": "ops", "AISGF_DATABASE_URL": None}
     r = _aisgf(env, "user", "create", "--admin", "root")
     assert r.returncode == 0 and "MFA enrolment" in r.stdout, r.stderr
     r = _aisgf(env, "user", "create", "rev", "--role", "reviewer", "-f", "legal", "-f", "senior")
