@@ -70,6 +70,7 @@ def test_user_and_accounts(tmp_path: Path, env: dict[str, str | None]) -> None:
     assert [(u["username"], u["role"]) for u in rows] == [("root", "admin")]
 
 
+@pytest.mark.slow  # > 3 s: `pytest -m 'not slow'` leaves it out of the quick loop
 def test_screen(tmp_path: Path, env: dict[str, str | None]) -> None:
     corpus = tmp_path / "c.jsonl"
     corpus.write_text('{"text": "联系13812345678"}\n{"text": "clean line"}\n', encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -24,6 +25,7 @@ def _app() -> typer.Typer:
     return app
 
 
+@pytest.mark.slow  # > 3 s: `pytest -m 'not slow'` leaves it out of the quick loop
 def test_screen_then_verdicts(tmp_path: Path) -> None:
     data = tmp_path / "c.jsonl"
     data.write_text(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -94,6 +95,7 @@ def _denied(r: Any) -> bool:
     return r.status_code in (401, 403) and r.headers.get("x-aisgf-problem") in ("access-denied", "login-required")
 
 
+@pytest.mark.slow  # > 3 s: `pytest -m 'not slow'` leaves it out of the quick loop
 def test_authorization_matrix(web: tuple[FastAPI, Database]) -> None:
     app, db = web
     params = _fixtures(db)
