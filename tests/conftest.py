@@ -63,7 +63,10 @@ def _new_pg_database(server: pgserver.PgServer | str, template: str | None = Non
     base = server if isinstance(server, str) else server.url
     conninfo = base.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
+        clone = ""
+        if template:  # FILE_COPY (PostgreSQL 15+) copies a small template faster than the default WAL_LOG
+            clone = f' TEMPLATE "{template}"' + (" STRATEGY = FILE_COPY" if conn.info.server_version >= 150000 else "")
+        conn.execute(f'CREATE DATABASE "{name}"{clone}')
     return _pg_url(server, name)
 
 
