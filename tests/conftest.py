@@ -20,6 +20,9 @@ import pytest
 # Cheap argon2 parameters for every account the suite creates (set before any settings are read;
 # subprocesses inherit it). tests/accounts checks that such hashes are upgraded under "standard".
 os.environ["AISGF_PASSWORD_HASH_PROFILE"] = "test"
+# xdist workers inherit COLUMNS=80; a Rich console made while it is set keeps that width for good,
+# so the CLI tests' own COLUMNS (200) would not apply to the modules imported later in the worker.
+os.environ.pop("COLUMNS", None)
 
 from aisgf.config import Settings
 from aisgf.db import Database, make_engine, migrate, open_database
