@@ -59,6 +59,11 @@ def bench_assess(n: int, rng: random.Random) -> None:
 
 
 def bench_register(db, n: int, rng: random.Random) -> None:
+    from aisgf.accounts import services as acc
+
+    with db.session() as s:  # owners are accounts
+        for k in range(50):
+            acc.create_user(s, username=f"owner{k}", password="Tiered-Governance-2026", role="owner", actor="bench")
     t0 = time.perf_counter()
     batch = 100
     for start in range(0, n, batch):

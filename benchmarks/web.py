@@ -54,6 +54,10 @@ def seed(data_dir: Path, n_systems: int, n_clients: int) -> tuple[list[str], lis
     settings = Settings(data_dir=data_dir)
     db = open_database(settings)
     decisions = [svc.decide(a) for a in (LOW, MEDIUM, HIGH)]
+    owner_ids = []
+    with db.session() as s:  # owners are accounts
+        for name in ["olivia", *(f"owner{k}" for k in range(50))]:
+            owner_ids.append(acc.create_user(s, username=name, password=PASSWORD, role="owner", actor="bench").id)
     with db.session() as s:
         for i in range(min(20, n_systems)):
             svc.register_system(s, name=f"Real system {i}", owner="olivia", answers=(LOW, MEDIUM, HIGH)[i % 3],
@@ -69,7 +73,7 @@ def seed(data_dir: Path, n_systems: int, n_clients: int) -> tuple[list[str], lis
             sid = start + i - 19
             d = decisions[i % 3]
             systems.append({"id": sid, "key": f"bulk-system-{i}", "name": f"Bulk system {i}",
-                             "owner": f"owner{i % 50}", "description": "bulk-inserted for the benchmark",
+                             "owner_id": owner_ids[1 + i % 50], "description": "bulk-inserted for the benchmark",
                              "org_roles": d["answers"].get("org_roles", []), "sector": d["answers"]["sector"],
                              "status": rng.choice(statuses), "tier": d["tier"], "lane": d["lane"],
                              "created_at": now, "updated_at": now, "version": 1})
@@ -80,7 +84,7 @@ def seed(data_dir: Path, n_systems: int, n_clients: int) -> tuple[list[str], lis
                                 "created_by": "bench", "created_at": now})
             for j, o in enumerate(d["obligations"]):
                 obligations.append({"system_id": sid, "catalog_id": o["id"], "title": o["title"],
-                                    "status": "open" if j % 3 else "met", "owner": None,
+                                    "status": "open" if j % 3 else "met", "owner_id": None,
                                     "due_date": overdue if (i + j) % 97 == 0 else None, "note": "",
                                     "required": True, "updated_at": now, "version": 1})
         conn.execute(AISystem.__table__.insert(), systems)

@@ -18,7 +18,7 @@ EXAMPLES = ROOT / "examples"
 def aisgf(tmp_path: Path, *args: str, check: bool = True, process: bool = False) -> subprocess.CompletedProcess[str]:
     """`aisgf *args` in-process (tests/clirun.py); `process=True` for this file's real-process smoke tests."""
     env = {"AISGF_DATA_DIR": str(tmp_path / "data"), "AISGF_ACTOR": "tester", "COLUMNS": "200",
-           "AISGF_DATABASE_URL": None}
+           "AISGF_NEW_PASSWORD": "Tiered-Governance-2026", "AISGF_DATABASE_URL": None}
     p = (clirun.as_process if process else clirun.in_process)(args, env=env, cwd=tmp_path)
     if check and p.returncode != 0:
         raise AssertionError(f"aisgf {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
@@ -46,6 +46,7 @@ def test_bad_answer_file_exits_non_zero_naming_the_question(tmp_path: Path) -> N
 
 def test_register_review_live_and_audit(tmp_path: Path) -> None:
     aisgf(tmp_path, "db-upgrade")
+    aisgf(tmp_path, "user", "create", "bob", "--email", "bob@example.com")  # the owner the example names
     aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
     shown = json.loads(aisgf(tmp_path, "system", "show", "meeting-notes", "--json").stdout)
     assert shown["status"] == "in_review"
@@ -65,6 +66,7 @@ def test_audit_verify_fails_after_direct_tampering(tmp_path: Path) -> None:
     import sqlite3
 
     aisgf(tmp_path, "db-upgrade")
+    aisgf(tmp_path, "user", "create", "bob", "--email", "bob@example.com")  # the owner the example names
     aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
     aisgf(tmp_path, "audit", "keygen", "--private-key", "k/a.key", "--public-key", "a.pub")
     aisgf(tmp_path, "audit", "checkpoint", "--key", "k/a.key", "-o", "cp.json")
@@ -79,6 +81,7 @@ def test_audit_verify_fails_after_direct_tampering(tmp_path: Path) -> None:
 
 def test_check_gates_ci(tmp_path: Path) -> None:
     aisgf(tmp_path, "db-upgrade")
+    aisgf(tmp_path, "user", "create", "bob", "--email", "bob@example.com")  # the owner the example names
     aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
     project = tmp_path / "aisgf.yaml"
     low = (EXAMPLES / "answers-low.yaml").read_text()

@@ -49,6 +49,9 @@ def test_assess_and_rules(tmp_path: Path, env: dict[str, str | None]) -> None:
 
 
 def test_system_and_registry(tmp_path: Path, migrated: dict[str, str | None]) -> None:
+    bob = clirun.in_process(["user", "create", "bob", "--email", "bob@example.com"],  # the example's owner
+                            env={**migrated, "AISGF_NEW_PASSWORD": PASSWORD}, cwd=tmp_path)
+    assert bob.returncode == 0, bob.stderr
     p = clirun.as_process(["system", "add", str(EXAMPLES / "answers-low.yaml")], env=migrated, cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     p = clirun.as_process(["system", "show", "nope"], env=migrated, cwd=tmp_path)

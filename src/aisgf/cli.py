@@ -35,13 +35,24 @@ def _mount() -> None:
     register_accounts(app)
 
     @app.command("db-upgrade")
-    def db_upgrade() -> None:
+    def db_upgrade(
+        map_owner: list[str] = typer.Option(
+            [], "--map-owner", metavar="NAME=USERNAME",
+            help="Owner name stored as text (before owners were accounts) -> the account it means; repeatable."),
+    ) -> None:
         """Create the database or bring its schema up to date."""
         from aisgf.cliutil import console
         from aisgf.config import get_settings
         from aisgf.db import open_database
+        from aisgf.errors import InvalidInput
 
-        database = open_database(get_settings(), migrate_schema=True)
+        owner_map: dict[str, str] = {}
+        for pair in map_owner:
+            name, sep, username = pair.rpartition("=")
+            if not sep or not name.strip() or not username.strip():
+                raise InvalidInput(f"--map-owner takes NAME=USERNAME, not {pair!r}", where="--map-owner")
+            owner_map[name] = username.strip()
+        database = open_database(get_settings(), migrate_schema=True, owner_map=owner_map)
         console.print(f"database ready: {database.url}")
 
     for optional in ("aisgf.screening.cli", "aisgf.labeling.cli"):

@@ -65,15 +65,22 @@ def _alembic_config(engine: Engine | None) -> Any:
     return cfg
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (idempotent)."""
+def migrate(engine: Engine, *, owner_map: dict[str, str] | None = None) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent).
+
+    `owner_map` maps owner names stored as text before owners were accounts to usernames
+    (migration 0003; `aisgf db-upgrade --map-owner NAME=USERNAME`).
+    """
     from alembic import command
 
     _import_models()
+    cfg = _alembic_config(engine)
+    cfg.attributes["owner_map"] = dict(owner_map or {})
     try:
-        command.upgrade(_alembic_config(engine), "head")
+        command.upgrade(cfg, "head")
     except OperationalError as exc:
         raise DatabaseUnavailable(f"cannot migrate the database: {_reason(exc)}", where=_safe_url(engine)) from exc
+
 
 
 def _safe_url(engine: Engine) -> str:
@@ -180,7 +187,7 @@ def create_if_empty(db: Database, *, sqlite_only: bool = False) -> Database:
 
 
 def open_database(settings: Settings | None = None, *, migrate_schema: bool = True,
-                  check_schema: bool = False) -> Database:
+                  check_schema: bool = False, owner_map: dict[str, str] | None = None) -> Database:
     """Open the configured database: migrate it (the default, for the Python API and tests), or only
     check that it is at the newest migration (`check_schema`, for every CLI command but db-upgrade)."""
     settings = settings or get_settings()
@@ -190,5 +197,5 @@ def open_database(settings: Settings | None = None, *, migrate_schema: bool = Tr
     if check_schema:
         require_head(db)
     elif migrate_schema:
-        migrate(db.engine)
+        migrate(db.engine, owner_map=owner_map)
     return db

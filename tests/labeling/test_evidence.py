@@ -20,6 +20,9 @@ from aisgf.labeling.evidence import LABELING_OBLIGATIONS, attach_report
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from tests.answers import HIGH, LOW
+from tests.people import owner_accounts
+
+_owners = owner_accounts("alice", "bob")
 
 
 @pytest.fixture

@@ -15,6 +15,9 @@ from aisgf.registry.backup import backup, restore
 from aisgf.registry.evidence_store import EvidenceStore
 from tests.answers import HIGH, LOW
 from tests.conftest import make_settings
+from tests.people import owner_accounts
+
+_owners = owner_accounts("alice", "bob", "carol", "dan", "walt")
 
 
 def _populate(db: Database) -> str:
@@ -93,7 +96,7 @@ def test_backup_while_writers_run_is_consistent(db: Database, tmp_path: Path) ->
         i = 0
         while not stop.is_set() and i < 200:
             with other.session() as s:
-                written.append(svc.register_system(s, name=f"busy {i}", owner="w", answers=LOW, actor="w").key)
+                written.append(svc.register_system(s, name=f"busy {i}", owner="walt", answers=LOW, actor="walt").key)
             i += 1
 
     t = threading.Thread(target=writer)

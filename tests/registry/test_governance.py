@@ -16,6 +16,9 @@ from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.governance import check_project, offline_report, rules_diff
 from tests.answers import HIGH, LOW
+from tests.people import owner_accounts
+
+_owners = owner_accounts("alice", "bob")
 
 
 def _kinds(rep) -> set[str]:
@@ -81,8 +84,8 @@ def test_offline_report_says_what_the_tier_requires() -> None:
 
 def test_rules_diff_lists_systems_that_would_change(db: Database, tmp_path: Path) -> None:
     with db.session() as s:
-        low_key = svc.register_system(s, name="Notes", owner="a", answers=LOW, actor="a").key
-        high_key = svc.register_system(s, name="Loans", owner="b", answers=HIGH, actor="b").key
+        low_key = svc.register_system(s, name="Notes", owner="alice", answers=LOW, actor="alice").key
+        high_key = svc.register_system(s, name="Loans", owner="bob", answers=HIGH, actor="bob").key
     old_path = shipped_path(SHIPPED_RULESET)
     data = yaml.safe_load(old_path.read_text(encoding="utf-8"))
     # A governance lead adds a rule: every system in the general sector now needs a legal review.

@@ -16,6 +16,9 @@ from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.models import Evidence
 from tests.answers import HIGH, LOW, MEDIUM
+from tests.people import owner_accounts
+
+_owners = owner_accounts("alice")
 
 
 def _register(db: Database, answers: dict, name: str = "Credit scoring assistant") -> str:
@@ -192,7 +195,7 @@ def test_unknown_system_and_invalid_answers(db: Database) -> None:
     with db.session() as s, pytest.raises(NotFound):
         svc.get_system(s, "nope")
     with db.session() as s, pytest.raises(InvalidInput) as ei:
-        svc.register_system(s, name="x", owner="y", answers={**LOW, "sector": "casino"}, actor="a")
+        svc.register_system(s, name="x", owner="alice", answers={**LOW, "sector": "casino"}, actor="a")
     assert "sector" in str(ei.value)
     with db.session() as s:
         assert svc.list_systems(s)[1] == 0  # nothing half-written

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests.answers import HIGH, LOW
+from tests.people import owner_accounts
 from typer.testing import CliRunner
 
 from aisgf.audit.service import verify_chain
@@ -19,6 +20,8 @@ from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.screening.evidence import attach_report
 
 from .conftest import judge_all
+
+_owners = owner_accounts("alice", "bob")
 
 
 @pytest.fixture

@@ -11,7 +11,10 @@ from aisgf.accounts import services as acc
 from aisgf.db import Database
 from aisgf.web.app import create_app
 from tests.answers import HIGH, LOW
+from tests.people import owner_accounts
 from tests.web.helpers import make_user
+
+_owners = owner_accounts("alice")
 
 TOKENS: dict[str, dict[str, str]] = {}
 
@@ -72,7 +75,7 @@ def test_full_flow_over_http(client: tuple[TestClient, dict[str, str]]) -> None:
 
 def test_writes_need_a_valid_token(client: tuple[TestClient, dict[str, str]]) -> None:
     c, _ = client
-    body = {"system": {"name": "x", "owner": "y"}, "answers": LOW}
+    body = {"system": {"name": "x", "owner": "alice"}, "answers": LOW}
     r = c.post("/api/systems", json=body, headers={"Authorization": ""})
     assert r.status_code == 401 and r.headers["content-type"].startswith("application/problem+json")
     assert r.json()["where"] == "Authorization"
@@ -84,7 +87,7 @@ def test_writes_need_a_valid_token(client: tuple[TestClient, dict[str, str]]) ->
 
 def test_problems_name_the_field(client: tuple[TestClient, dict[str, str]]) -> None:
     c, auth = client
-    r = c.post("/api/systems", json={"system": {"name": "x", "owner": "y"}, "answers": {**LOW, "sector": "moon"}},
+    r = c.post("/api/systems", json={"system": {"name": "x", "owner": "alice"}, "answers": {**LOW, "sector": "moon"}},
                headers=auth)
     assert r.status_code == 422
     p = r.json()
@@ -101,7 +104,7 @@ def test_problems_name_the_field(client: tuple[TestClient, dict[str, str]]) -> N
 
 def test_oversize_upload_is_refused_and_nothing_is_kept(client: tuple[TestClient, dict[str, str]]) -> None:
     c, auth = client
-    key = c.post("/api/systems", json={"system": {"name": "x", "owner": "y"}, "answers": LOW},
+    key = c.post("/api/systems", json={"system": {"name": "x", "owner": "alice"}, "answers": LOW},
                  headers=auth).json()["key"]
     before = c.get("/api/audit/verify").json()["events"]
     r = c.post(f"/api/systems/{key}/evidence", files={"file": ("big.bin", b"x" * 5000)}, headers=auth)
@@ -112,7 +115,7 @@ def test_oversize_upload_is_refused_and_nothing_is_kept(client: tuple[TestClient
 
 def test_stale_write_is_a_conflict(client: tuple[TestClient, dict[str, str]]) -> None:
     c, auth = client
-    key = c.post("/api/systems", json={"system": {"name": "x", "owner": "y"}, "answers": LOW},
+    key = c.post("/api/systems", json={"system": {"name": "x", "owner": "alice"}, "answers": LOW},
                  headers=auth).json()["key"]
     ob = c.get(f"/api/systems/{key}/obligations").json()["items"][0]
     assert c.patch(f"/api/obligations/{ob['id']}", json={"note": "tab 1", "expected_version": ob["version"]},
@@ -126,7 +129,7 @@ def test_stale_write_is_a_conflict(client: tuple[TestClient, dict[str, str]]) ->
 def test_lists_are_paged(client: tuple[TestClient, dict[str, str]]) -> None:
     c, auth = client
     for i in range(5):
-        c.post("/api/systems", json={"system": {"name": f"s{i}", "owner": "y"}, "answers": LOW}, headers=auth)
+        c.post("/api/systems", json={"system": {"name": f"s{i}", "owner": "alice"}, "answers": LOW}, headers=auth)
     page = c.get("/api/systems", params={"limit": 2, "offset": 2}).json()
     assert page["total"] == 5 and [x["name"] for x in page["items"]] == ["s2", "s3"]
     assert c.get("/api/systems", params={"limit": 0}).status_code == 422

@@ -7,9 +7,11 @@ from aisgf.db import Database
 from aisgf.registry import services as svc
 from aisgf.web import views
 from tests.answers import HIGH
+from tests.people import add_owners
 
 
 def test_queue_limit_applies_after_filtering_by_function(sqlite_db: Database) -> None:
+    add_owners(sqlite_db, "olivia")
     with sqlite_db.session() as s:
         keys = [svc.register_system(s, name=f"System {i}", owner="olivia", answers=HIGH, actor="t").key
                 for i in range(7)]

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from aisgf.base import Base
 
 ROLES = ("admin", "governance_lead", "owner", "reviewer", "auditor")
-FUNCTIONS = ("business", "data", "legal", "infosec", "senior")
 LANGUAGES = ("zh", "en")
 
 

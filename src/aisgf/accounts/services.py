@@ -19,7 +19,7 @@ import pyotp
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from aisgf.accounts.models import FUNCTIONS, LANGUAGES, ROLES, ApiToken, ApiTokenOwner, User, WebSession
+from aisgf.accounts.models import LANGUAGES, ROLES, ApiToken, ApiTokenOwner, User, WebSession
 from aisgf.accounts.passwords import check_policy, hash_password, needs_rehash, verify_password
 from aisgf.audit.service import append_event
 from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized, register_messages
@@ -51,6 +51,8 @@ MESSAGES = register_messages({
     "accounts.user_exists": "a user named {username!r} already exists",
     "accounts.bad_timezone": "unknown time zone {value!r} (e.g. Asia/Shanghai, Europe/Berlin)",
     "accounts.no_user": "no user {ref!r}",
+    "accounts.no_account": "no account {name!r}: an owner is an account (username or e-mail address); "
+                           "create it first (aisgf user create NAME --role owner)",
     "accounts.last_admin_disable": "this is the last active admin; create another admin first",
     "accounts.last_admin_role": "this is the last active admin; make another person admin first",
     "accounts.wrong_current_password": "the current password is not right",
@@ -118,15 +120,32 @@ def principal_for(user: User, *, via: str = "session", token_name: str | None = 
 # --------------------------------------------------------------------------- users
 
 
+def reviewer_functions() -> tuple[str, ...]:
+    """The reviewer functions a reviewer may hold: those of the ruleset in force (its `reviewers:`).
+
+    Read from the ruleset rather than written here, so a ruleset that adds a function (say `ethics`)
+    can be given to people and reviewed under at once.
+    """
+    from aisgf.intake.ruleset import load_ruleset
+
+    return load_ruleset().functions
+
+
+def _in_ruleset_order(functions: list[str] | None) -> list[str]:
+    known = reviewer_functions()
+    return sorted(set(functions or []), key=lambda f: known.index(f) if f in known else len(known))
+
+
 def _validate_profile(username: str, role: str, functions: list[str], email: str | None) -> None:
     if not _USERNAME_RE.match(username):
         raise InvalidInput.coded("accounts.bad_username", where="username")
     if role not in ROLES:
         raise InvalidInput.coded("accounts.unknown_role", where="role", value=role, accepted=list(ROLES))
-    bad = [f for f in functions if f not in FUNCTIONS]
+    known = reviewer_functions()
+    bad = [f for f in functions if f not in known]
     if bad:
         raise InvalidInput.coded("accounts.unknown_function", where="functions", value=", ".join(bad),
-                                 accepted=list(FUNCTIONS))
+                                 accepted=list(known))
     if role == "reviewer" and not functions:
         raise InvalidInput.coded("accounts.reviewer_needs_function", where="functions")
     if role != "reviewer" and functions:
@@ -140,7 +159,7 @@ def create_user(session: Session, *, username: str, password: str, role: str, ac
                 language: str = "zh", timezone: str = "Asia/Shanghai") -> User:
     """Create an account; the password must pass the policy; never a default password."""
     username = username.strip().lower()
-    functions = sorted(set(functions or []), key=FUNCTIONS.index) if functions else []
+    functions = _in_ruleset_order(functions)
     _validate_profile(username, role, functions, email)
     if language not in LANGUAGES:
         raise InvalidInput.coded("accounts.bad_language", where="language", accepted=list(LANGUAGES))
@@ -177,6 +196,29 @@ def get_user(session: Session, ref: str | int) -> User:
     user = session.scalar(q)
     if user is None:
         raise NotFound.coded("accounts.no_user", where="user", ref=ref)
+    return user
+
+
+def normal_name(name: str) -> str:
+    """A person's name as typed, compared case- and space-insensitively ("Olivia " is `olivia`)."""
+    return " ".join(name.split()).lower()
+
+
+def find_account(session: Session, name: str, *, where: str = "owner") -> User:
+    """The account a typed name means: its username, else its e-mail address, case- and space-insensitively.
+
+    Owners are accounts so that the person who owns a system can see it and can be notified; a
+    name that is no account is refused (create the account first) rather than stored as text.
+    """
+    wanted = normal_name(name)
+    if not wanted:
+        raise InvalidInput.coded("accounts.no_account", where=where, name=name)
+    user = session.scalar(select(User).where(User.username == wanted))
+    if user is None:
+        matches = list(session.scalars(select(User).where(func.lower(User.email) == wanted)))
+        user = matches[0] if len(matches) == 1 else None
+    if user is None:
+        raise InvalidInput.coded("accounts.no_account", where=where, name=name)
     return user
 
 
@@ -217,7 +259,7 @@ def set_role(session: Session, ref: str | int, *, role: str, functions: list[str
     a token carries its owner's current role. The last active admin cannot stop being one.
     """
     user = get_user(session, ref)
-    functions = sorted(set(functions or []), key=lambda f: FUNCTIONS.index(f) if f in FUNCTIONS else 99)
+    functions = _in_ruleset_order(functions)
     _validate_profile(user.username, role, functions, None)
     if role == user.role and functions == list(user.functions or []):
         return user
@@ -542,7 +584,7 @@ def owner_filter(p: Principal) -> str | None:
 
 def check_can_see(p: Principal, system: AISystem) -> None:
     """Owners see their own systems only; to them another owner's system does not exist."""
-    if not sees_all_systems(p) and system.owner != p.username:
+    if not sees_all_systems(p) and system.owner_id != p.user_id:
         raise NotFound.coded("registry.no_system", where="system", ref=system.key)
 
 
@@ -556,7 +598,7 @@ def check_can_review(p: Principal, function: str) -> None:
 def owner_for_new_system(p: Principal, requested: str | None) -> str:
     """An owner registers systems for themself; a governance lead may name any owner."""
     if p.role == "owner":
-        if requested and requested.strip().lower() != p.username:
+        if requested and normal_name(requested) != p.username:
             raise Forbidden.coded("accounts.owner_registers_own", where="system.owner")
         return p.username
     if not requested or not requested.strip():

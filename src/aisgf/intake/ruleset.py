@@ -191,6 +191,11 @@ class Ruleset:
     def version(self) -> str:
         return self.spec.version
 
+    @property
+    def functions(self) -> tuple[str, ...]:
+        """The reviewer functions this ruleset knows, in its order: the vocabulary of accounts and reviews."""
+        return tuple(self.spec.reviewers)
+
     def reviewer_order(self, reviewers: set[str]) -> list[str]:
         return sorted(reviewers, key=self._reviewer_order.__getitem__)
 

@@ -14,6 +14,7 @@ from aisgf.accounts import services as acc
 from aisgf.audit.service import event_dict, list_events
 from aisgf.errors import InvalidInput, TooLarge
 from aisgf.registry import services as svc
+from aisgf.registry.choices import ObligationStatus, ReviewDecision
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.web.deps import Page, current_principal, get_session, get_store, paging, require_writer
 
@@ -42,7 +43,7 @@ class ReassessIn(_Strict):
 
 
 class ObligationPatch(_Strict):
-    status: Literal["open", "in_progress", "met", "not_applicable", "waived"] | None = None
+    status: ObligationStatus | None = None
     owner: str | None = Field(default=None, max_length=200)
     due_date: date | None = None
     note: str | None = Field(default=None, max_length=20000)
@@ -52,8 +53,9 @@ class ObligationPatch(_Strict):
 
 
 class ReviewIn(_Strict):
-    function: Literal["business", "data", "legal", "infosec", "senior"]
-    decision: Literal["approve", "send_back"]
+    function: str = Field(max_length=50, description="A reviewer function of the ruleset in force "
+                                                     "(GET /api/intake/ruleset lists them under `reviewers`)")
+    decision: ReviewDecision
     reason: str = Field(default="", max_length=20000)
     assessment: int | None = Field(default=None, description="The assessment number you reviewed")
 
@@ -191,6 +193,7 @@ def evidence_content(evidence_id: int, s: Session = Depends(get_session),
 def review(ref: str, body: ReviewIn, actor: str = Depends(require_writer),
            s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> dict[str, Any]:
     _visible(s, ref, p)
+    svc.check_function(body.function)  # an unknown word is a 422, before asking who may use it
     acc.check_can_review(p, body.function)
     r = svc.record_review(s, ref, function=body.function, decision=body.decision, reviewer=actor,
                           reason=body.reason, assessment_number=body.assessment)

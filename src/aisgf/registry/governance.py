@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aisgf.registry.choices import OUTSTANDING
 from aisgf.registry.models import AISystem
 from aisgf.registry.services import (
     current_assessment,
@@ -110,8 +111,8 @@ def check_project(session: Session, system_ref: str, answers: dict[str, Any],
     for ob in system.obligations:
         if not ob.required:
             continue
-        if ob.status in ("open", "in_progress"):
-            late = " (overdue)" if ob.due_date and ob.due_date < t else ""
+        if ob.status in OUTSTANDING:
+            late = " (overdue)" if ob.overdue_on(t) else ""
             rep.gaps.append(Gap("obligation_open", f"obligation {ob.catalog_id} is {ob.status}{late}", ob.catalog_id))
         elif ob.status == "waived" and ob.waiver_expires and ob.waiver_expires < t:
             rep.gaps.append(Gap("waiver_expired", f"the waiver of {ob.catalog_id} expired on {ob.waiver_expires}",

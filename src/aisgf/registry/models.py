@@ -10,16 +10,26 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    func,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from aisgf.accounts.models import User
 from aisgf.base import Base
-
-LIFECYCLE = ("intake", "in_review", "changes_requested", "approved", "live", "retired")
-OBLIGATION_STATUSES = ("open", "in_progress", "met", "not_applicable", "waived")
-REVIEW_FUNCTIONS = ("business", "data", "legal", "infosec", "senior")
-REVIEW_DECISIONS = ("approve", "send_back")
-TIERS = ("low", "medium", "high")
+from aisgf.registry.choices import OUTSTANDING
 
 
 class AISystem(Base):
@@ -28,7 +38,8 @@ class AISystem(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(300))
-    owner: Mapped[str] = mapped_column(String(200))
+    # The owner is an account: who may see the system, and whom the operations side notifies.
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     org_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
     sector: Mapped[str] = mapped_column(String(50), default="general")
@@ -44,6 +55,13 @@ class AISystem(Base):
         back_populates="system", order_by="Assessment.number", cascade="all, delete-orphan")
     obligations: Mapped[list[Obligation]] = relationship(
         back_populates="system", order_by="Obligation.id", cascade="all, delete-orphan")
+    # Loaded with the system (one join), since every view of a system shows its owner.
+    owner_account: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def owner(self) -> str:
+        """The owner's username (what lists, pages, JSON and audit payloads show)."""
+        return self.owner_account.username
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -78,7 +96,7 @@ class Obligation(Base):
     catalog_id: Mapped[str] = mapped_column(String(50))
     title: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default="open", index=True)
-    owner: Mapped[str | None] = mapped_column(String(200))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     waived_by: Mapped[str | None] = mapped_column(String(200))
@@ -90,6 +108,28 @@ class Obligation(Base):
 
     system: Mapped[AISystem] = relationship(back_populates="obligations")
     evidence_links: Mapped[list[EvidenceLink]] = relationship(back_populates="obligation")
+    owner_account: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def owner(self) -> str | None:
+        """The username of the person who answers for this obligation, if one is named."""
+        return self.owner_account.username if self.owner_account is not None else None
+
+    @hybrid_method
+    def overdue_on(self, day: date) -> bool:
+        """Overdue: still owed (open or in progress) and due before `day`.
+
+        The one definition of "overdue", for a row in Python and, on the class, in SQL
+        (`where(Obligation.overdue_on(today))`). The SQL form compares `lower(status)` so that
+        SQLite leads with the due-date index rather than the status index, which holds nearly
+        every obligation.
+        """
+        return self.due_date is not None and self.due_date < day and self.status in OUTSTANDING
+
+    @overdue_on.inplace.expression  # type: ignore[attr-defined]  # hybrid_method stubs lack .expression
+    @classmethod
+    def _overdue_on_sql(cls, day: date) -> ColumnElement[bool]:
+        return and_(cls.due_date < day, func.lower(cls.status).in_([s.value for s in OUTSTANDING]))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

@@ -20,12 +20,9 @@ from sqlalchemy.orm import Session, selectinload
 from aisgf.accounts.models import ApiToken
 from aisgf.audit.service import append_event
 from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, register_messages
+from aisgf.registry.choices import Lifecycle, ObligationStatus, ReviewDecision, values
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.models import (
-    OBLIGATION_STATUSES,
-    REVIEW_DECISIONS,
-    REVIEW_FUNCTIONS,
-    TIERS,
     AISystem,
     Assessment,
     Evidence,
@@ -61,6 +58,9 @@ MESSAGES = register_messages({
     "registry.no_obligation": "no obligation with ID {id}",
     "registry.system_has_no_obligation": "system {key} has no obligation {ref!r}",
     "registry.unknown_obligation_status": "unknown obligation status {value!r}; accepted: {accepted}",
+    "registry.unknown_status": "unknown lifecycle status {value!r}; accepted: {accepted}",
+    "registry.unknown_tier": "unknown tier {value!r}; accepted: {accepted}",
+    "registry.unknown_lane": "unknown lane {value!r}; accepted: {accepted}",
     "registry.waiver_needs_reason": "a waiver needs a reason",
     "registry.waiver_needs_expiry": "a waiver needs an expiry date (YYYY-MM-DD)",
     "registry.waiver_expiry_past": "a waiver's expiry date must be in the future",
@@ -95,10 +95,43 @@ def decide(answers: dict[str, Any], *, where: str = "answers", ruleset: Any = No
 
 
 def _tier_rank(tier: str) -> int:
-    return TIERS.index(tier)
+    from aisgf.intake.ruleset import TIER_RANK
+
+    return TIER_RANK[tier]  # type: ignore[index]
+
+
+def reviewer_functions() -> tuple[str, ...]:
+    """The reviewer functions of the ruleset in force, in its order (business, data, legal, ...)."""
+    from aisgf.intake.ruleset import load_ruleset
+
+    return load_ruleset().functions
+
+
+def check_function(function: str) -> None:
+    """Refuse a reviewer function the ruleset in force does not know."""
+    _one_of(function, reviewer_functions(), "registry.unknown_function", "function")
+
+
+def _one_of(value: str | None, accepted: Iterable[str], message_id: str, where: str) -> None:
+    """Refuse a filter or field value outside its vocabulary (a 422), instead of matching nothing."""
+    accepted = list(accepted)
+    if value is not None and value not in accepted:
+        raise InvalidInput.coded(message_id, where=where, value=value, accepted=accepted)
 
 
 # --------------------------------------------------------------------------- systems
+
+
+def _account(session: Session, name: str, where: str) -> Any:
+    """The account a typed owner name means (see `aisgf.accounts.services.find_account`)."""
+    from aisgf.accounts.services import find_account
+
+    return find_account(session, name, where=where)
+
+
+def owned_by(session: Session, owner: str) -> Any:
+    """The IDs of the systems an account owns, as a subquery (for owners' views of lists)."""
+    return select(AISystem.id).where(AISystem.owner_id == _account(session, owner, "owner").id)
 
 
 def slugify(name: str) -> str:
@@ -143,6 +176,7 @@ def register_system(
         raise InvalidInput.coded("registry.system_needs_name", where="system.name")
     if not owner or not owner.strip():
         raise InvalidInput.coded("registry.system_needs_owner", where="system.owner")
+    owner_account = _account(session, owner, "system.owner")
     if key is not None:
         if not _KEY_RE.match(key):
             raise InvalidInput.coded("registry.bad_key", where="system.key")
@@ -154,9 +188,9 @@ def register_system(
     answers = decision["answers"]
     t = now()
     system = AISystem(
-        key=key, name=name.strip(), owner=owner.strip(), description=description or "",
+        key=key, name=name.strip(), owner_account=owner_account, description=description or "",
         org_roles=list(answers.get("org_roles", [])), sector=answers.get("sector", "general"),
-        status="intake", created_at=t, updated_at=t,
+        status=Lifecycle.intake, created_at=t, updated_at=t,
     )
     session.add(system)
     session.flush()
@@ -174,7 +208,7 @@ def _add_assessment(session: Session, system: AISystem, decision: dict[str, Any]
     new_round = (
         prev is None
         or _tier_rank(tier) > _tier_rank(prev.tier)
-        or system.status in ("changes_requested", "intake", "retired")
+        or system.status in (Lifecycle.changes_requested, Lifecycle.intake, Lifecycle.retired)
     )
     a = Assessment(
         system_id=system.id, number=number, answers=decision["answers"], decision=_stored_decision(decision),
@@ -197,7 +231,7 @@ def _add_assessment(session: Session, system: AISystem, decision: dict[str, Any]
                           "reviews_reopened": new_round})
     _sync_obligations(session, system, a, actor)
     if new_round:
-        _move(session, system, "in_review", actor, reason=f"assessment {number}")
+        _move(session, system, Lifecycle.in_review, actor, reason=f"assessment {number}")
     else:
         _recompute_approval(session, system, actor)
     return a
@@ -217,7 +251,7 @@ def reassess(session: Session, ref: str | int, answers: dict[str, Any], *, actor
     """Record a new assessment; reviews reopen when the tier rises or after a send-back."""
     system = get_system(session, ref)
     _check_version(system, expected_version)
-    if system.status == "retired":
+    if system.status == Lifecycle.retired:
         raise Conflict.coded("registry.retired_no_reassess", where=f"system {system.key}")
     return _add_assessment(session, system, decide(answers), actor)
 
@@ -236,6 +270,11 @@ def list_systems(
     session: Session, *, status: str | None = None, tier: str | None = None, lane: str | None = None,
     owner: str | None = None, limit: int = 50, offset: int = 0,
 ) -> tuple[list[AISystem], int]:
+    from aisgf.intake.ruleset import LANES, TIERS
+
+    _one_of(status, values(Lifecycle), "registry.unknown_status", "status")
+    _one_of(tier, TIERS, "registry.unknown_tier", "tier")
+    _one_of(lane, LANES, "registry.unknown_lane", "lane")
     q = select(AISystem)
     if status:
         q = q.where(AISystem.status == status)
@@ -244,7 +283,7 @@ def list_systems(
     if lane:
         q = q.where(AISystem.lane == lane)
     if owner:
-        q = q.where(AISystem.owner == owner)
+        q = q.where(AISystem.owner_id == _account(session, owner, "owner").id)
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = list(session.scalars(q.order_by(AISystem.id).limit(limit).offset(offset)))
     return rows, total
@@ -253,11 +292,11 @@ def list_systems(
 # --------------------------------------------------------------------------- lifecycle
 
 _ALLOWED_MOVES = {
-    "intake": {"in_review", "retired"},
-    "in_review": {"approved", "changes_requested", "retired"},
-    "changes_requested": {"in_review", "retired"},
-    "approved": {"live", "in_review", "changes_requested", "retired"},
-    "live": {"in_review", "changes_requested", "retired"},
+    Lifecycle.intake: {Lifecycle.in_review, Lifecycle.retired},
+    Lifecycle.in_review: {Lifecycle.approved, Lifecycle.changes_requested, Lifecycle.retired},
+    Lifecycle.changes_requested: {Lifecycle.in_review, Lifecycle.retired},
+    Lifecycle.approved: {Lifecycle.live, Lifecycle.in_review, Lifecycle.changes_requested, Lifecycle.retired},
+    Lifecycle.live: {Lifecycle.in_review, Lifecycle.changes_requested, Lifecycle.retired},
     "retired": set(),
 }
 
@@ -282,10 +321,10 @@ def set_status(session: Session, ref: str | int, status: str, *, actor: str, rea
     """
     system = get_system(session, ref)
     _check_version(system, expected_version)
-    if status == "live":
-        if system.status != "approved":
+    if status == Lifecycle.live:
+        if system.status != Lifecycle.approved:
             raise Conflict.coded("registry.live_needs_approved", where=f"system {system.key}", status=system.status)
-    elif status != "retired":
+    elif status != Lifecycle.retired:
         raise InvalidInput.coded("registry.status_by_hand", where="status")
     _move(session, system, status, actor, reason=reason)
     return system
@@ -317,21 +356,17 @@ def review_state(session: Session, system: AISystem) -> dict[str, Review | None]
 def _recompute_approval(session: Session, system: AISystem, actor: str) -> None:
     state = review_state(session, system)
     all_approved = bool(state) and all(r is not None and r.decision == "approve" for r in state.values())
-    if all_approved and system.status == "in_review":
-        _move(session, system, "approved", actor, reason="every required function approved")
-    elif not all_approved and system.status in ("approved", "live"):
-        _move(session, system, "in_review", actor, reason="the current assessment needs further reviews")
+    if all_approved and system.status == Lifecycle.in_review:
+        _move(session, system, Lifecycle.approved, actor, reason="every required function approved")
+    elif not all_approved and system.status in (Lifecycle.approved, Lifecycle.live):
+        _move(session, system, Lifecycle.in_review, actor, reason="the current assessment needs further reviews")
 
 
 def record_review(session: Session, ref: str | int, *, function: str, decision: str, reviewer: str,
                   reason: str = "", assessment_number: int | None = None) -> Review:
     """A reviewer's decision on the current assessment; a send-back needs a reason."""
-    if function not in REVIEW_FUNCTIONS:
-        raise InvalidInput.coded("registry.unknown_function", where="function", value=function,
-                                 accepted=list(REVIEW_FUNCTIONS))
-    if decision not in REVIEW_DECISIONS:
-        raise InvalidInput.coded("registry.unknown_decision", where="decision", value=decision,
-                                 accepted=list(REVIEW_DECISIONS))
+    check_function(function)
+    _one_of(decision, values(ReviewDecision), "registry.unknown_decision", "decision")
     if decision == "send_back" and not reason.strip():
         raise InvalidInput.coded("registry.send_back_needs_reason", where="reason")
     system = get_system(session, ref)
@@ -341,7 +376,7 @@ def record_review(session: Session, ref: str | int, *, function: str, decision: 
     if assessment_number is not None and assessment_number != a.number:
         raise Conflict.coded("registry.assessment_not_current", where="assessment", number=assessment_number,
                              current=a.number)
-    if system.status != "in_review":
+    if system.status != Lifecycle.in_review:
         raise Conflict.coded("registry.not_in_review", where=f"system {system.key}", status=system.status)
     required = required_reviewers(a)
     if function not in required:
@@ -355,7 +390,7 @@ def record_review(session: Session, ref: str | int, *, function: str, decision: 
                  payload={"assessment": a.number, "function": function, "decision": decision,
                           "reason": reason, "sign_off": function == "senior"})
     if decision == "send_back":
-        _move(session, system, "changes_requested", reviewer, reason=f"{function}: {reason}")
+        _move(session, system, Lifecycle.changes_requested, reviewer, reason=f"{function}: {reason}")
     else:
         _recompute_approval(session, system, reviewer)
     return r
@@ -375,22 +410,22 @@ def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: 
     for cid, o in wanted.items():
         ob = existing.get(cid)
         if ob is None:
-            ob = Obligation(system_id=system.id, catalog_id=cid, title=o.get("title", ""), status="open",
+            ob = Obligation(system_id=system.id, catalog_id=cid, title=o.get("title", ""), status=ObligationStatus.open,
                             required=True, updated_at=now())
             session.add(ob)
             system.obligations.append(ob)
             changes["added"].append(cid)
         elif not ob.required:
             ob.required = True
-            if ob.status == "not_applicable":
-                ob.status = "open"
+            if ob.status == ObligationStatus.not_applicable:
+                ob.status = ObligationStatus.open
             ob.updated_at = now()
             changes["reopened"].append(cid)
     for cid, ob in existing.items():
         if cid not in wanted and ob.required:
             ob.required = False
-            if ob.status in ("open", "in_progress"):
-                ob.status = "not_applicable"
+            if ob.status in (ObligationStatus.open, ObligationStatus.in_progress):
+                ob.status = ObligationStatus.not_applicable
                 ob.note = f"not required by assessment {a.number}"
             ob.updated_at = now()
             changes["no_longer_required"].append(cid)
@@ -419,15 +454,16 @@ def list_obligations(
     session: Session, *, system_ref: str | int | None = None, status: str | None = None,
     overdue: bool = False, limit: int = 200, offset: int = 0, owner: str | None = None,
 ) -> tuple[list[Obligation], int]:
+    _one_of(status, values(ObligationStatus), "registry.unknown_obligation_status", "status")
     q = select(Obligation).options(selectinload(Obligation.system))
     if owner is not None:  # an owner's view: the obligations of their own systems only
-        q = q.where(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner == owner)))
+        q = q.where(Obligation.system_id.in_(owned_by(session, owner)))
     if system_ref is not None:
         q = q.where(Obligation.system_id == get_system(session, system_ref).id)
     if status:
         q = q.where(Obligation.status == status)
     if overdue:
-        q = q.where(Obligation.due_date < today(), Obligation.status.in_(("open", "in_progress")))
+        q = q.where(Obligation.overdue_on(today()))
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = list(session.scalars(q.order_by(Obligation.system_id, Obligation.id).limit(limit).offset(offset)))
     return rows, total
@@ -442,11 +478,9 @@ def update_obligation(
     """Change status, owner, due date or note; a waiver needs a reason and an expiry date."""
     ob = get_obligation(session, obligation_id)
     _check_version(ob, expected_version)
-    if status is not None and status not in OBLIGATION_STATUSES:
-        raise InvalidInput.coded("registry.unknown_obligation_status", where="status", value=status,
-                                 accepted=list(OBLIGATION_STATUSES))
+    _one_of(status, values(ObligationStatus), "registry.unknown_obligation_status", "status")
     before = obligation_dict(ob)
-    if status == "waived":
+    if status == ObligationStatus.waived:
         if not (waiver_reason and waiver_reason.strip()):
             raise InvalidInput.coded("registry.waiver_needs_reason", where="waiver_reason")
         if waiver_expires is None:
@@ -454,13 +488,13 @@ def update_obligation(
         if waiver_expires <= today():
             raise InvalidInput.coded("registry.waiver_expiry_past", where="waiver_expires")
         ob.waived_by, ob.waiver_reason, ob.waiver_expires = actor, waiver_reason.strip(), waiver_expires
-    elif status is not None and status != "waived":
+    elif status is not None and status != ObligationStatus.waived:
         ob.waived_by = ob.waiver_reason = None
         ob.waiver_expires = None
     if status is not None:
         ob.status = status
     if owner is not None:
-        ob.owner = owner or None
+        ob.owner_account = _account(session, owner, "owner") if owner.strip() else None
     if due_date is not None:
         ob.due_date = due_date
     if note is not None:
@@ -483,7 +517,7 @@ def obligation_dict(ob: Obligation) -> dict[str, Any]:
         "due_date": ob.due_date.isoformat() if ob.due_date else None, "note": ob.note,
         "waived_by": ob.waived_by, "waiver_reason": ob.waiver_reason,
         "waiver_expires": ob.waiver_expires.isoformat() if ob.waiver_expires else None,
-        "overdue": bool(ob.due_date and ob.due_date < today() and ob.status in ("open", "in_progress")),
+        "overdue": ob.overdue_on(today()),
         "evidence": [link.evidence_id for link in ob.evidence_links],
         "updated_at": ob.updated_at.isoformat() if ob.updated_at else None, "version": ob.version,
     }

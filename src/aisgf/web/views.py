@@ -82,7 +82,7 @@ def _dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict
     q = select(AISystem.tier, AISystem.lane, AISystem.status, func.count()).group_by(
         AISystem.tier, AISystem.lane, AISystem.status)
     if owner is not None:
-        q = q.where(AISystem.owner == owner)
+        q = q.where(AISystem.id.in_(svc.owned_by(session, owner)))
     by_tier: Counter[str] = Counter()
     by_lane: Counter[str] = Counter()
     by_status: Counter[str] = Counter()
@@ -96,7 +96,7 @@ def _dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict
     in_review_q = select(AISystem.key, AISystem.name, AISystem.tier, AISystem.lane).where(
         AISystem.status == "in_review")
     if owner is not None:
-        in_review_q = in_review_q.where(AISystem.owner == owner)
+        in_review_q = in_review_q.where(AISystem.id.in_(svc.owned_by(session, owner)))
     in_review = [SystemRow(*row) for row in session.execute(in_review_q.order_by(AISystem.updated_at.desc())
                                                             .limit(10))]
     events: list[EventRow] = []
@@ -113,14 +113,10 @@ def _dashboard(session: Session, *, owner: str | None, with_audit: bool) -> dict
 
 
 def _overdue(session: Session, owner: str | None, limit: int = 10) -> tuple[list[OverdueRow], int]:
-    """Open obligations past their due date (the same rule as `list_obligations(overdue=True)`).
-
-    Written here so the query leads with the due-date index: SQLite without statistics prefers the
-    status index, which holds nearly every obligation; `lower(status)` keeps it from doing so.
-    """
-    where = [Obligation.due_date < svc.today(), func.lower(Obligation.status).in_(("open", "in_progress"))]
+    """Obligations past their due date (`Obligation.overdue_on`, the rule `list_obligations` uses too)."""
+    where = [Obligation.overdue_on(svc.today())]
     if owner is not None:
-        where.append(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner == owner)))
+        where.append(Obligation.system_id.in_(svc.owned_by(session, owner)))
     total = session.scalar(select(func.count(Obligation.id)).where(*where)) or 0
     q = (select(AISystem.key, AISystem.name, AISystem.tier, AISystem.lane, Obligation.catalog_id, Obligation.due_date)
          .join(AISystem, AISystem.id == Obligation.system_id).where(*where)
@@ -166,5 +162,4 @@ def review_queue(session: Session, functions: tuple[str, ...] | None, limit: int
 
 
 def overdue_count(session: Session) -> int:
-    return session.scalar(select(func.count(Obligation.id)).where(
-        Obligation.due_date < svc.today(), Obligation.status.in_(("open", "in_progress")))) or 0
+    return session.scalar(select(func.count(Obligation.id)).where(Obligation.overdue_on(svc.today()))) or 0

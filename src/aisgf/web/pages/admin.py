@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from aisgf.accounts import services as acc
-from aisgf.accounts.models import FUNCTIONS, ROLES
+from aisgf.accounts.models import ROLES
 from aisgf.errors import AisgfError
 from aisgf.web.authz import principal
 from aisgf.web.deps import get_session
@@ -23,7 +23,8 @@ router = APIRouter(include_in_schema=False)
 
 def _page(request: Request, s: Session, status_code: int = 200, **values: Any) -> Response:
     return render(request, "admin_users.html", status_code=status_code, users=acc.list_users(s), roles=ROLES,
-                  functions=FUNCTIONS, notice=NOTICES.get(request.query_params.get("notice", "")), **values)
+                  functions=acc.reviewer_functions(), notice=NOTICES.get(request.query_params.get("notice", "")),
+                  **values)
 
 
 @router.get("/admin/users")

@@ -23,6 +23,7 @@ from aisgf.audit.service import event_dict, list_events
 from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge, register_messages
 from aisgf.intake import load_questionnaire
 from aisgf.registry import services as svc
+from aisgf.registry.choices import Lifecycle, ObligationStatus, values
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.web import views
 from aisgf.web.authz import principal
@@ -70,7 +71,7 @@ def dashboard(request: Request, s: Session = Depends(get_session)) -> Response:
     p = principal(request)
     data = views.dashboard(s, owner=acc.owner_filter(p), with_audit=p.role in ("admin", "governance_lead", "auditor"))
     queue = views.review_queue(s, p.functions, limit=50) if p.role == "reviewer" else None
-    return render(request, "dashboard.html", d=data, queue=queue, notice=_notice(request))
+    return render(request, "dashboard.html", d=data, queue=queue, notice=_notice(request), lifecycle=values(Lifecycle))
 
 
 @router.get("/systems")
@@ -79,7 +80,7 @@ def systems(request: Request, status: str | None = None, tier: str | None = None
     p = principal(request)
     rows, total = svc.list_systems(s, status=status or None, tier=tier or None, lane=lane or None,
                                    owner=acc.owner_filter(p), limit=50, offset=max(offset, 0))
-    return render(request, "systems.html", rows=rows, total=total, offset=max(offset, 0),
+    return render(request, "systems.html", rows=rows, total=total, offset=max(offset, 0), lifecycle=values(Lifecycle),
                   filters={"status": status or "", "tier": tier or "", "lane": lane or ""})
 
 
@@ -120,6 +121,7 @@ def system_page(request: Request, key: str, s: Session = Depends(get_session)) -
         my_functions=my_functions if system.status == "in_review" and p.role == "reviewer" else [],
         questionnaire=load_questionnaire(), ob_titles=_obligation_titles(system, request.state.lang),
         sector_label=_option_label("sector", system.sector, request.state.lang),
+        obligation_statuses=values(ObligationStatus),
     )
 
 
@@ -238,6 +240,7 @@ def review(request: Request, key: str, function: str = Form(max_length=20), deci
            s: Session = Depends(get_session)) -> Response:
     p = principal(request)
     system = _system(s, request, key)
+    svc.check_function(function)
     acc.check_can_review(p, function)
     svc.record_review(s, system.key, function=function, decision=decision, reviewer=p.actor, reason=reason,
                       assessment_number=_int(assessment, "assessment"))
@@ -431,8 +434,10 @@ async def reassess_submit(request: Request, key: str, s: Session = Depends(get_s
 def review_queue(request: Request, function: str | None = None, s: Session = Depends(get_session)) -> Response:
     p = principal(request)
     mine = p.functions if p.role == "reviewer" else None
+    known = svc.reviewer_functions()
     functions = mine
     if function:
-        functions = tuple(f for f in (mine or ("business", "data", "legal", "infosec", "senior")) if f == function)
+        svc.check_function(function)
+        functions = tuple(f for f in (mine or known) if f == function)
     return render(request, "reviews.html", queue=views.review_queue(s, functions), function=function or "",
-                  mine=mine)
+                  mine=mine, known_functions=known)

@@ -1,0 +1,40 @@
+"""Owner accounts for tests that register systems: a system's owner is an account, not a name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from aisgf.accounts import services as acc
+from aisgf.accounts.models import User
+from aisgf.db import Database
+
+PASSWORD = "Tiered-Governance-2026"
+DATABASE_FIXTURES = ("db", "sqlite_db", "pg_db", "cli_registry", "web")
+
+
+def add_owners(db: Database, *names: str, email: dict[str, str] | None = None) -> None:
+    """Create an `owner` account per name (skipping names that already have one)."""
+    with db.session() as s:
+        for name in names:
+            if s.scalar(select(User.id).where(User.username == name)) is None:
+                acc.create_user(s, username=name, password=PASSWORD, role="owner", actor="test",
+                                email=(email or {}).get(name), language="en")
+
+
+def owner_accounts(*names: str, email: dict[str, str] | None = None) -> Callable[..., Any]:
+    """An autouse fixture for a test module: the owners its tests name exist in whichever database they use."""
+
+    @pytest.fixture(autouse=True)
+    def _owner_accounts(request: pytest.FixtureRequest) -> None:
+        for fixture in DATABASE_FIXTURES:
+            if fixture in request.fixturenames:
+                value = request.getfixturevalue(fixture)
+                db = value[1] if isinstance(value, tuple) else value
+                add_owners(db, *names, email=email)
+                return
+
+    return _owner_accounts
