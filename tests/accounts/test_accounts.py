@@ -18,7 +18,6 @@ from aisgf.accounts.models import WebSession
 from aisgf.accounts.passwords import check_policy, common_passwords
 from aisgf.db import Database
 from aisgf.errors import Conflict, InvalidInput, Unauthorized
-from aisgf.registry import services as svc
 from tests import clirun
 
 GOOD = "Tiered-Governance-2026"
@@ -93,13 +92,13 @@ def test_lockout_backs_off_and_unlocks(db: Database) -> None:
         acc.check_password(s, "alice", GOOD)
     with db.session() as s:
         u = acc.get_user(s, "alice")
-        first = acc._aware(u.locked_until) - acc.now()
+        first = acc.aware(u.locked_until) - acc.now()
         assert timedelta(seconds=25) < first <= acc.LOCK_BASE
         u.locked_until = acc.now() - timedelta(seconds=1)
     with db.session() as s, pytest.raises(Unauthorized):
         acc.check_password(s, "alice", "wrong")
     with db.session() as s:
-        assert acc._aware(acc.get_user(s, "alice").locked_until) - acc.now() > timedelta(seconds=55)
+        assert acc.aware(acc.get_user(s, "alice").locked_until) - acc.now() > timedelta(seconds=55)
         acc.unlock(s, "alice", actor="admin")
     with db.session() as s:
         assert acc.check_password(s, "alice", GOOD).username == "alice"
@@ -156,7 +155,7 @@ def test_sessions_stages_and_logout_everywhere(db: Database) -> None:
 
 def test_tokens_carry_the_owners_role_and_die_with_the_account(db: Database) -> None:
     with db.session() as s:
-        legacy = svc.create_api_token(s, name="initial", actor="serve")
+        legacy = acc.create_api_token(s, name="initial", actor="serve")
         with pytest.raises(Unauthorized, match="no person owns"):
             acc.authenticate_bearer(s, legacy)
     _user(db, "root", "admin")

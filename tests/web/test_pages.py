@@ -185,7 +185,7 @@ def test_brute_force_lockout_with_back_off(web: Web) -> None:
     with db.session() as s:
         u = acc.get_user(s, "olivia")
         assert u.failed_logins == 6 and u.locked_until is not None and first is not None
-        second_wait = acc._aware(u.locked_until) - acc.now()
+        second_wait = acc.aware(u.locked_until) - acc.now()
         assert second_wait > timedelta(seconds=45)  # doubled from 30 s
     admin = Person(app, db, "ada").login()
     with db.session() as s:
@@ -355,7 +355,7 @@ def test_every_page_has_the_language_switch(web: Web) -> None:
 def test_first_admin_setup_link(web: Web) -> None:
     app, db = web
     with db.session() as s:
-        legacy = svc.create_api_token(s, name="initial", actor="serve")  # made before accounts existed
+        legacy = acc.create_api_token(s, name="initial", actor="serve")  # made before accounts existed
         for u in acc.list_users(s):
             u.role = "owner" if u.role == "admin" else u.role
     app.state.setup_token = "one-time-token"

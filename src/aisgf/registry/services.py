@@ -7,9 +7,7 @@ reviews, waivers and obligations lives here. Each function works inside the call
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any, BinaryIO
@@ -17,7 +15,6 @@ from typing import Any, BinaryIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from aisgf.accounts.models import ApiToken
 from aisgf.audit.service import append_event
 from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, register_messages
 from aisgf.registry.choices import Lifecycle, ObligationStatus, ReviewDecision, values
@@ -67,7 +64,6 @@ MESSAGES = register_messages({
     "registry.evidence_file_or_uri": "give either a file or a URI as evidence, not both or neither",
     "registry.uri_needs_scheme": "a URI needs a scheme, e.g. https://… or s3://…",
     "registry.no_evidence": "no evidence with ID {id}",
-    "registry.unknown_api_token": "unknown API token",
 })
 
 
@@ -617,28 +613,3 @@ def assessment_dict(a: Assessment) -> dict[str, Any]:
 def review_dict(r: Review) -> dict[str, Any]:
     return {"id": r.id, "function": r.function, "decision": r.decision, "reason": r.reason,
             "reviewer": r.reviewer, "at": r.at.isoformat(), "assessment_id": r.assessment_id}
-
-
-# --------------------------------------------------------------------------- API tokens
-
-
-def _hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_api_token(session: Session, *, name: str, actor: str) -> str:
-    """Create a token; only its hash is kept, so the plain token is returned exactly once."""
-    token = "aisgf_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(name=name, token_hash=_hash_token(token), created_at=now()))
-    session.flush()
-    append_event(session, actor=actor, action="api_token.created", entity_type="api_token", entity_id=name,
-                 payload={"name": name})
-    return token
-
-
-def token_row(session: Session, token: str) -> ApiToken:
-    """The stored row of a plain token (looked up by its hash)."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
-    if row is None:
-        raise NotFound.coded("registry.unknown_api_token")
-    return row
