@@ -1,4 +1,5 @@
-"""Start a throwaway PostgreSQL server for the tests (as the `postgres` user when we are root).
+"""Start a throwaway PostgreSQL server for the tests (as the `postgres` user when we are root), one per
+xdist worker (each worker is its own pytest session).
 
 Why in the test suite itself: `pytest` alone must run the PostgreSQL tests on any machine that has
 the server binaries under /usr/lib/postgresql/*/bin; CI must not silently skip them.
@@ -59,11 +60,16 @@ def start() -> PgServer:
         prefix = ["runuser", "-u", "postgres", "--"]
     subprocess.run([*prefix, f"{bindir}/initdb", "-D", datadir, "-A", "trust", "-U", "postgres", "--no-sync",
                     "-E", "UTF8", "--locale=C"], check=True, capture_output=True)
-    port = _free_port()
-    opts = f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off " \
-           "-c synchronous_commit=off -c max_connections=100"
-    proc = subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-o", opts, "-l", f"{datadir}/log",
-                           "-w", "-t", "60", "start"], capture_output=True, text=True)
+    # Each xdist worker starts its own server; a port found free can be taken by another worker before
+    # PostgreSQL binds it, so a failed start is tried again on another port.
+    for _attempt in range(3):
+        port = _free_port()
+        opts = f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off " \
+               "-c synchronous_commit=off -c max_connections=100"
+        proc = subprocess.run([*prefix, f"{bindir}/pg_ctl", "-D", datadir, "-o", opts, "-l", f"{datadir}/log",
+                               "-w", "-t", "60", "start"], capture_output=True, text=True)
+        if proc.returncode == 0:
+            break
     if proc.returncode != 0:
         logfile = f"{datadir}/log"
         log = Path(logfile).read_text() if os.path.exists(logfile) else ""

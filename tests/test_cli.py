@@ -1,26 +1,25 @@
-"""The `aisgf` command end to end, as a person runs it: real processes, a real SQLite file."""
+"""The `aisgf` command end to end, as a person runs it: `aisgf.cli.main` in-process (real processes in
+tests/test_cli_smoke.py), a real SQLite file."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests import clirun
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
 
-def aisgf(tmp_path: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AISGF_DATA_DIR": str(tmp_path / "data"), "AISGF_ACTOR": "tester", "COLUMNS": "200",
-           "AISGF_NEW_PASSWORD": "Tiered-Governance-2026"}
-    env.pop("AISGF_DATABASE_URL", None)
-    exe = shutil.which("aisgf", path=str(Path(sys.executable).parent)) or "aisgf"
-    p = subprocess.run([exe, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+def aisgf(tmp_path: Path, *args: str, check: bool = True, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """`aisgf *args` in-process (tests/clirun.py); `process=True` for this file's real-process smoke tests."""
+    env = {"AISGF_DATA_DIR": str(tmp_path / "data"), "AISGF_ACTOR": "tester", "COLUMNS": "200",
+           "AISGF_NEW_PASSWORD": "Tiered-Governance-2026", "AISGF_DATABASE_URL": None}
+    p = (clirun.as_process if process else clirun.in_process)(args, env=env, cwd=tmp_path)
     if check and p.returncode != 0:
         raise AssertionError(f"aisgf {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
     return p
@@ -100,9 +99,8 @@ def test_check_without_a_registry_reports_requirements_and_fails(tmp_path: Path)
     project = tmp_path / "aisgf.yaml"
     project.write_text("aisgf: 1\n" + (EXAMPLES / "answers-high.yaml").read_text())
     env_url = "postgresql+psycopg://nobody@127.0.0.1:1/none"
-    p = subprocess.run([shutil.which("aisgf", path=str(Path(sys.executable).parent)) or "aisgf", "check",
-                        str(project), "--json"], capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "AISGF_DATABASE_URL": env_url, "AISGF_DATA_DIR": str(tmp_path / "d")})
+    p = clirun.in_process(["check", str(project), "--json"], cwd=tmp_path,
+                          env={"AISGF_DATABASE_URL": env_url, "AISGF_DATA_DIR": str(tmp_path / "d")})
     assert p.returncode == 8, p.stderr
     out = json.loads(p.stdout)
     assert out["registry"] is False and out["tier"] == "high" and "senior" in out["requirements"]["reviewers"]

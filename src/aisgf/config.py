@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import Field, ValidationError
@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     db_busy_timeout_s: float = Field(default=10.0, gt=0)
+    password_hash_profile: Literal["standard", "test"] = Field(
+        default="standard", description="argon2 cost of new password hashes: standard (the library's "
+        "recommendation), or test (minimal, for test suites only; such hashes are upgraded at the next sign-in "
+        "under standard)")
     # Optional OpenID Connect sign-in (off unless issuer and client id are set); see accounts/oidc.py
     oidc_issuer: str | None = None
     oidc_client_id: str | None = None

@@ -4,14 +4,13 @@ sessions, personal API tokens, the migration of pre-account tokens, and the `ais
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from aisgf.accounts import services as acc
@@ -19,6 +18,7 @@ from aisgf.accounts.models import WebSession
 from aisgf.accounts.passwords import check_policy, common_passwords
 from aisgf.db import Database
 from aisgf.errors import Conflict, InvalidInput, Unauthorized
+from tests import clirun
 
 GOOD = "Tiered-Governance-2026"
 
@@ -49,6 +49,38 @@ def test_bundled_list_and_argon2(db: Database) -> None:
             acc.create_user(s, username="rev", password=GOOD, role="reviewer", actor="t")
         with pytest.raises(InvalidInput, match="unknown role"):
             acc.create_user(s, username="x1", password=GOOD, role="root", actor="t")
+
+
+def test_cheap_test_hashes_verify_and_are_upgraded_under_the_standard_profile(
+        sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite hashes with the "test" profile (tests/conftest.py); a server on the standard profile
+    still accepts such a hash and replaces it with a standard one at the next sign-in."""
+    from argon2 import extract_parameters
+
+    from aisgf.config import get_settings
+
+    assert get_settings().password_hash_profile == "test"
+    _user(sqlite_db)
+    with sqlite_db.session() as s:
+        cheap = acc.get_user(s, "alice").password_hash
+    assert (extract_parameters(cheap).time_cost, extract_parameters(cheap).memory_cost) == (1, 8)
+    monkeypatch.setenv("AISGF_PASSWORD_HASH_PROFILE", "standard")
+    get_settings.cache_clear()
+    try:
+        with sqlite_db.session() as s, pytest.raises(Unauthorized):
+            acc.check_password(s, "alice", GOOD + "x")
+        with sqlite_db.session() as s:
+            assert acc.get_user(s, "alice").password_hash == cheap  # a wrong password changes nothing
+            acc.check_password(s, "alice", GOOD)
+        with sqlite_db.session() as s:
+            upgraded = acc.get_user(s, "alice").password_hash
+            standard = PasswordHasher()
+            assert extract_parameters(upgraded) == extract_parameters(standard.hash("x"))
+            assert standard.verify(upgraded, GOOD)
+            acc.check_password(s, "alice", GOOD)
+            assert acc.get_user(s, "alice").password_hash == upgraded  # no rehash once standard
+    finally:
+        get_settings.cache_clear()
 
 
 def test_lockout_backs_off_and_unlocks(db: Database) -> None:
@@ -166,13 +198,14 @@ def test_migration_0002_keeps_existing_tokens(tmp_path: Path) -> None:
     db.dispose()
 
 
-def _aisgf(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "aisgf.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=60)
+def _aisgf(env: dict[str, str | None], *args: str) -> subprocess.CompletedProcess[str]:
+    """In-process (tests/clirun.py); tests/test_cli_smoke.py runs `aisgf user` as a real process."""
+    return clirun.in_process(args, env=env, cwd=Path(str(env["AISGF_DATA_DIR"])).parent)
 
 
 def test_user_commands(tmp_path: Path) -> None:
-    env = {**os.environ, "AISGF_DATA_DIR": str(tmp_path / "d"), "AISGF_NEW_PASSWORD": GOOD, "AISGF_ACTOR": "ops"}
+    env: dict[str, str | None] = {"AISGF_DATA_DIR": str(tmp_path / "d"), "AISGF_NEW_PASSWORD": GOOD,
+                                  "AISGF_ACTOR": "ops", "AISGF_DATABASE_URL": None}
     r = _aisgf(env, "user", "create", "--admin", "root")
     assert r.returncode == 0 and "MFA enrolment" in r.stdout, r.stderr
     r = _aisgf(env, "user", "create", "rev", "--role", "reviewer", "-f", "legal", "-f", "senior")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pyotp
+import pytest
 from sqlalchemy import select
 
 from aisgf.accounts.models import User
@@ -77,6 +78,7 @@ def _both_languages(page: Any, shots: Path, name: str, url: str, full: bool = Fa
         _shot(page, shots, f"{name}-{lang}", full)
 
 
+@pytest.mark.slow  # > 3 s: `pytest -m 'not slow'` leaves it out of the quick loop
 def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, live: LiveServer, shots: Path) -> None:
     # 1. The first admin comes in through the one-time setup link and enrols MFA.
     admin = _page(browser, live, "zh")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -24,6 +25,7 @@ def _app() -> typer.Typer:
     return app
 
 
+@pytest.mark.slow  # > 3 s: `pytest -m 'not slow'` leaves it out of the quick loop
 def test_screen_then_verdicts(tmp_path: Path) -> None:
     data = tmp_path / "c.jsonl"
     data.write_text(
@@ -80,10 +82,17 @@ def test_screen_then_verdicts(tmp_path: Path) -> None:
     assert "13812345678" not in (out / "c.jsonl").read_text(encoding="utf-8")
     assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!doctype html>")
     judge_all(tmp_path / "m.csv", "pass")
-    res = runner.invoke(_app(), ["screen", "verdicts", str(tmp_path / "m.csv"), "--min-items", "10"])
+    sample = str(tmp_path / "m.csv")
+    res = runner.invoke(_app(), ["screen", "verdicts", sample, "--min-items", "10"])
     assert res.exit_code == 0 and "verdict: pass" in res.output
-    res = runner.invoke(_app(), ["screen-verdicts", str(tmp_path / "m.csv"), "--json"])
-    assert res.exit_code == 1 or json.loads(res.output)["verdict"] == "fail"  # < 4000 items
+    res = runner.invoke(_app(), ["screen", "verdicts", sample, "--min-items", "10", "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["verdict"] == "pass"
+    # 10 items < the 4000 TC260-003 asks for: a failed check, exit code 8 exactly (a crash exits 1)
+    res = runner.invoke(_app(), ["screen", "verdicts", sample])
+    assert res.exit_code == 8 and "verdict: fail" in res.output, (res.exit_code, res.output)
+    res = runner.invoke(_app(), ["screen-verdicts", sample, "--json"])
+    assert res.exit_code == 8, (res.exit_code, res.output)
+    assert json.loads(res.stdout)["verdict"] == "fail"
 
 
 def test_errors_are_messages_with_exit_codes(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from aisgf.screening.pipeline import ScreenConfig, run_screen
 from .conftest import make_card, make_resident_id
 
 
+@pytest.mark.slow  # > 3 s: `pytest -m 'not slow'` leaves it out of the quick loop
 def test_dask_local_cluster_matches_single_machine(tmp_path: Path) -> None:
     distributed = pytest.importorskip("dask.distributed")
     rng = random.Random(11)

@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = """
 import resource, sys
 from aisgf.screening.pipeline import ScreenConfig, run_screen
@@ -41,6 +43,7 @@ def _peak_rss_mb(tmp: Path, n: int) -> float:
     return int(out.stdout.split()[-1]) / 1024
 
 
+@pytest.mark.slow  # > 3 s: `pytest -m 'not slow'` leaves it out of the quick loop
 def test_one_big_shard_in_bounded_memory(tmp_path: Path) -> None:
     small = _peak_rss_mb(tmp_path, 10_000)
     big = _peak_rss_mb(tmp_path, 200_000)

@@ -4,12 +4,15 @@ The expectation comes from the policy file, not from the routes: a route added w
 entry fails `test_every_route_is_in_the_policy`, and one whose check is missing or wrong fails the
 matrix. Requests carry empty or invalid bodies, so an allowed write stops at validation (422)
 instead of changing data; a denial is a 401/403 naming the policy, or a redirect to the sign-in page.
+Because the matrix trusts policy.yaml, `test_critical_denials_from_a_hand_written_table` checks the
+denials that matter most against a table written out here, with exact statuses and problem types.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -92,6 +95,7 @@ def _denied(r: Any) -> bool:
     return r.status_code in (401, 403) and r.headers.get("x-aisgf-problem") in ("access-denied", "login-required")
 
 
+@pytest.mark.slow  # > 3 s: `pytest -m 'not slow'` leaves it out of the quick loop
 def test_authorization_matrix(web: tuple[FastAPI, Database]) -> None:
     app, db = web
     params = _fixtures(db)
@@ -135,3 +139,73 @@ def test_authorization_matrix(web: tuple[FastAPI, Database]) -> None:
                                 f"{r.headers.get('x-aisgf-problem')} {r.headers.get('location', '')}")
     assert not failures, "\n".join(failures)
     assert checked >= 6 * 70
+
+
+# The critical denials, written out by hand: the matrix above takes its expectations from policy.yaml,
+# so a wrong entry there would pass it. Each row is who (None: anonymous), method, path, body, and the
+# exact status and X-Aisgf-Problem the app must answer. Role rules answer 403 access-denied; an owner
+# asking for another owner's system gets 404 not-found (to them it does not exist); a reviewer deciding
+# for a function they do not hold gets 403 forbidden (accounts.services.check_can_review).
+REVIEW_LEGAL = {"function": "legal", "decision": "approve", "reason": "looks fine"}
+CRITICAL_DENIALS: list[tuple[str | None, str, str, dict[str, Any] | None, int, str]] = [
+    (None, "GET", "/api/systems", None, 401, "login-required"),
+    (None, "POST", "/api/systems/{ref}/reviews", REVIEW_LEGAL, 401, "login-required"),
+    ("audrey", "POST", "/api/systems", {"system": {"name": "Auditor's"}, "answers": HIGH}, 403, "access-denied"),
+    ("rita", "POST", "/api/systems", {"system": {"name": "Reviewer's"}, "answers": HIGH}, 403, "access-denied"),
+    ("olivia", "POST", "/api/systems/{ref}/reviews", REVIEW_LEGAL, 403, "access-denied"),
+    ("gina", "POST", "/api/systems/{ref}/reviews", REVIEW_LEGAL, 403, "access-denied"),
+    ("ada", "POST", "/api/systems/{ref}/reviews", REVIEW_LEGAL, 403, "access-denied"),
+    ("audrey", "PATCH", "/api/obligations/{obligation_id}", {"status": "met"}, 403, "access-denied"),
+    ("audrey", "POST", "/api/systems/{ref}/status", {"status": "live"}, 403, "access-denied"),
+    ("rita", "POST", "/api/systems/{ref}/status", {"status": "live"}, 403, "access-denied"),
+    ("olivia", "GET", "/api/audit/events", None, 403, "access-denied"),
+    ("rita", "GET", "/api/audit/verify", None, 403, "access-denied"),
+    ("gina", "page GET", "/admin/users", None, 403, "access-denied"),
+    ("audrey", "page GET", "/admin/users", None, 403, "access-denied"),
+    ("olivia", "page POST", "/admin/users/{user_id}/role", {"role": "admin"}, 403, "access-denied"),
+    ("audrey", "page GET", "/intake", None, 403, "access-denied"),
+    ("rita", "page POST", "/systems/{key}/status", {"status": "live", "version": "1"}, 403, "access-denied"),
+    ("olivia", "page GET", "/audit", None, 403, "access-denied"),
+    ("olivia", "page POST", "/systems/{key}/reviews", {**REVIEW_LEGAL, "assessment": "1"}, 403, "access-denied"),
+    # an owner cannot see (or change) another owner's system
+    ("oscar", "GET", "/api/systems/{ref}", None, 404, "not-found"),
+    ("oscar", "PATCH", "/api/obligations/{obligation_id}", {"status": "met"}, 404, "not-found"),
+    ("oscar", "page GET", "/systems/{key}", None, 404, "not-found"),
+    # a reviewer without the legal function cannot decide the legal review
+    ("bo", "POST", "/api/systems/{ref}/reviews", REVIEW_LEGAL, 403, "forbidden"),
+    ("bo", "page POST", "/systems/{key}/reviews", {**REVIEW_LEGAL, "assessment": "1"}, 403, "forbidden"),
+]
+
+
+def test_critical_denials_from_a_hand_written_table(web: tuple[FastAPI, Database]) -> None:
+    app, db = web
+    params = _fixtures(db)
+    with db.session() as s:
+        before = svc.review_state(s, svc.get_system(s, params["key"]))
+        assert "legal" in before, "the fixture system must need a legal review for the rows below"
+    people = {who for who, *_ in CRITICAL_DENIALS if who}
+    tokens, pages = {}, {}
+    for name in people:
+        with db.session() as s:
+            tokens[name] = acc.create_token(s, acc.get_user(s, name), name="denials", actor="t")
+        pages[name] = Person(app, db, name).login()
+    api = TestClient(app, follow_redirects=False)
+    failures = []
+    for who, method, path, body, status, problem in CRITICAL_DENIALS:
+        url = _url(path, params)
+        if method.startswith("page "):
+            assert who is not None
+            verb = method.removeprefix("page ")
+            r = pages[who].get(url) if verb == "GET" else pages[who].post(url, data=body)
+        else:
+            headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
+            r = api.request(method, url, headers=headers, json=body)
+        got = (r.status_code, r.headers.get("x-aisgf-problem"))
+        if got != (status, problem):
+            failures.append(f"{method} {path} as {who or 'anonymous'}: expected {status} {problem}, got {got}")
+    assert not failures, "\n".join(failures)
+    with db.session() as s:
+        system = svc.get_system(s, params["key"])
+        assert svc.review_state(s, system) == before and system.status == "in_review"
+        assert all(o.status != "met" for o in system.obligations)
+        assert [u.role for u in acc.list_users(s) if u.username == "olivia"] == ["owner"]

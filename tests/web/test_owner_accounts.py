@@ -139,20 +139,17 @@ def test_migration_stops_listing_names_without_an_account_then_maps_them(old_set
 
 
 def test_db_upgrade_lists_unmapped_owners_and_takes_a_mapping(tmp_path: Path) -> None:
-    import os
-    import shutil
     import subprocess
-    import sys
+
+    from tests import clirun  # in-process; tests/test_cli_smoke.py runs db-upgrade as a real process
 
     settings = make_settings(tmp_path)
     settings.data_dir.mkdir(parents=True)
     _database_at_0002(settings).dispose()
-    exe = shutil.which("aisgf", path=str(Path(sys.executable).parent)) or "aisgf"
-    env = {**os.environ, "AISGF_DATA_DIR": str(settings.data_dir)}
-    env.pop("AISGF_DATABASE_URL", None)
+    env: dict[str, str | None] = {"AISGF_DATA_DIR": str(settings.data_dir), "AISGF_DATABASE_URL": None}
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([exe, "db-upgrade", *args], capture_output=True, text=True, env=env, timeout=120)
+        return clirun.in_process(["db-upgrade", *args], env=env, cwd=tmp_path)
 
     p = run()
     assert p.returncode == 4 and "Ghost Writer" in p.stderr and "Traceback" not in p.stderr, p.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import socket
 import subprocess
@@ -9,11 +10,16 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
+import pytest
 
 from aisgf.accounts import services as acc
 from aisgf.config import Settings
 from aisgf.db import open_database
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="finds the answering process through /proc (Linux)"),
+]
 
 PASSWORD = "Tiered-Governance-2026"
 
@@ -22,6 +28,32 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _socket_inode(server_port: int, client_port: int) -> str:
+    """The inode of the server end of one loopback connection, from /proc/net/tcp."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, inode = fields[1], fields[2], fields[9]
+        if int(local.split(":")[1], 16) == server_port and int(remote.split(":")[1], 16) == client_port:
+            return inode
+    raise AssertionError(f"no server end of 127.0.0.1:{client_port} → :{server_port} in /proc/net/tcp")
+
+
+def _serving_process(server_port: int, client_port: int) -> int:
+    """The PID of the process holding the server end of the connection from `client_port`."""
+    target = f"socket:[{_socket_inode(server_port, client_port)}]"
+    for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+        try:
+            if any(os.readlink(fd) == target for fd in fd_dir.iterdir()):
+                return int(fd_dir.parent.name)
+        except OSError:  # a process that ended, or one we may not read
+            continue
+    raise AssertionError(f"no process holds {target}")
+
+
+def _parent(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
 
 
 def _env(data: Path) -> dict[str, str]:
@@ -55,12 +87,21 @@ def test_two_workers_serve_one_database(tmp_path: Path) -> None:
             except OSError:
                 assert time.monotonic() < deadline and proc.poll() is None, "the server did not start"
                 time.sleep(0.2)
-        # fresh connections, so both processes answer; each must read the same signed-in person
-        for _ in range(8):
-            with httpx.Client(base_url=f"http://127.0.0.1:{port}", cookies={"aisgf_session": cookie},
-                              timeout=30) as c:
-                r = c.get("/")
-                assert r.status_code == 200 and 'id="by-tier"' in r.text
+        # fresh connections until both worker processes have answered one; each must read the same
+        # signed-in person. Which process answered: the one holding the server end of the connection.
+        answered: set[int] = set()
+        deadline = time.monotonic() + 90  # the second worker may still be starting when the first answers
+        while len(answered) < 2 and time.monotonic() < deadline:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", "/", headers={"Cookie": f"aisgf_session={cookie}"})
+            r = conn.getresponse()
+            body = r.read().decode("utf-8")
+            assert r.status == 200 and 'id="by-tier"' in body
+            answered.add(_serving_process(port, conn.sock.getsockname()[1]))
+            conn.close()
+            time.sleep(0.05)  # both idle workers wait on the listening socket; either may accept the next
+        assert len(answered) == 2, f"only worker {answered} answered fresh connections for 90 s"
+        assert all(_parent(pid) == proc.pid for pid in answered), "an answer came from outside the server"
     finally:
         proc.terminate()
         proc.wait(timeout=30)

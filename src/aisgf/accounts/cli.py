@@ -8,6 +8,7 @@ would end up in shell history.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -57,7 +58,7 @@ def user_create(
 def user_list(as_json: bool = typer.Option(False, "--json")) -> None:
     """Every account with its role, functions, MFA and lock state."""
     with db().session() as s:
-        rows = [{"id": u.id, "username": u.username, "role": u.role, "functions": u.functions,
+        rows: list[dict[str, Any]] = [{"id": u.id, "username": u.username, "role": u.role, "functions": u.functions,
                  "mfa": u.totp_enabled, "disabled": u.disabled_at is not None,
                  "locked_until": u.locked_until.isoformat() if u.locked_until else None} for u in acc.list_users(s)]
     if as_json:

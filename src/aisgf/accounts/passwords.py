@@ -13,18 +13,41 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from aisgf.config import get_settings
 from aisgf.errors import InvalidInput, register_messages
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
-_HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
+@lru_cache(maxsize=2)
+def hasher(profile: str = "standard") -> PasswordHasher:
+    """The argon2id hasher of a cost profile (setting `password_hash_profile`).
+
+    Why a test profile: the standard parameters (the library's recommendation, 64 MiB and three
+    passes) cost tens of milliseconds per hash, which a suite creating hundreds of accounts pays
+    thousands of times. Hashes carry their own parameters, so a cheap hash still verifies under the
+    standard profile, and `needs_rehash` there says to upgrade it at the next sign-in.
+    """
+    if profile == "test":
+        return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    return PasswordHasher()
+
+
+def _profile() -> str:
+    """The active profile, from the one settings object (cached, so cheap per call)."""
+    return get_settings().password_hash_profile
+
+
+def _active() -> PasswordHasher:
+    return hasher(_profile())
+
+
+@lru_cache(maxsize=2)
+def _dummy_hash(profile: str) -> str:
     """A hash checked when the user does not exist, so the timing matches (made on first use:
     an argon2 hash costs a quarter second that every CLI start would otherwise pay)."""
-    return _HASHER.hash("aisgf-no-such-user-dummy-password")
+    return hasher(profile).hash("aisgf-no-such-user-dummy-password")
 
 
 @lru_cache(maxsize=1)
@@ -58,16 +81,18 @@ def check_policy(password: str, *, username: str = "", where: str = "password") 
 
 
 def hash_password(password: str) -> str:
-    return _HASHER.hash(password)
+    return _active().hash(password)
 
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Constant-ish time check; a missing hash still costs one argon2 verification."""
+    profile = _profile()
     try:
-        return _HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
+        return hasher(profile).verify(stored_hash or _dummy_hash(profile), password) and stored_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(stored_hash: str) -> bool:
-    return _HASHER.check_needs_rehash(stored_hash)
+    """True for a hash made with other parameters than the active profile's (e.g. cheap test ones)."""
+    return _active().check_needs_rehash(stored_hash)

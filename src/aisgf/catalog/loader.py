@@ -127,12 +127,12 @@ def load_framework_folder(folder: Path) -> FrameworkData:
             seen[record.id] = where
             items.append(record)
     by_id = {r.id: r for r in items}
-    for risk, lines, path, where in risk_links:
+    for risk, lines, link_loc, where in risk_links:
         target = by_id.get(risk)
         if target is None:
-            raise error_at(where, lines, path, f"links to unknown risk {risk!r}")
+            raise error_at(where, lines, link_loc, f"links to unknown risk {risk!r}")
         if target.kind not in ("risk", "section"):
-            raise error_at(where, lines, path, f"{risk!r} is a {target.kind}, not a risk")
+            raise error_at(where, lines, link_loc, f"{risk!r} is a {target.kind}, not a risk")
     return FrameworkData(meta=meta, items=tuple(items), blobs=tuple(blobs))
 
 
@@ -205,7 +205,7 @@ def build_catalog(framework: str = DEFAULT_FRAMEWORK, overlays: list[Path] | Non
     return Catalog(
         framework=framework,
         version=base.meta.version,
-        title=dict(base.meta.title),
+        title=dict(base.meta.title),  # type: ignore[arg-type]  # Lang keys are str
         items=items,
         sources=sources,
         digest=digest.hexdigest(),

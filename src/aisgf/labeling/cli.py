@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -299,7 +299,7 @@ def add_explicit(
     handler = sniff(path) if path.is_file() else None
     suffix = path.suffix.lower()
     if suffix in (".txt", ".md", ".markdown", ".html", ".htm"):
-        kind = (
+        kind: Literal["plain", "markdown", "html"] = (
             "html"
             if suffix in (".html", ".htm")
             else "markdown"

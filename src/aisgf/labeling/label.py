@@ -73,7 +73,7 @@ class AigcLabel:
         """The Appendix E string, keys in the standard's order, compact, ASCII-escaped."""
         return json.dumps({"AIGC": self.fields()}, ensure_ascii=True, separators=(",", ":"))
 
-    def with_fields(self, **kw: str) -> AigcLabel:
+    def with_fields(self, **kw: Any) -> AigcLabel:
         return replace(self, **kw)
 
 

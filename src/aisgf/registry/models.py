@@ -126,7 +126,7 @@ class Obligation(Base):
         """
         return self.due_date is not None and self.due_date < day and self.status in OUTSTANDING
 
-    @overdue_on.inplace.expression
+    @overdue_on.inplace.expression  # type: ignore[attr-defined]  # hybrid_method stubs lack .expression
     @classmethod
     def _overdue_on_sql(cls, day: date) -> ColumnElement[bool]:
         return and_(cls.due_date < day, func.lower(cls.status).in_([s.value for s in OUTSTANDING]))

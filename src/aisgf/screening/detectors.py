@@ -75,7 +75,7 @@ _LANDLINE = re.compile(r"\(?(0\d{2,3})\)?[\s-]?(\d{7,8})")
 
 def _landline(s: str) -> bool:
     m = _LANDLINE.fullmatch(s)
-    return bool(m) and v.is_valid_landline(m.group(1), m.group(2))
+    return m is not None and v.is_valid_landline(m.group(1), m.group(2))
 
 
 def _bank_card(s: str) -> bool:
@@ -91,7 +91,7 @@ _HKID = re.compile(r"([A-Z]{1,2})(\d{6})\(?([0-9A])\)?")
 
 def _hk_id(s: str) -> bool:
     m = _HKID.fullmatch(s)
-    return bool(m) and v.is_valid_hk_id(m.group(1), m.group(2), m.group(3))
+    return m is not None and v.is_valid_hk_id(m.group(1), m.group(2), m.group(3))
 
 
 def _email(s: str) -> bool:

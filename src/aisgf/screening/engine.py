@@ -27,7 +27,7 @@ import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from re import _parser as sre_parse  # the width of a pattern, as `re` computes it
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # the width of a pattern, as `re` computes it
 from typing import Any, NamedTuple
 
 import hyperscan as hs

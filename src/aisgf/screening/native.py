@@ -666,7 +666,7 @@ def _counts(buf: np.ndarray, a: int, b: int) -> tuple[int, int, int]:
         bad += (c < 9) | (c == 11) | (c == 12) | ((c > 13) & (c < 32)) | (c == 127)
         cont += (c & 0xC0) == 0x80
         low = (c | 32) - 97
-        letters += (low >= 0) & (low < 26)
+        letters += (low >= 0) & (low < 26)  # type: ignore[assignment]
     return bad, cont, letters
 
 

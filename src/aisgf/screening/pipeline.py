@@ -755,7 +755,7 @@ class Merger:
             os.unlink(r.findings_file)
         elif self.findings_fh is not None and r.findings:
             self.findings_fh.write(zlib.decompress(r.findings))
-        dup_out = self.findings_fh
+        dup_out: IO[bytes] | None = self.findings_fh
         if dup_out is not None and r.shard.parts > 1:
             # An unsplit file lists its duplicates after all its other findings: hold the
             # duplicates of a split file's ranges in a temporary file until its last range.
@@ -810,7 +810,7 @@ class Merger:
             self.sources.setdefault(s, Counter()).update(c)
         fc = Counter(r.cat_findings)
         fc.update(dup_counts)
-        entry = self.files.get(file)
+        entry: Any = self.files.get(file)  # then reused for the heap entries below
         if entry is None:
             entry = self.files[file] = {
                 "documents": 0,

@@ -63,7 +63,7 @@ def audit_head(session: Session) -> int:
 def dashboard(session: Session, *, owner_id: int | None, with_audit: bool) -> dict[str, Any]:
     """Systems by tier, lane and status; overdue obligations; systems in review; recent audit events."""
     bind = session.get_bind()
-    key = (str(bind.url), owner_id, with_audit, svc.today(), audit_head(session))
+    key = (str(bind.url), owner_id, with_audit, svc.today(), audit_head(session))  # type: ignore[union-attr]
     with _CACHE_LOCK:
         hit = _DASHBOARD_CACHE.get(key)
         if hit is not None:

@@ -37,7 +37,7 @@ class Placement:
 def _cjk_ink_height(font_size: int, text: str) -> int:
     font = cjk_font(font_size)
     cjk = [c for c in text if ord(c) > 0x2E80] or list(text)
-    return max(font.getbbox(c)[3] - font.getbbox(c)[1] for c in cjk)
+    return max(font.getbbox(c)[3] - font.getbbox(c)[1] for c in cjk)  # type: ignore[return-value]  # ints at runtime
 
 
 def font_size_for(min_height: int, text: str) -> int:
@@ -55,7 +55,7 @@ def render_tile(text: str, min_char_height: int) -> tuple[Image.Image, int, int]
     font = cjk_font(size)
     left, top, right, bottom = font.getbbox(text)
     pad = max(4, size // 3)
-    tile = Image.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad), PLATE_RGBA)
+    tile = Image.new("RGBA", (right - left + 2 * pad, bottom - top + 2 * pad), PLATE_RGBA)  # type: ignore[arg-type]
     ImageDraw.Draw(tile).text((pad - left, pad - top), text, font=font, fill=(*TEXT_RGB, 255))
     return tile, size, _cjk_ink_height(size, text)
 

@@ -131,7 +131,7 @@ class PdfHandler(FormatHandler):
         _reader(src)
         try:
             writer = pypdf.PdfWriter(src, incremental=True)
-            info = writer._info.get_object() if writer._info is not None else None
+            info: Any = writer._info.get_object() if writer._info is not None else None
             if info is not None:
                 for key in [k for k in info if "AIGC" in str(k).upper()]:
                     del info[key]

@@ -4,6 +4,8 @@ only shows forms."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
@@ -19,7 +21,7 @@ from aisgf.web.templating import render
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, s: Session, status_code: int = 200, **values: object) -> Response:
+def _page(request: Request, s: Session, status_code: int = 200, **values: Any) -> Response:
     return render(request, "admin_users.html", status_code=status_code, users=acc.list_users(s), roles=ROLES,
                   functions=acc.reviewer_functions(), notice=NOTICES.get(request.query_params.get("notice", "")),
                   **values)

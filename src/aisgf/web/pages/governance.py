@@ -112,7 +112,7 @@ def system_page(request: Request, key: str, s: Session = Depends(get_session)) -
     state = svc.review_state(s, system)
     events, _total = list_events(s, entity_type="system", entity_id=system.key, limit=100)
     a = svc.current_assessment(system)
-    my_functions = [f for f in p.functions if f in state and (state[f] is None or state[f].decision != "approve")]
+    my_functions = [f for f in p.functions if f in state and (state[f] is None or state[f].decision != "approve")]  # type: ignore[union-attr]
     return render(
         request, "system.html", system=system, current=a, decision=decision_of(a) if a else None,
         assessments=list(reversed(system.assessments)),
