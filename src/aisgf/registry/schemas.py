@@ -75,7 +75,7 @@ class ReviewOut(BaseModel):
 
     @classmethod
     def of(cls, r: Review) -> ReviewOut:
-        return cls(id=r.id, function=r.function, decision=r.decision, reason=r.reason, reviewer=r.reviewer,
+        return cls(id=r.id, function=r.function, decision=ReviewDecision(r.decision), reason=r.reason, reviewer=r.reviewer,
                    at=r.at, assessment_id=r.assessment_id)
 
 
@@ -100,7 +100,7 @@ class ObligationOut(BaseModel):
     @classmethod
     def of(cls, ob: Obligation, today: date) -> ObligationOut:
         return cls(
-            id=ob.id, system=ob.system.key, catalog_id=ob.catalog_id, title=ob.title, status=ob.status,
+            id=ob.id, system=ob.system.key, catalog_id=ob.catalog_id, title=ob.title, status=ObligationStatus(ob.status),
             required=ob.required, owner=ob.owner, due_date=ob.due_date, note=ob.note, waived_by=ob.waived_by,
             waiver_reason=ob.waiver_reason, waiver_expires=ob.waiver_expires,
             overdue=ob.overdue_on(today),
