@@ -13,6 +13,9 @@ from aisgf.registry import services as svc
 from aisgf.registry.models import Assessment
 from aisgf.registry.schemas import AssessmentOut, decision_of
 from tests.answers import HIGH, MEDIUM
+from tests.people import owner_accounts
+
+_owners = owner_accounts("alice")
 
 
 def test_a_stored_decision_reads_back_as_the_engines_decision(db: Database) -> None:

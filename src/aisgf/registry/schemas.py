@@ -75,8 +75,8 @@ class ReviewOut(BaseModel):
 
     @classmethod
     def of(cls, r: Review) -> ReviewOut:
-        return cls(id=r.id, function=r.function, decision=ReviewDecision(r.decision), reason=r.reason, reviewer=r.reviewer,
-                   at=r.at, assessment_id=r.assessment_id)
+        return cls(id=r.id, function=r.function, decision=ReviewDecision(r.decision), reason=r.reason,
+                   reviewer=r.reviewer, at=r.at, assessment_id=r.assessment_id)
 
 
 class ObligationOut(BaseModel):
@@ -100,9 +100,9 @@ class ObligationOut(BaseModel):
     @classmethod
     def of(cls, ob: Obligation, today: date) -> ObligationOut:
         return cls(
-            id=ob.id, system=ob.system.key, catalog_id=ob.catalog_id, title=ob.title, status=ObligationStatus(ob.status),
-            required=ob.required, owner=ob.owner, due_date=ob.due_date, note=ob.note, waived_by=ob.waived_by,
-            waiver_reason=ob.waiver_reason, waiver_expires=ob.waiver_expires,
+            id=ob.id, system=ob.system.key, catalog_id=ob.catalog_id, title=ob.title,
+            status=ObligationStatus(ob.status), required=ob.required, owner=ob.owner, due_date=ob.due_date,
+            note=ob.note, waived_by=ob.waived_by, waiver_reason=ob.waiver_reason, waiver_expires=ob.waiver_expires,
             overdue=ob.overdue_on(today),
             evidence=[link.evidence_id for link in ob.evidence_links], updated_at=ob.updated_at or None,
             version=ob.version,
