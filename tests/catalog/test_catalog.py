@@ -231,3 +231,24 @@ def test_load_catalog_caches_per_overlay_dir(tmp_path: Path) -> None:
     assert load_catalog(empty) is first
     assert first.overlays == []
     assert load_catalog(tmp_path / "does-not-exist").digest == first.digest
+
+
+def test_evidence_tools_are_catalog_data_checked_against_the_catalog(tmp_path, monkeypatch) -> None:
+    """Which obligations a tool's report serves is a data file; an item the catalog lacks is refused by line."""
+    import aisgf.catalog.loader as loader
+
+    tools = loader.load_evidence_tools().tools
+    assert tools["training-data-screening"].obligations == ["4.1.2.b", "4.1.2.c", "4.1.2.d", "4.1.2.e"]
+    assert tools["aigc-label-check"].obligations == ["4.1.3.a", "5.2"]
+    bad = tmp_path / "evidence-tools.yaml"
+    bad.write_text(loader.EVIDENCE_TOOLS_FILE.read_text(encoding="utf-8").replace("4.1.2.e]", "4.1.2.z]"),
+                   encoding="utf-8")
+    monkeypatch.setattr(loader, "EVIDENCE_TOOLS_FILE", bad)
+    loader.load_evidence_tools.cache_clear()
+    try:
+        with pytest.raises(InvalidInput) as err:
+            loader.load_evidence_tools()
+        assert "4.1.2.z" in str(err.value) and ":" in (err.value.where or "")
+    finally:
+        monkeypatch.undo()
+        loader.load_evidence_tools.cache_clear()

@@ -16,10 +16,11 @@ from aisgf.db import Database
 from aisgf.errors import InvalidInput
 from aisgf.labeling import implicit, report
 from aisgf.labeling.cli import app
-from aisgf.labeling.evidence import LABELING_OBLIGATIONS, attach_report
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.schemas import EvidenceOut
+from aisgf.registry.tool_reports import LABEL_CHECK_TOOL, tool_obligations
+from aisgf.registry.tool_reports import attach_label_report as attach_report
 from tests.answers import HIGH, LOW
 from tests.people import owner_accounts
 
@@ -50,7 +51,7 @@ def test_cli_attaches_report_to_labeling_obligations(registry: Database, copy_of
         [ev] = svc.list_evidence(s, system)
         d = EvidenceOut.of(ev, svc.today()).model_dump(mode="json")
         events = list(s.scalars(select(AuditEvent).where(AuditEvent.action == "evidence.added")))
-    assert sorted(d["obligations"]) == sorted(LABELING_OBLIGATIONS)  # HIGH has both
+    assert sorted(d["obligations"]) == sorted(tool_obligations(LABEL_CHECK_TOOL))  # HIGH has both
     assert d["filename"] == "r.json" and d["media_type"] == "application/json" and d["added_by"] == "carol"
     assert d["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the very report written to disk
     stored = EvidenceStore(registry.settings.resolved_evidence_dir).path(d["sha256"])

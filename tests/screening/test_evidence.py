@@ -18,7 +18,7 @@ from aisgf.errors import InvalidInput
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.schemas import EvidenceOut
-from aisgf.screening.evidence import attach_report
+from aisgf.registry.tool_reports import attach_screening_report as attach_report
 
 from .conftest import judge_all
 

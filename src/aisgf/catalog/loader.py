@@ -17,6 +17,7 @@ from pathlib import Path
 
 from aisgf.catalog.model import Catalog, CatalogItem
 from aisgf.catalog.schema import (
+    EvidenceToolsFile,
     FrameworkFile,
     ItemRecord,
     OperatingModelFile,
@@ -31,6 +32,7 @@ from aisgf.errors import InvalidInput, NotFound
 DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_FRAMEWORK = "aisgf-1.0"
 OPERATING_MODEL_FILE = DATA_DIR / "operating-model" / "operating-model.yaml"
+EVIDENCE_TOOLS_FILE = DATA_DIR / "evidence-tools.yaml"
 
 
 @dataclass(frozen=True)
@@ -260,6 +262,7 @@ def clear_cache() -> None:
         _cache.clear()
     _load_base.cache_clear()
     _load_operating_model_file.cache_clear()
+    load_evidence_tools.cache_clear()
 
 
 # --- operating model ---------------------------------------------------------------------------
@@ -294,6 +297,23 @@ def _load_operating_model_file() -> OperatingModelFile:
 def load_operating_model() -> OperatingModelFile:
     """The seed's operating model (intake questions, tiers, lanes, practices), cross-checked."""
     return _load_operating_model_file()
+
+
+@lru_cache(maxsize=1)
+def load_evidence_tools() -> EvidenceToolsFile:
+    """Which obligations each tool's report is evidence for (`data/evidence-tools.yaml`), cross-checked.
+
+    Data, not a constant in the tool: the screener and the label checker know nothing of the
+    framework's obligations; the registry asks this file where their reports belong.
+    """
+    model, lines = load_file(EvidenceToolsFile, EVIDENCE_TOOLS_FILE, _rel(EVIDENCE_TOOLS_FILE))
+    catalog = build_catalog(model.framework, [])
+    where = _rel(EVIDENCE_TOOLS_FILE)
+    for tool, spec in model.tools.items():
+        for j, item in enumerate(spec.obligations):
+            if not catalog.has(item):
+                raise error_at(where, lines, ("tools", tool, "obligations", j), f"unknown framework item {item!r}")
+    return model
 
 
 def check_overlay(path: Path, framework: str = DEFAULT_FRAMEWORK) -> OverlayFile:

@@ -276,3 +276,27 @@ class OperatingModelFile(Strict):
     statuses: dict[str, str]
     sources: dict[str, SourceRecord]
     elements: list[OMElement] = Field(min_length=1)
+
+
+class EvidenceTool(Strict):
+    """A tool whose report is evidence, and the framework items it is evidence for."""
+
+    name: dict[Lang, str]
+    obligations: list[str] = Field(min_length=1)
+
+    @field_validator("obligations")
+    @classmethod
+    def _item_ids(cls, ids: list[str]) -> list[str]:
+        for item in ids:
+            if not ITEM_ID_RE.match(item):
+                raise ValueError(f"{item!r} is not a framework item ID (like 4.1.2.b)")
+        return ids
+
+
+class EvidenceToolsFile(Strict):
+    """`data/evidence-tools.yaml`: which obligations each tool's report serves by default."""
+
+    catalog: Literal["evidence-tools"]
+    version: str
+    framework: str
+    tools: dict[str, EvidenceTool] = Field(min_length=1)

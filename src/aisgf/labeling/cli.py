@@ -237,12 +237,12 @@ def _attach(doc: str, system: str, obligations: list[str] | None, actor: str | N
             quiet: bool) -> None:
     """Store the report as registry evidence (imported on demand: labeling runs without a database)."""
     from aisgf.cliutil import db, default_actor
-    from aisgf.labeling.evidence import attach_report
+    from aisgf.registry.tool_reports import attach_label_report
 
     try:
         database = db()
         try:
-            ev = attach_report(
+            ev = attach_label_report(
                 database,
                 doc,
                 system,

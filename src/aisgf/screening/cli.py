@@ -159,11 +159,11 @@ def run_cmd(
 def _attach(rep: dict[str, Any], system: str, obligations: tuple[str, ...], actor: str | None, name: str) -> None:
     """Store the report as registry evidence (imported on demand: screening runs without a database)."""
     from aisgf.cliutil import db, default_actor
-    from aisgf.screening.evidence import attach_report
+    from aisgf.registry.tool_reports import attach_screening_report
 
     database = db()
     try:
-        ev = attach_report(
+        ev = attach_screening_report(
             database, rep, system, actor=actor or default_actor(), obligations=list(obligations) or None, filename=name
         )
     finally:
