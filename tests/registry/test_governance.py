@@ -63,7 +63,7 @@ def test_check_flags_expired_waivers_and_evidence(db: Database, tmp_path: Path) 
         key = svc.register_system(s, name="Triage", owner="alice", answers=LOW, actor="alice").key
         obs = svc.get_system(s, key).obligations
         ev = svc.add_evidence(s, store, key, actor="a", obligations=[obs[0].id], stream=io.BytesIO(b"x"),
-                              filename="x", max_bytes=10, expires_at=svc.today() - timedelta(days=1))
+                              filename="x.txt", max_bytes=10, expires_at=svc.today() - timedelta(days=1))
         assert ev.id
         svc.update_obligation(s, obs[0].id, actor="a", status="met")
         if len(obs) > 1:

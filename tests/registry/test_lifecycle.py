@@ -179,7 +179,7 @@ def test_evidence_files_are_content_addressed_and_limits_keep_nothing(db: Databa
         events_before = s.scalar(select(func.count(AuditEvent.seq)))
         rows_before = s.scalar(select(func.count(Evidence.id)))
     with db.session() as s, pytest.raises(TooLarge):
-        svc.add_evidence(s, store, key, actor="alice", stream=io.BytesIO(b"x" * 2000), filename="big.bin",
+        svc.add_evidence(s, store, key, actor="alice", stream=io.BytesIO(b"x" * 2000), filename="big.log",
                          max_bytes=1000)
     with db.session() as s:
         assert s.scalar(select(func.count(AuditEvent.seq))) == events_before

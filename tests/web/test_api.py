@@ -144,3 +144,19 @@ def test_intake_endpoints(client: tuple[TestClient, dict[str, str]]) -> None:
     rs = c.get("/api/intake/ruleset").json()
     d = c.post("/api/assess", json={"answers": HIGH}).json()
     assert d["ruleset_hash"] == rs["hash"] and d["tier"] == "high"
+
+
+def test_the_api_refuses_evidence_files_the_pages_refuse(client: tuple[TestClient, dict[str, str]]) -> None:
+    """The file-type rule is the service's: an upload through the API is checked like one through a page."""
+    c, auth = client
+    key = c.post("/api/systems", json={"system": {"name": "Loan bot", "owner": "alice"}, "answers": LOW},
+                 headers=auth).json()["key"]
+    for name, ctype in (("run.exe", "application/octet-stream"), ("page.html", "text/html"),
+                        ("notes.txt", "text/html")):
+        r = c.post(f"/api/systems/{key}/evidence", files={"file": (name, b"<script>x</script>", ctype)},
+                   headers=auth)
+        assert r.status_code == 415, (name, r.text)
+        assert r.json()["where"] == "file" and ".pdf" in r.json()["detail"]
+    assert c.get(f"/api/systems/{key}", headers=auth).json()["evidence"] == []
+    r = c.post(f"/api/systems/{key}/evidence", files={"file": ("notes.txt", b"fine", "text/plain")}, headers=auth)
+    assert r.status_code == 201, r.text

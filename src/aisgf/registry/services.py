@@ -59,6 +59,7 @@ MESSAGES = register_messages({
     "registry.no_obligation": "no obligation with ID {id}",
     "registry.system_has_no_obligation": "system {key} has no obligation {ref!r}",
     "registry.unknown_obligation_status": "unknown obligation status {value!r}; accepted: {accepted}",
+    "registry.file_type_refused": "files of type {ctype} ({suffix}) are not accepted as evidence; accepted: {accepted}",
     "registry.unknown_status": "unknown lifecycle status {value!r}; accepted: {accepted}",
     "registry.unknown_tier": "unknown tier {value!r}; accepted: {accepted}",
     "registry.unknown_lane": "unknown lane {value!r}; accepted: {accepted}",
@@ -256,13 +257,18 @@ def _stored_decision(decision: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in decision.items() if k != "answers"}
 
 
+def check_reassessable(system: AISystem) -> None:
+    """A retired system is not reassessed (the page refuses the form, the service the write)."""
+    if system.status == Lifecycle.retired:
+        raise Conflict.coded("registry.retired_no_reassess", where=f"system {system.key}")
+
+
 def reassess(session: Session, ref: str | int, answers: dict[str, Any], *, actor: str,
              expected_version: int | None = None) -> Assessment:
     """Record a new assessment; reviews reopen when the tier rises or after a send-back."""
     system = get_system(session, ref)
     _check_version(system, expected_version)
-    if system.status == Lifecycle.retired:
-        raise Conflict.coded("registry.retired_no_reassess", where=f"system {system.key}")
+    check_reassessable(system)
     return _add_assessment(session, system, decide(answers), actor)
 
 
@@ -364,6 +370,19 @@ def review_state(session: Session, system: AISystem) -> dict[str, Review | None]
         if r.function in latest:
             latest[r.function] = r
     return latest
+
+
+def waiting_functions(state: dict[str, Review | None], functions: Iterable[str] | None = None) -> list[str]:
+    """The required functions (of `functions`, or all) that have not approved the current round yet."""
+    wanted = None if functions is None else set(functions)
+    return [f for f, r in state.items()
+            if (r is None or r.decision != ReviewDecision.approve) and (wanted is None or f in wanted)]
+
+
+def sent_back(session: Session, system: AISystem) -> list[Review]:
+    """The send-backs of the current review round: what the owner is asked to change."""
+    return [r for r in review_state(session, system).values()
+            if r is not None and r.decision == ReviewDecision.send_back]
 
 
 def _recompute_approval(session: Session, system: AISystem, actor: str) -> None:
@@ -532,6 +551,34 @@ def _resolve_obligations(session: Session, system: AISystem, refs: Iterable[str 
     return [find_obligation(session, system, r) for r in refs]
 
 
+class UnsupportedType(InvalidInput):
+    status = 415
+    type_slug = "unsupported-media-type"
+    title = "Unsupported file type"
+
+
+# Evidence files: documents, data extracts, images, archives, tool reports. Anything else
+# (executables, HTML that a browser would run) is refused, through the pages and the API alike.
+EVIDENCE_TYPES = frozenset({
+    "application/pdf", "text/plain", "text/markdown", "text/csv", "application/json", "application/x-yaml",
+    "application/yaml", "text/yaml", "image/png", "image/jpeg", "image/webp", "application/zip",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream",
+})
+EVIDENCE_SUFFIXES = (".pdf", ".txt", ".md", ".csv", ".json", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".webp",
+                     ".zip", ".docx", ".xlsx", ".cdx.json", ".log")
+
+
+def check_evidence_file(filename: str, media_type: str | None) -> None:
+    """Refuse a file whose name or declared type is not an accepted kind of evidence (415)."""
+    name = filename.lower()
+    ctype = (media_type or "application/octet-stream").split(";")[0].strip().lower()
+    if ctype not in EVIDENCE_TYPES or not name.endswith(EVIDENCE_SUFFIXES):
+        raise UnsupportedType.coded("registry.file_type_refused", where="file", ctype=ctype,
+                                    suffix=name.rsplit(".", 1)[-1] if "." in name else "-",
+                                    accepted=list(EVIDENCE_SUFFIXES))
+
+
 def add_evidence(
     session: Session, store: EvidenceStore, ref: str | int, *, actor: str, obligations: Iterable[str | int] = (),
     stream: BinaryIO | None = None, filename: str | None = None, media_type: str | None = None,
@@ -545,6 +592,7 @@ def add_evidence(
     ev = Evidence(system_id=system.id, description=description or "", added_by=actor, added_at=now(),
                   expires_at=expires_at)
     if stream is not None:
+        check_evidence_file(filename or "", media_type)
         sha, size = store.put(stream, max_bytes=max_bytes, name=filename or "upload")
         ev.kind, ev.sha256, ev.size = "file", sha, size
         ev.filename = (filename or sha)[:300]

@@ -147,8 +147,7 @@ def review_queue(session: Session, functions: tuple[str, ...] | None, limit: int
         rows = list(session.scalars(base.limit(batch).offset(offset)))
         for system in rows:
             state = svc.review_state(session, system)
-            waiting = [f for f, r in state.items() if (r is None or r.decision != "approve")
-                       and (functions is None or f in functions)]
+            waiting = svc.waiting_functions(state, functions)
             if waiting:
                 a = svc.current_assessment(system)
                 out.append(QueueItem(system=system, assessment=a.number if a else 0, functions=waiting,

@@ -35,33 +35,14 @@ from aisgf.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-# Evidence people upload through the pages: documents, data extracts, images, archives. Anything
-# else (executables, HTML that a browser would run) is refused with a message.
-EVIDENCE_TYPES = {
-    "application/pdf", "text/plain", "text/markdown", "text/csv", "application/json", "application/x-yaml",
-    "application/yaml", "text/yaml", "image/png", "image/jpeg", "image/webp", "application/zip",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream",
-}
-EVIDENCE_SUFFIXES = (".pdf", ".txt", ".md", ".csv", ".json", ".yaml", ".yml", ".png", ".jpg", ".jpeg", ".webp",
-                     ".zip", ".docx", ".xlsx", ".cdx.json", ".log")
-
-
 MESSAGES = register_messages({
     "web.evidence_not_file": "this evidence is not a stored file of this system",
     "web.not_integer": "not a whole number: {value!r}",
     "web.not_date": "not a date (YYYY-MM-DD): {value!r}",
     "web.obligation_other_system": "this obligation belongs to another system",
     "web.file_too_large": "the file is larger than the limit of {limit} bytes",
-    "web.file_type_refused": "files of type {ctype} ({suffix}) are not accepted as evidence; accepted: {accepted}",
     "web.form_without_version": "the form has no version; reload the page",
 })
-
-
-class UnsupportedType(InvalidInput):
-    status = 415
-    type_slug = "unsupported-media-type"
-    title = "Unsupported file type"
 
 
 def _notice(request: Request) -> str | None:
@@ -112,7 +93,7 @@ def system_page(request: Request, key: str, s: Session = Depends(get_session)) -
     state = svc.review_state(s, system)
     events, _total = list_events(s, entity_type="system", entity_id=system.key, limit=100)
     a = svc.current_assessment(system)
-    my_functions = [f for f in p.functions if f in state and (state[f] is None or state[f].decision != "approve")]  # type: ignore[union-attr]
+    my_functions = svc.waiting_functions(state, p.functions)
     return render(
         request, "system.html", system=system, current=a, decision=decision_of(a) if a else None,
         assessments=list(reversed(system.assessments)),
@@ -210,12 +191,7 @@ async def add_evidence(request: Request, key: str, file: UploadFile | None = Fil
         assert file is not None
         if file.size is not None and file.size > limit:
             raise TooLarge.coded("web.file_too_large", where="file", extra={"limit_bytes": limit}, limit=limit)
-        name = (file.filename or "").lower()
-        ctype = (file.content_type or "application/octet-stream").split(";")[0].strip().lower()
-        if ctype not in EVIDENCE_TYPES or not name.endswith(EVIDENCE_SUFFIXES):
-            raise UnsupportedType.coded("web.file_type_refused", where="file", ctype=ctype,
-                                        suffix=name.rsplit(".", 1)[-1] if "." in name else "-",
-                                        accepted=list(EVIDENCE_SUFFIXES))
+        svc.check_evidence_file(file.filename or "", file.content_type)  # before reading it: a 415, nothing kept
     p = principal(request)
 
     def work() -> str:
@@ -363,25 +339,17 @@ def form_values(answers: dict[str, Any]) -> dict[str, list[str]]:
     return values
 
 
-def _sent_back(s: Session, system: Any) -> list[Any]:
-    """The send-backs of the current review round: what the owner is asked to change."""
-    return [r for r in svc.review_state(s, system).values() if r is not None and r.decision == "send_back"]
-
-
-def _check_reassessable(system: Any) -> None:
-    if system.status == "retired":
-        raise Conflict.coded("registry.retired_no_reassess", where=f"system {system.key}")
 
 
 @router.get("/systems/{key}/reassess")
 def reassess_form(request: Request, key: str, s: Session = Depends(get_session)) -> Response:
     """The intake wizard, pre-filled with the current assessment's answers (after a send-back, say)."""
     system = _system(s, request, key)
-    _check_reassessable(system)
+    svc.check_reassessable(system)
     a = svc.current_assessment(system)
     answers = dict(a.answers) if a is not None else {}
     return render(request, "intake.html", questionnaire=load_questionnaire(), values=form_values(answers),
-                  decision=None, system=system, version=system.version, sent_back=_sent_back(s, system))
+                  decision=None, system=system, version=system.version, sent_back=svc.sent_back(s, system))
 
 
 @router.post("/systems/{key}/reassess")
@@ -396,7 +364,7 @@ async def reassess_submit(request: Request, key: str, s: Session = Depends(get_s
 
     def work() -> str:
         system = _system(s, request, key)
-        _check_reassessable(system)
+        svc.check_reassessable(system)
         expected = _int(version_text, "version")
         if expected is None:
             raise InvalidInput.coded("web.form_without_version", where="version")
@@ -421,7 +389,7 @@ async def reassess_submit(request: Request, key: str, s: Session = Depends(get_s
             # form stays stale until the page is reloaded, so nobody overwrites a change unseen.
             return render(request, "intake.html", status_code=err.status, questionnaire=load_questionnaire(),
                           values=_intake_values(form), decision=decision, error=err, system=system,
-                          version=version_text or "", sent_back=_sent_back(s, system),
+                          version=version_text or "", sent_back=svc.sent_back(s, system),
                           explain=PROBLEM_TEXT.get("conflict") if isinstance(err, Conflict) else None)
 
         return await run_in_threadpool(page)
