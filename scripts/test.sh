@@ -4,5 +4,5 @@
 # /usr/lib/postgresql/*/bin (as the postgres user) for the PostgreSQL tests and stops it afterwards.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" --test
-.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff check src tests benchmarks tools
 exec .venv/bin/python -m pytest -q "$@"
