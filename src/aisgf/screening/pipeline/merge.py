@@ -53,7 +53,7 @@ class Merger:
         findings = r.parts.get("findings")
         if isinstance(findings, FindingsPart):
             findings.write_to(self.findings_fh)
-        dup_out = self.findings_fh
+        dup_out: IO[bytes] | None = self.findings_fh
         if dup_out is not None and shard.parts > 1:
             # An unsplit file lists its duplicates after all its other findings: hold the
             # duplicates of a split file's ranges in a temporary file until its last range.
