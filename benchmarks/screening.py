@@ -54,7 +54,7 @@ from aisgf.screening import validators as v
 from aisgf.screening.detectors import DETECTORS
 from aisgf.screening.engine import Scanner
 from aisgf.screening.keywords import load_library
-from aisgf.screening.pipeline import ScreenConfig, _scanner, run_screen
+from aisgf.screening.pipeline import ScreenConfig, run_screen, scanner_for
 from aisgf.screening.readers import read_docs
 
 HERE = Path(__file__).resolve().parent
@@ -392,7 +392,7 @@ def breakdown(files: list[str], cfg: ScreenConfig, mb: float, fpath: str, repeat
     import dataclasses
 
     def ms(c: ScreenConfig, findings: str | None) -> float:
-        _scanner(c)
+        scanner_for(c)
         return timed(lambda: run_screen(files, c, workers=1, findings_path=findings), repeat)[0] * 1000 / mb
 
     full = ms(cfg, fpath)
@@ -492,7 +492,7 @@ def main() -> int:
         rows.append(("aisgf scan, as Finding objects", "corpus", text_mb / best, text_mb / med, n / best, {}))
 
         cfg = ScreenConfig(libraries=[lib], redact_key=b"bench")
-        _scanner(cfg)  # compiled once per process, as a long run would
+        scanner_for(cfg)  # compiled once per process, as a long run would
         fpath = str(d / "findings.jsonl")
         best, med = timed(lambda: run_screen(files, cfg, workers=1, findings_path=fpath), args.repeat)
         rows.append(("aisgf full pipeline, 1 core", "corpus", mb / best, mb / med, n / best, corpus_score))

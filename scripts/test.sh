@@ -6,6 +6,6 @@
 # `-m "not slow"` for the quick loop or `-n 0` for one process.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" --test
-.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff check src tests benchmarks tools
 .venv/bin/python -m mypy  # files and strictness: [tool.mypy] in pyproject.toml
 exec .venv/bin/python -m pytest -q -n "${AISGF_TEST_WORKERS:-2}" "$@"

@@ -1320,7 +1320,7 @@ def main(argv: list[str]) -> None:
     REF = ref.read_text(encoding="utf-8")
     out.mkdir(parents=True, exist_ok=True)
     header = (
-        "# Generated once by data/tools/extract_framework_1_0.py from the seed and the reference file;\n"
+        "# Generated once by tools/catalog_extract/extract_framework_1_0.py from the seed and the reference file;\n"
         "# texts are byte-exact copies. Edit this file directly from now on (it is the source of truth).\n"
     )
     (out / "framework.yaml").write_text(header + dump(framework_meta()), encoding="utf-8")

@@ -262,7 +262,7 @@ def main(argv: list[str]) -> None:
     out = Path(argv[2])
     out.parent.mkdir(parents=True, exist_ok=True)
     header = (
-        "# Generated once by data/tools/extract_operating_model.py from the seed; texts are byte-exact.\n"
+        "# Generated once by tools/catalog_extract/extract_operating_model.py from the seed; texts are byte-exact.\n"
         "# Edit this file directly from now on. Links to framework items are all aisgf's reading (editorial).\n"
     )
     data = build()
