@@ -26,6 +26,7 @@ from aisgf.audit.models import GENESIS_HASH, AuditEvent
 from aisgf.audit.service import utcnow_iso, verify_chain
 from aisgf.config import Settings
 from aisgf.db import open_database
+from aisgf.intake import decide
 from aisgf.registry import services as svc
 
 CHOICES = {
@@ -46,11 +47,11 @@ def random_answers(rng: random.Random) -> dict:
 
 def bench_assess(n: int, rng: random.Random) -> None:
     answers = [random_answers(rng) for _ in range(n)]
-    svc.decide(answers[0])  # warm caches (catalog, ruleset, questionnaire)
+    decide(answers[0])  # warm caches (catalog, ruleset, questionnaire)
     times = []
     for a in answers:
         t = time.perf_counter()
-        svc.decide(a)
+        decide(a)
         times.append(time.perf_counter() - t)
     times.sort()
     print(f"assess: {n} decisions, median {statistics.median(times) * 1e3:.3f} ms, "

@@ -43,6 +43,7 @@ from tests.answers import HIGH, LOW, MEDIUM  # noqa: E402
 from aisgf.accounts import services as acc  # noqa: E402
 from aisgf.config import Settings  # noqa: E402
 from aisgf.db import open_database  # noqa: E402
+from aisgf.intake import decide  # noqa: E402
 from aisgf.registry import services as svc  # noqa: E402
 from aisgf.registry.models import AISystem, Assessment, Obligation  # noqa: E402
 
@@ -53,7 +54,7 @@ def seed(data_dir: Path, n_systems: int, n_clients: int) -> tuple[list[str], lis
     """Fill the database; return session cookies (one per client) and every system key."""
     settings = Settings(data_dir=data_dir)
     db = open_database(settings)
-    decisions = [svc.decide(a) for a in (LOW, MEDIUM, HIGH)]
+    decisions = [decide(a) for a in (LOW, MEDIUM, HIGH)]
     owner_ids = []
     with db.session() as s:  # owners are accounts
         for name in ["olivia", *(f"owner{k}" for k in range(50))]:

@@ -8,7 +8,7 @@ import json
 from sqlalchemy import select, update
 
 from aisgf.db import Database
-from aisgf.intake.engine import Decision
+from aisgf.intake.engine import Decision, decide
 from aisgf.registry import services as svc
 from aisgf.registry.models import Assessment
 from aisgf.registry.schemas import AssessmentOut, decision_of
@@ -19,7 +19,7 @@ _owners = owner_accounts("alice")
 
 
 def test_a_stored_decision_reads_back_as_the_engines_decision(db: Database) -> None:
-    fresh = Decision.model_validate(svc.decide(HIGH))
+    fresh = Decision.model_validate(decide(HIGH))
     with db.session() as s:
         system = svc.register_system(s, name="Loan bot", owner="alice", answers=HIGH, actor="alice")
         a = svc.current_assessment(system)

@@ -27,6 +27,7 @@ from aisgf.intake.engine import (
     ObligationRef,
     Reason,
     compare_decisions,
+    decide,
     evaluate,
 )
 from aisgf.intake.questionnaire import Question, Questionnaire, load_questionnaire, validate_answers
@@ -49,6 +50,7 @@ __all__ = [
     "Ruleset",
     "SystemInfo",
     "compare_decisions",
+    "decide",
     "evaluate",
     "load_answer_file",
     "load_any_answers",

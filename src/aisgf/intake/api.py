@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from aisgf.intake import load_questionnaire, load_ruleset
+from aisgf.intake import decide, load_questionnaire, load_ruleset
 from aisgf.intake.engine import Decision
 from aisgf.intake.questionnaire import Questionnaire
 from aisgf.intake.schemas import RulesetOut
@@ -37,6 +37,4 @@ def ruleset() -> RulesetOut:
 @router.post("/assess", response_model=Decision)
 def assess(body: AssessIn) -> Decision:
     """Tier, lane, reviewers, controls and obligations for a set of intake answers (nothing is stored)."""
-    from aisgf.registry.services import decide
-
     return Decision.model_validate(decide(body.answers))

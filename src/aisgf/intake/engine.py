@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aisgf.intake.questionnaire import Questionnaire, validate_answers
+from aisgf.intake.questionnaire import Questionnaire, load_questionnaire, validate_answers
 from aisgf.intake.ruleset import (
     LANE_RANK,
     TIER_RANK,
@@ -265,6 +265,19 @@ def evaluate(
         questionnaire_version=questionnaire.version,
         questionnaire_digest=questionnaire.digest,
     )
+
+
+def decide(answers: Mapping[str, Any], *, where: str = "answers", ruleset: Ruleset | None = None) -> dict[str, Any]:
+    """Validate answers and run the tiering rules; the decision as plain JSON data, with the clean answers.
+
+    The shape the registry stores (an assessment's `decision` column holds it without `answers`)
+    and the API's `POST /api/assess` returns.
+    """
+    q = load_questionnaire()
+    clean = validate_answers(dict(answers), q, where=where)
+    data = evaluate(clean, ruleset=ruleset, questionnaire=q).model_dump(mode="json")
+    data["answers"] = clean
+    return data
 
 
 def compare_decisions(old: Decision, new: Decision) -> list[str]:

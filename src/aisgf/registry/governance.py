@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aisgf.intake.engine import decide
 from aisgf.registry.choices import OUTSTANDING
 from aisgf.registry.models import AISystem
 from aisgf.registry.services import (
     current_assessment,
-    decide,
     get_system,
     review_state,
     today,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 from aisgf.audit.service import append_event
 from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, register_messages
+from aisgf.intake.engine import decide
 from aisgf.registry.choices import Lifecycle, ObligationStatus, ReviewDecision, values
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.models import (
@@ -81,18 +82,6 @@ def today() -> date:
 
 
 # --------------------------------------------------------------------------- decisions
-
-
-def decide(answers: dict[str, Any], *, where: str = "answers", ruleset: Any = None) -> dict[str, Any]:
-    """Validate answers and run the tiering rules; return the decision as plain JSON data."""
-    from aisgf.intake import evaluate, load_questionnaire, validate_answers
-
-    q = load_questionnaire()
-    clean = validate_answers(answers, q, where=where)
-    decision = evaluate(clean, ruleset=ruleset, questionnaire=q)
-    data = decision.model_dump(mode="json")
-    data["answers"] = clean
-    return data
 
 
 def _tier_rank(tier: str) -> int:

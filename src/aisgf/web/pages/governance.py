@@ -22,7 +22,7 @@ from aisgf.accounts import services as acc
 from aisgf.audit.schemas import AuditEventOut
 from aisgf.audit.service import list_events
 from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge, register_messages
-from aisgf.intake import load_questionnaire
+from aisgf.intake import decide, load_questionnaire
 from aisgf.registry import services as svc
 from aisgf.registry.choices import Lifecycle, ObligationStatus, values
 from aisgf.registry.evidence_store import EvidenceStore
@@ -281,7 +281,7 @@ async def intake_preview(request: Request) -> Response:
     decision, error = None, None
     if not unanswered:
         try:
-            decision = svc.decide(answers)
+            decision = decide(answers)
         except AisgfError as exc:
             error = exc
     return render(request, "partials/decision.html", decision=decision, error=error, unanswered=unanswered)
@@ -313,7 +313,7 @@ async def intake_submit(request: Request, s: Session = Depends(get_session)) -> 
         s.rollback()
         decision = None
         with contextlib.suppress(AisgfError):
-            decision = svc.decide(answers)
+            decision = decide(answers)
         return render(request, "intake.html", status_code=exc.status, questionnaire=load_questionnaire(),
                       values=_intake_values(form), decision=decision, error=exc,
                       owner_field=p.may("system.choose_owner"))
@@ -384,7 +384,7 @@ async def reassess_submit(request: Request, key: str, s: Session = Depends(get_s
             system = _system(s, request, key)
             decision = None
             with contextlib.suppress(AisgfError):
-                decision = svc.decide(answers)
+                decision = decide(answers)
             # The form keeps the person's answers but carries the version it was loaded with: a stale
             # form stays stale until the page is reloaded, so nobody overwrites a change unseen.
             return render(request, "intake.html", status_code=err.status, questionnaire=load_questionnaire(),
