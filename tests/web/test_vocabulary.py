@@ -13,7 +13,7 @@ from aisgf.accounts import services as acc
 from aisgf.config import get_settings
 from aisgf.db import Database
 from aisgf.errors import InvalidInput
-from aisgf.intake.ruleset import shipped_path
+from aisgf.intake.questionnaire import shipped_path
 from aisgf.registry import services as svc
 from aisgf.registry.choices import ObligationStatus
 from aisgf.registry.schemas import ObligationOut

@@ -13,7 +13,6 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from aisgf.config import get_settings
 from aisgf.errors import InvalidInput, register_messages
 
 MIN_LENGTH = 12
@@ -35,8 +34,10 @@ def hasher(profile: str = "standard") -> PasswordHasher:
 
 
 def _profile() -> str:
-    """The active profile, from the one settings object (cached, so cheap per call)."""
-    return get_settings().password_hash_profile
+    """The active profile, from the settings of the application context in force."""
+    from aisgf.context import current
+
+    return current().settings.password_hash_profile
 
 
 def _active() -> PasswordHasher:

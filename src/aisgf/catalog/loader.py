@@ -221,9 +221,10 @@ _cache_lock = threading.Lock()
 
 
 def _default_overlay_dir() -> Path:
-    from aisgf.config import get_settings
+    """The overlay folder in force: the application context's settings (`aisgf.context`)."""
+    from aisgf.context import current
 
-    return get_settings().resolved_overlay_dir
+    return current().overlay_dir
 
 
 def load_catalog(

@@ -350,12 +350,16 @@ def _load_cached(path: str, _mtime_ns: int, _size: int) -> Questionnaire:
 
 
 def questionnaire_path() -> Path:
-    """The questionnaire in force: `AISGF_QUESTIONNAIRE_FILE` if set, else the shipped one."""
-    from aisgf.config import get_settings
+    """The questionnaire in force: the application context's (`AISGF_QUESTIONNAIRE_FILE`, else the shipped one)."""
+    from aisgf.context import current
 
-    return get_settings().questionnaire_file or shipped_path(SHIPPED_QUESTIONNAIRE)
+    return current().questionnaire_path
 
 
 def load_questionnaire(path: str | Path | None = None) -> Questionnaire:
-    """Load (and cache until the file changes) a questionnaire; None → the one in force."""
-    return _load_cached(*file_stamp(Path(path) if path is not None else questionnaire_path()))
+    """Load (and cache until the file changes) a questionnaire; None → the one in force (`aisgf.context`)."""
+    if path is None:
+        from aisgf.context import current
+
+        return current().questionnaire()
+    return _load_cached(*file_stamp(Path(path)))

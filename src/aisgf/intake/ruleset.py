@@ -31,7 +31,6 @@ from aisgf.intake.questionnaire import (
     Questionnaire,
     load_questionnaire,
     questionnaire_path,
-    shipped_path,
 )
 from aisgf.sourcefile import Path_, Problem, SourceDoc, file_stamp, raise_problems, read_source
 
@@ -456,17 +455,17 @@ SHIPPED_RULESET = "ruleset.yaml"
 
 
 def ruleset_path() -> Path:
-    """The ruleset in force: `AISGF_RULESET_FILE` if set, else the shipped default."""
-    from aisgf.config import get_settings
+    """The ruleset in force: the application context's (`AISGF_RULESET_FILE`, else the shipped default)."""
+    from aisgf.context import current
 
-    return get_settings().ruleset_file or shipped_path(SHIPPED_RULESET)
+    return current().ruleset_path
 
 
 def default_catalog() -> CatalogLike:
-    """The catalog in force (aisgf.catalog decides where it comes from and caches it)."""
-    from aisgf.catalog import load_catalog
+    """The catalog in force: the application context's (`aisgf.context`), with its overlays."""
+    from aisgf.context import current
 
-    return load_catalog()
+    return current().catalog()
 
 
 @lru_cache(maxsize=16)
@@ -488,6 +487,10 @@ def load_ruleset(
     The questionnaire defaults to the one in force and the catalog to `aisgf.catalog`'s; every
     catalog ID the ruleset cites must exist in it.
     """
+    if path is None and questionnaire is None and catalog is None:
+        from aisgf.context import current
+
+        return current().ruleset()  # cached on the context, re-read when a file changes
     p = Path(path) if path is not None else ruleset_path()
     if questionnaire is None and catalog is None:
         cat = default_catalog()

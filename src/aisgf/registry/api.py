@@ -71,7 +71,7 @@ class ObligationPatch(_Strict):
 
 class ReviewIn(_Strict):
     function: str = Field(max_length=50, description="A reviewer function of the ruleset in force "
-                                                     "(GET /api/intake/ruleset lists them under `reviewers`)")
+                                                     "(GET /api/intake/ruleset lists them under `spec.reviewers`)")
     decision: ReviewDecision
     reason: str = Field(default="", max_length=20000)
     assessment: int | None = Field(default=None, description="The assessment number you reviewed")

@@ -87,6 +87,12 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         description="China's AI Safety Governance Framework 1.0 (TC260, 2024): catalog, intake and tiering, "
         "registry, evidence, reviews and a tamper-evident audit trail.",
     )
+    from aisgf.context import AppContext
+
+    # What is in force for this app (its settings' catalog, ruleset, questionnaire, with their caches);
+    # every request runs inside it, so an app built with other settings never reads the process's.
+    app.state.context = context = AppContext(settings, db)
+    app.add_middleware(_InContext, context=context)
     app.state.settings = settings
     app.state.db = db
     app.state.store = EvidenceStore(settings.resolved_evidence_dir)
@@ -123,6 +129,19 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     return app
 
 
+class _InContext:
+    """ASGI middleware: each request (and the threads it hands work to) runs inside the app's context."""
+
+    def __init__(self, app: Any, context: Any):
+        self.app, self.context = app, context
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        from aisgf.context import use
+
+        with use(self.context):
+            await self.app(scope, receive, send)
+
+
 def warm_up(app: FastAPI) -> None:
     """Load what every request reads (questionnaire, ruleset, catalog, translations, templates) before the
     first person arrives, then move those long-lived objects out of the garbage collector's way.
@@ -135,15 +154,17 @@ def warm_up(app: FastAPI) -> None:
     import gc
 
     from aisgf.catalog import load_catalog
+    from aisgf.context import use
     from aisgf.intake import load_questionnaire
     from aisgf.intake.ruleset import load_ruleset
     from aisgf.web.i18n import LANGS, catalog
     from aisgf.web.templating import _ENV
 
     settings: Settings = app.state.settings
-    load_catalog(settings.resolved_overlay_dir)
-    load_questionnaire()
-    load_ruleset()
+    with use(app.state.context):
+        load_catalog(settings.resolved_overlay_dir)
+        load_questionnaire()
+        load_ruleset()
     for lang in LANGS:
         catalog(lang)
     for name in _ENV.list_templates(extensions=["html"]):
