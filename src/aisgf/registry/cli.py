@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from aisgf.cliutil import console, db, default_actor, err_console, print_json
-from aisgf.errors import AisgfError, CheckFailed, InvalidInput
+from aisgf.errors import EXIT_CHECK_FAILED, AisgfError, InvalidInput
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 
@@ -235,7 +235,7 @@ def check(
             if not rep.registry:
                 err_console.print("  the tier would require: " + json.dumps(rep.requirements, ensure_ascii=False))
     if not rep.ok:
-        raise typer.Exit(CheckFailed.exit_code)
+        raise typer.Exit(EXIT_CHECK_FAILED)
 
 
 def rules_diff(old: Path, new: Path, as_json: bool = typer.Option(False, "--json")) -> None:
