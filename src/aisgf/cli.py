@@ -21,8 +21,8 @@ from typing import Any, NamedTuple
 import typer
 from typer.core import TyperGroup
 
-from aisgf.cliutil import report_error
-from aisgf.errors import AisgfError, MissingExtra
+from aisgf.cliutil import report_error, require_extra
+from aisgf.errors import AisgfError
 
 
 class Lazy(NamedTuple):
@@ -130,26 +130,6 @@ COMMANDS: dict[str, Lazy] = {
     "label": Lazy("AI-generated content labels (GB 45438-2025): implicit metadata and explicit marks.", _labeling,
                   "labeling"),
 }
-
-# The modules each extra brings; a command of that extra says which one to install when one is absent.
-EXTRA_MODULES: dict[str, tuple[str, ...]] = {
-    "screening": ("numpy", "numba", "llvmlite", "hyperscan", "pyarrow", "zstandard", "xxhash"),
-    "labeling": ("PIL", "mutagen", "pypdf"),
-}
-
-
-def require_extra(extra: str, command: str) -> None:
-    """Raise `MissingExtra` naming the pip extra when one of its libraries cannot be imported."""
-    import importlib.util
-
-    for module in EXTRA_MODULES[extra]:
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except (ImportError, ValueError):  # a parent package missing, or a module blocked in sys.modules
-            found = False
-        if not found or sys.modules.get(module, ...) is None:
-            raise MissingExtra.coded("extra.missing", command=command, extra=extra, module=module)
-
 
 class LazyGroup(TyperGroup):
     """The root group: lists `COMMANDS` without importing them, mounts one when it is resolved."""

@@ -7,14 +7,16 @@ settings load only when a command asks for them.
 from __future__ import annotations
 
 import getpass
+import importlib.util
 import json
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 
-from aisgf.errors import AisgfError
+from aisgf.errors import AisgfError, MissingExtra
 
 if TYPE_CHECKING:
     from aisgf.db import Database
@@ -31,6 +33,31 @@ def report_error(exc: AisgfError) -> int:
     """
     err_console.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False, soft_wrap=True, emoji=False)
     return exc.exit_code
+
+
+# The modules each pip extra brings (pyproject.toml's optional-dependencies); a command that needs one
+# says which extra to install instead of failing on an ImportError deep inside.
+EXTRA_MODULES: dict[str, tuple[str, ...]] = {
+    "screening": ("numpy", "numba", "llvmlite", "hyperscan", "pyarrow", "zstandard", "xxhash"),
+    "dask": ("dask", "distributed"),
+    "labeling": ("PIL", "mutagen", "pypdf"),
+}
+
+
+def require_extra(extra: str, command: str) -> None:
+    """Raise `MissingExtra` naming the pip extra when one of its modules cannot be found.
+
+    `find_spec` looks without importing (the check costs nothing on a full install); a module set to
+    None in `sys.modules` counts as absent, as Python's import does.
+    """
+    for module in EXTRA_MODULES[extra]:
+        try:
+            found = sys.modules.get(module, ...) is not None and importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # a parent package missing, or a module without a spec
+            found = False
+        if not found:
+            raise MissingExtra(f"{command} needs the [{extra}] extra, which is not installed (no module "
+                               f"{module!r}): pip install 'aisgf[{extra}]'")
 
 
 def default_actor() -> str:

@@ -166,8 +166,3 @@ class MissingExtra(AisgfError):
     type_slug = "missing-extra"
     title = "Feature not installed"
 
-
-register_messages({
-    "extra.missing": "{command} needs the [{extra}] extra, which is not installed (no module {module!r}): "
-                     "pip install 'aisgf[{extra}]'",
-})

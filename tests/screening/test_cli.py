@@ -1,4 +1,4 @@
-"""`aisgf screen` through a real root Typer app, as the lead mounts it with register()."""
+"""`aisgf screen` through the root app (its error handler gives the exit codes)."""
 
 from __future__ import annotations
 
@@ -8,19 +8,13 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
-from aisgf.screening.cli import register
+from aisgf.cli import app
+from aisgf.errors import EXIT_CHECK_FAILED
 
 from .conftest import judge_all
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.command()
-    def version() -> None:  # a second command so Typer builds a group, as in the real root app
-        typer.echo("0")
-
-    register(app)
     return app
 
 
@@ -83,7 +77,14 @@ def test_screen_then_verdicts(tmp_path: Path) -> None:
     res = runner.invoke(_app(), ["screen", "verdicts", str(tmp_path / "m.csv"), "--min-items", "10"])
     assert res.exit_code == 0 and "verdict: pass" in res.output
     res = runner.invoke(_app(), ["screen-verdicts", str(tmp_path / "m.csv"), "--json"])
-    assert res.exit_code == 1 or json.loads(res.output)["verdict"] == "fail"  # < 4000 items
+    # < 4000 items: the verdict fails, and --json exits with the same code as the text output
+    assert res.exit_code == EXIT_CHECK_FAILED == 8, res.output
+    assert json.loads(res.output)["verdict"] == "fail"
+    res = runner.invoke(_app(), ["screen", "verdicts", str(tmp_path / "m.csv")])
+    assert res.exit_code == 8 and "verdict: fail" in res.output
+    # a crash (an unreadable sample) is an error with its own code, never a failing verdict
+    res = runner.invoke(_app(), ["screen", "verdicts", str(tmp_path / "no-such.csv")])
+    assert (res.exit_code not in (0, 1, 8) and res.exception is None) or isinstance(res.exception, SystemExit), res
 
 
 def test_errors_are_messages_with_exit_codes(tmp_path: Path) -> None:

@@ -115,6 +115,10 @@ def run_cmd(
 
     if workers is not None and dask_address is not None:
         raise click.UsageError("--workers and --dask exclude each other")
+    if dask_address is not None:
+        from aisgf.cliutil import require_extra
+
+        require_extra("dask", "aisgf screen --dask")
     libs = load_libraries(list(libraries), max_keywords=max_keywords)
     cfg = ScreenConfig(
         field=opts["field"],
