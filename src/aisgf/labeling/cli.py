@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from aisgf.cliutil import report_error
 from aisgf.errors import EXIT_CHECK_FAILED, AisgfError, InvalidInput
 from aisgf.labeling import c2pa_manifest, implicit, integrity, report
 from aisgf.labeling.profile import load_profile
@@ -113,7 +114,7 @@ def embed(
             failed += 1
             results.append({"path": str(f), "ok": False, "error": str(exc)})
             if not as_json:
-                err.print(f"[red]error[/red]: {exc}")
+                report_error(exc)
     if as_json:
         out.print_json(json.dumps(results, ensure_ascii=False))
     if failed:  # the batch ran and some files failed: the check-failed code, as `label detect --strict`
@@ -141,7 +142,7 @@ def propagate(
             out.print(f"[green]propagated[/green] {f}  PropagateID={lbl.PropagateID}")
         except AisgfError as exc:
             failed += 1
-            err.print(f"[red]error[/red]: {exc}")
+            report_error(exc)
     if failed:
         raise typer.Exit(2)
 
@@ -323,7 +324,7 @@ def explicit(
             out.print(f"[green]{add_explicit(f, text=text, position=position, mode=mode)}[/green] {f}")
         except AisgfError as exc:
             failed += 1
-            err.print(f"[red]error[/red]: {exc}")
+            report_error(exc)
     if failed:
         raise typer.Exit(2)
 
