@@ -19,7 +19,8 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import typer
-from typer.core import TyperGroup
+from typer._click import Command, Context, HelpFormatter  # Typer's vendored click (not the `click` package)
+from typer.core import TyperCommand, TyperGroup
 
 from aisgf.cliutil import report_error, require_extra
 from aisgf.errors import AisgfError
@@ -131,21 +132,22 @@ COMMANDS: dict[str, Lazy] = {
                   "labeling"),
 }
 
+
 class LazyGroup(TyperGroup):
     """The root group: lists `COMMANDS` without importing them, mounts one when it is resolved."""
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self._listing = False
-        self._loaded: dict[str, Any] = {}
+        self._loaded: dict[str, Command] = {}
         for name, entry in COMMANDS.items():
             # Placeholders carry the help line for listings and the names for "did you mean" hints.
-            self.commands.setdefault(name, typer.core.TyperCommand(name=name, help=entry.help))
+            self.commands.setdefault(name, TyperCommand(name=name, help=entry.help))
 
-    def list_commands(self, ctx: Any) -> list[str]:
+    def list_commands(self, ctx: Context) -> list[str]:
         return list(self.commands)
 
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+    def get_command(self, ctx: Context, cmd_name: str) -> Command | None:
         entry = COMMANDS.get(cmd_name)
         if entry is None or self._listing:
             return self.commands.get(cmd_name)
@@ -157,7 +159,7 @@ class LazyGroup(TyperGroup):
             self._loaded[cmd_name] = typer.main.get_group(scratch).commands[cmd_name]
         return self._loaded[cmd_name]
 
-    def format_help(self, ctx: Any, formatter: Any) -> None:
+    def format_help(self, ctx: Context, formatter: HelpFormatter) -> None:
         # The listing needs only each command's help line: keep the placeholders, import nothing.
         self._listing = True
         try:
@@ -165,13 +167,9 @@ class LazyGroup(TyperGroup):
         finally:
             self._listing = False
 
-    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        try:
-            return super().resolve_command(ctx, args)
-        except AisgfError as exc:
-            raise typer.Exit(report_error(exc)) from None
-
-    def invoke(self, ctx: Any) -> Any:
+    def invoke(self, ctx: Context) -> Any:
+        # The one place a command's aisgf error becomes its message and exit code (resolving a
+        # command runs here too, so a missing extra is reported the same way).
         try:
             return super().invoke(ctx)
         except AisgfError as exc:
