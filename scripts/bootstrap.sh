@@ -32,12 +32,15 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PY" -m venv .venv
 fi
 if [[ "${1:-}" == "--test" ]]; then
-  extras=".[test]"; stamp=".venv/.aisgf-installed-test"
+  lock="requirements/test.lock"; stamp=".venv/.aisgf-installed-test"
 else
-  extras="."; stamp=".venv/.aisgf-installed"
+  lock="requirements/app.lock"; stamp=".venv/.aisgf-installed"
 fi
-if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" ]]; then
+# The exact versions (with hashes) from the lock, then aisgf itself without resolving anything again:
+# pyproject.toml holds ranges, the lock what is tested (scripts/lock.sh refreshes it).
+if [[ ! -f "$stamp" || pyproject.toml -nt "$stamp" || "$lock" -nt "$stamp" ]]; then
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-  .venv/bin/python -m pip install -q -e "$extras"
+  .venv/bin/python -m pip install -q --require-hashes -r "$lock"
+  .venv/bin/python -m pip install -q --no-deps -e .
   touch "$stamp"
 fi

@@ -4,7 +4,9 @@ tests/test_cli_smoke.py), a real SQLite file."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,95 @@ def test_only_db_upgrade_migrates(tmp_path: Path) -> None:
         conn.execute("update alembic_version set version_num = '0001'")
     p = aisgf(tmp_path, "catalog", "import", str(tmp_path / "none.yaml"), check=False)
     assert p.returncode == 6 and "is at migration 0001" in p.stderr and "run aisgf db-upgrade" in p.stderr
+
+
+# --- a light start: the root lists every command without importing the concerns ---------------------
+
+HEAVY = ("numba", "llvmlite", "hyperscan", "pyarrow", "dask", "distributed", "PIL", "mutagen", "pypdf", "numpy")
+
+
+def _python(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "AISGF_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    env.pop("AISGF_DATABASE_URL", None)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["catalog", "show", "6.2.e"], ["catalog", "--help"]])
+def test_help_and_catalog_import_no_heavy_library(tmp_path: Path, argv: list[str]) -> None:
+    code = (
+        "import sys\nfrom aisgf.cli import main\n"
+        f"sys.argv = ['aisgf', *{argv!r}]\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    rc = e.code\n"
+        f"print(rc, sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    p = _python(code, tmp_path)
+    assert p.stdout.strip().splitlines()[-1] == "0 []", p.stdout + p.stderr
+
+
+def test_the_listed_help_lines_are_the_commands_own() -> None:
+    """`aisgf --help` prints COMMANDS' help lines; they must be what each mounted command says."""
+    import inspect
+
+    import typer
+
+    from aisgf.cli import COMMANDS, app
+
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root)  # type: ignore[arg-type]
+    assert root.list_commands(ctx) == list(COMMANDS)  # type: ignore[attr-defined]
+    for name, entry in COMMANDS.items():
+        cmd = root.get_command(ctx, name)  # type: ignore[attr-defined]
+        assert cmd.name == name
+        first = inspect.cleandoc(cmd.short_help or cmd.help or "").partition("\f")[0].split("\n\n")[0]
+        assert first.replace("\n", " ").strip() == entry.help, name
+
+
+@pytest.mark.parametrize(("argv", "blocked", "extra"), [
+    (["screen", "corpus.jsonl"], "hyperscan", "screening"),
+    (["screen", "verdicts", "m.csv"], "numba", "screening"),
+    (["screen-verdicts", "m.csv"], "pyarrow", "screening"),
+    (["label", "detect", "."], "PIL", "labeling"),
+    (["label", "--help"], "mutagen", "labeling"),
+])
+def test_a_missing_extra_is_named_in_one_line(tmp_path: Path, argv: list[str], blocked: str, extra: str) -> None:
+    """As on a bare `pip install aisgf`: importing the extra's module fails, the command says what to install."""
+    from aisgf.errors import EXIT_CHECK_FAILED, MissingExtra
+
+    code = (f"import sys\nsys.modules[{blocked!r}] = None\nfrom aisgf.cli import main\n"
+            f"sys.argv = ['aisgf', *{argv!r}]\nmain()\n")
+    p = _python(code, tmp_path)
+    assert p.returncode == MissingExtra.exit_code == 9 and p.returncode not in (1, EXIT_CHECK_FAILED)
+    assert p.stderr == (f"error: aisgf {argv[0]} needs the [{extra}] extra, which is not installed "
+                        f"(no module {blocked!r}): pip install 'aisgf[{extra}]'\n"), p.stderr
+    assert p.stdout == ""
+
+
+def test_screen_dask_without_the_dask_extra(tmp_path: Path) -> None:
+    (tmp_path / "c.txt").write_text("hello world, a document long enough")
+    code = ("import sys\nsys.modules['distributed'] = None\nfrom aisgf.cli import main\n"
+            "sys.argv = ['aisgf', 'screen', 'c.txt', '--dask', 'tcp://127.0.0.1:1']\nmain()\n")
+    p = _python(code, tmp_path)
+    assert p.returncode == 9 and "pip install 'aisgf[dask]'" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_usage_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    p = aisgf(tmp_path, "catalog", "show", "--no-such-option", check=False)
+    assert p.returncode == 2 and "No such option" in p.stderr and "Traceback" not in p.stderr
+    p = aisgf(tmp_path, "no-such-command", check=False)
+    assert p.returncode == 2 and "No such command" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_exit_codes_are_the_documented_ones() -> None:
+    """README's exit-code line is the errors' own codes (a changed code must change the README too)."""
+    from aisgf import errors
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = readme[readme.index("Exit codes:"):].split("\n\n")[0].replace("\n", " ")
+    for cls, words in [(errors.InvalidInput, "invalid input"), (errors.NotFound, "not found"),
+                       (errors.Conflict, "conflict"), (errors.Forbidden, "unauthorised"),
+                       (errors.DatabaseUnavailable, "database unavailable"),
+                       (errors.IntegrityFailure, "integrity failure"),
+                       (errors.MissingExtra, "extra not installed")]:
+        assert f"{cls.exit_code} {words}" in line, (cls, line)
+    assert f"{errors.EXIT_CHECK_FAILED} a check ran and failed" in line, line

@@ -79,3 +79,49 @@ def test_chinese_text_uses_labels_and_falls_back_to_english() -> None:
     assert localized("no.such.code", {}, "zh") is None
     locked = InvalidInput.coded("accounts.locked", until=datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC))
     assert "2026-01-02 03:04:05" in error_text(locked, "zh") and "锁定" in error_text(locked, "zh")
+
+
+def test_one_builder_makes_every_problem_document() -> None:
+    from aisgf.errors import InvalidInput, problem_document
+
+    assert problem_document(409, "Conflict", "x", "conflict") == {
+        "type": "https://aisgf.dev/problems/conflict", "title": "Conflict", "status": 409, "detail": "x"}
+    e = InvalidInput("bad", where="f:1", extra={"errors": [1]})
+    assert e.problem() == problem_document(422, "Invalid input", "bad", "invalid-input",
+                                           {"where": "f:1", "errors": [1]})
+    assert list(e.problem()) == ["type", "title", "status", "detail", "where", "errors"]
+
+
+def test_the_check_failed_code_is_one_constant_apart_from_a_crash() -> None:
+    from aisgf.errors import EXIT_CHECK_FAILED, CheckFailed
+
+    assert CheckFailed.exit_code == EXIT_CHECK_FAILED == 8  # README: "8 a check ran and failed"
+
+
+def test_database_errors_become_aisgf_errors_at_the_session(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A stale write and a broken constraint are conflicts (exit 4, HTTP 409), raised by the session."""
+    import pytest
+    from sqlalchemy import select, text
+
+    from aisgf.db import STALE_MESSAGE, open_database
+    from aisgf.errors import Conflict
+    from aisgf.registry import services as svc
+    from aisgf.registry.models import AISystem
+    from tests.answers import LOW
+    from tests.conftest import make_settings
+
+    db = open_database(make_settings(tmp_path))
+    with db.session() as s:
+        svc.register_system(s, name="Kept", owner="a", answers=LOW, actor="a")
+    with pytest.raises(Conflict) as ei, db.session() as s:
+        system = s.scalars(select(AISystem)).one()
+        s.execute(text("update ai_systems set version = version + 1"))  # another writer got there first
+        system.name = "Overwritten?"
+    assert ei.value.message == STALE_MESSAGE and ei.value.exit_code == 4 and ei.value.status == 409
+    with pytest.raises(Conflict) as ei, db.session() as s:
+        key = s.scalars(select(AISystem.key)).one()
+        s.execute(text("insert into ai_systems (key, name) select :k, 'Twin' from ai_systems"), {"k": key})
+    assert ei.value.message.startswith("the change conflicts with stored data:")
+    with db.session() as s:
+        assert [x.name for x in s.scalars(select(AISystem))] == ["Kept"]  # both rolled back
+    db.dispose()

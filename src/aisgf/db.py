@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from aisgf.base import Base as Base  # re-exported: older imports of aisgf.db.Base keep working
 from aisgf.config import Settings, get_settings
-from aisgf.errors import DatabaseUnavailable
+from aisgf.errors import AisgfError, Conflict, DatabaseUnavailable
 
 
 def _import_models() -> None:
@@ -91,6 +92,27 @@ def _reason(exc: DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
 
 
+STALE_MESSAGE = "the record changed while you were editing it; reload and try again"
+
+
+def map_database_error(exc: Exception, where: str | None = None) -> AisgfError | None:
+    """The aisgf error for a driver/ORM error, or None for one that is not the database's to explain.
+
+    httpx's `map_exceptions` is the model: foreign errors become the platform's own at one boundary
+    (`Database.session`), so the CLI prints a message and an exit code, and the API a problem document,
+    instead of a traceback. A stale write (another writer bumped the row's version first) and a broken
+    constraint are conflicts with the stored state; a locked or unreachable database is unavailable.
+    """
+    if isinstance(exc, StaleDataError):
+        return Conflict(STALE_MESSAGE)
+    if isinstance(exc, IntegrityError):
+        return Conflict(f"the change conflicts with stored data: {str(exc.orig)[:200]}")
+    if isinstance(exc, OperationalError):
+        return DatabaseUnavailable(f"database error (locked, unreachable or not migrated): {_reason(exc)}",
+                                   where=where)
+    return None
+
+
 class Database:
     """An engine, its session factory, and the evidence folder that belongs with it."""
 
@@ -116,11 +138,11 @@ class Database:
         try:
             yield s
             s.commit()
-        except OperationalError as exc:
+        except (StaleDataError, IntegrityError, OperationalError) as exc:
             s.rollback()
-            raise DatabaseUnavailable(
-                f"database error (locked, unreachable or not migrated): {_reason(exc)}", where=self.url
-            ) from exc
+            mapped = map_database_error(exc, where=self.url)
+            assert mapped is not None
+            raise mapped from exc
         except BaseException:
             s.rollback()
             raise

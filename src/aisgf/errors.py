@@ -14,6 +14,11 @@ from typing import Any, Self
 # while the CLI, the API and the logs keep the English text formatted from the same template.
 MESSAGES: dict[str, str] = {}
 
+# The exit code of every "the check ran and found a failure" outcome (`aisgf check`, `aisgf screen
+# verdicts`, `aisgf label detect --strict`, an `aisgf label embed` batch with a failed file), apart
+# from 1, which a crash also gives, so a CI gate never mistakes a crash for a failing verdict.
+EXIT_CHECK_FAILED = 8
+
 
 def register_messages(table: Mapping[str, str]) -> dict[str, str]:
     """Add a module's message templates to `MESSAGES`; an ID names one text only."""
@@ -28,6 +33,19 @@ def format_message(template: str, params: Mapping[str, Any]) -> str:
     """Fill a template; list values read as "a, b, c" (pages join them in their own language)."""
     return template.format(**{k: ", ".join(map(str, v)) if isinstance(v, list | tuple) else v
                               for k, v in params.items()})
+
+
+def problem_document(status: int, title: str, detail: str, slug: str,
+                     extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The one builder of RFC 9457 problem documents (the API's error bodies, the pages' problems).
+
+    `slug` names the problem type under https://aisgf.dev/problems/; `extra` members (`where`,
+    `errors`, ...) follow the four standard ones in the order given.
+    """
+    doc: dict[str, Any] = {"type": f"https://aisgf.dev/problems/{slug}", "title": title, "status": status,
+                           "detail": detail}
+    doc.update(extra or {})
+    return doc
 
 
 class AisgfError(Exception):
@@ -63,16 +81,8 @@ class AisgfError(Exception):
         return f"{self.where}: {self.message}" if self.where else self.message
 
     def problem(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {
-            "type": f"https://aisgf.dev/problems/{self.type_slug}",
-            "title": self.title,
-            "status": self.status,
-            "detail": self.message,
-        }
-        if self.where:
-            doc["where"] = self.where
-        doc.update(self.extra)
-        return doc
+        where = {"where": self.where} if self.where else {}
+        return problem_document(self.status, self.title, self.message, self.type_slug, {**where, **self.extra})
 
 
 class InvalidInput(AisgfError):
@@ -140,9 +150,19 @@ class IntegrityFailure(AisgfError):
 
 
 class CheckFailed(AisgfError):
-    """A governance-as-code check found gaps (used by `aisgf check`)."""
+    """A check ran and found a failure (`aisgf check`'s gaps, a failing verdict): `EXIT_CHECK_FAILED`."""
 
     status = 409
-    exit_code = 8
+    exit_code = EXIT_CHECK_FAILED
     type_slug = "check-failed"
     title = "Check failed"
+
+
+class MissingExtra(AisgfError):
+    """A command needs libraries of an extra that is not installed (`pip install 'aisgf[screening]'`)."""
+
+    status = 501
+    exit_code = 9
+    type_slug = "missing-extra"
+    title = "Feature not installed"
+

@@ -1,4 +1,4 @@
-"""`aisgf catalog …` through Typer's CliRunner on the catalog app."""
+"""`aisgf catalog …` through Typer's CliRunner on the root app (its error handler gives the exit codes)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from aisgf.catalog.cli import app
+from aisgf.cli import app
 from aisgf.config import Settings
 
 runner = CliRunner()
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args), env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["catalog", *args], env={"COLUMNS": "200"})
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -1,4 +1,4 @@
-"""`aisgf assess` and `aisgf rules …` through a Typer app built the way the lead mounts them."""
+"""`aisgf assess` and `aisgf rules …` through the root app (its error handler gives the exit codes)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from aisgf.intake.cli import register, rules_app
 from aisgf.intake.questionnaire import shipped_path
 
 from .test_answers import ANSWERS, PROJECT
@@ -17,9 +16,8 @@ from .test_ruleset import MINI
 
 @pytest.fixture(scope="module")
 def app() -> typer.Typer:
-    root = typer.Typer()
-    register(root)
-    root.add_typer(rules_app, name="rules")
+    from aisgf.cli import app as root
+
     return root
 
 

@@ -17,9 +17,9 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
+from aisgf.cli import app  # the root app: its error handler gives the exit codes
 from aisgf.errors import InvalidInput
 from aisgf.labeling import c2pa_manifest, implicit, integrity
-from aisgf.labeling.cli import app
 from aisgf.labeling.formats import sniff
 
 from .conftest import EXIFTOOL, exiftool_json, needs_exiftool
@@ -166,20 +166,20 @@ def test_cli_embed_with_c2pa_and_detect(copy_of, pki: Pki, tmp_path: Path) -> No
     runner = CliRunner()
     jpg, png = copy_of("jpg"), copy_of("png")
     args = ["--c2pa-cert", str(pki.chain_pem), "--c2pa-key", str(pki.key_pem)]
-    r = runner.invoke(app, ["embed", str(jpg), str(png), "--producer", "001TEST", *args])
+    r = runner.invoke(app, ["label", "embed", str(jpg), str(png), "--producer", "001TEST", *args])
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["embed", str(jpg), "--producer", "001TEST", "--c2pa-cert", str(pki.chain_pem)])
+    r = runner.invoke(app, ["label", "embed", str(jpg), "--producer", "001TEST", "--c2pa-cert", str(pki.chain_pem)])
     assert r.exit_code == 2 and "both --c2pa-cert and --c2pa-key" in r.output
     html = tmp_path / "report.html"
     r = runner.invoke(
-        app, ["detect", str(jpg), str(png), "--json", "--c2pa-trust", str(pki.ca_pem), "--html", str(html)]
+        app, ["label", "detect", str(jpg), str(png), "--json", "--c2pa-trust", str(pki.ca_pem), "--html", str(html)]
     )
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
     assert doc["summary"]["c2pa"] == 2 and doc["summary"]["valid_implicit"] == 2
     assert {f["c2pa"]["validation_state"] for f in doc["files"]} == {"Trusted"}
     assert html.read_text(encoding="utf-8").count("C2PA manifest: Trusted") == 2
-    assert runner.invoke(app, ["detect", str(jpg)]).exit_code == 0  # the table view renders too
+    assert runner.invoke(app, ["label", "detect", str(jpg)]).exit_code == 0  # the table view renders too
 
 
 def test_without_c2pa_python(copy_of, pki: Pki, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 
 from aisgf.audit.models import AuditEvent
 from aisgf.audit.service import verify_chain
+from aisgf.cli import app  # the root app: its error handler gives the exit codes
 from aisgf.db import Database
 from aisgf.errors import InvalidInput
 from aisgf.labeling import implicit, report
-from aisgf.labeling.cli import app
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.schemas import EvidenceOut
@@ -42,7 +42,7 @@ def test_cli_attaches_report_to_labeling_obligations(registry: Database, copy_of
     out = tmp_path / "r.json"
     r = CliRunner().invoke(
         app,
-        ["detect", str(png), str(jpg), "--report", str(out), "--attach-to", "imagegen", "--actor", "carol"],
+        ["label", "detect", str(png), str(jpg), "--report", str(out), "--attach-to", "imagegen", "--actor", "carol"],
     )
     assert r.exit_code == 0, r.output
     assert "attached to imagegen" in r.output
@@ -68,7 +68,7 @@ def test_explicit_obligation_and_refusals(registry: Database, copy_of) -> None: 
     assert ev["obligations"] == ["5.2"]
     with pytest.raises(InvalidInput, match="none of the labeling obligations"):
         attach_report(registry, doc, "notes", actor="dave")  # a LOW system has none by default
-    r = CliRunner().invoke(app, ["detect", str(png), "--attach-to", "no-such-system"])
+    r = CliRunner().invoke(app, ["label", "detect", str(png), "--attach-to", "no-such-system"])
     assert r.exit_code == 3 and "no-such-system" in r.output
     with registry.session() as s:
         assert len(svc.list_evidence(s, svc.get_system(s, "imagegen"))) == 1  # refusals stored nothing

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from aisgf.cli import app  # the root app: its error handler gives the exit codes
 from aisgf.errors import InvalidInput, TooLarge
 from aisgf.labeling import implicit, report
-from aisgf.labeling.cli import app
 from aisgf.labeling.explicit import image
 from aisgf.labeling.formats import HANDLERS
 from aisgf.labeling.formats.png import SIGNATURE, XMP_KEYWORD, make_chunk
@@ -177,11 +177,11 @@ def test_directory_of_good_and_hostile_files(copy_of, tmp_path: Path) -> None:  
     }
 
     runner = CliRunner()
-    r = runner.invoke(app, ["detect", str(d), "--json"])
+    r = runner.invoke(app, ["label", "detect", str(d), "--json"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["summary"]["files"] == 9
-    r = runner.invoke(app, ["embed", *sorted(str(p) for p in d.iterdir()), "--producer", "001TEST", "--json"])
-    assert r.exit_code == 2  # some files failed...
+    r = runner.invoke(app, ["label", "embed", *sorted(str(p) for p in d.iterdir()), "--producer", "001TEST", "--json"])
+    assert r.exit_code == 8  # some files failed (EXIT_CHECK_FAILED)...
     results = {Path(x["path"]).name: x for x in json.loads(r.output)}
     assert len(results) == 9  # ...but every file was tried
     failed = {n for n, x in results.items() if not x["ok"]}

@@ -1,4 +1,4 @@
-"""`aisgf screen` through a real root Typer app, as the lead mounts it with register()."""
+"""`aisgf screen` through the root app (its error handler gives the exit codes)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,12 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from aisgf.screening.cli import register
+from aisgf.cli import app
 
 from .conftest import judge_all
 
 
 def _app() -> typer.Typer:
-    app = typer.Typer()
-
-    @app.command()
-    def version() -> None:  # a second command so Typer builds a group, as in the real root app
-        typer.echo("0")
-
-    register(app)
     return app
 
 
@@ -93,6 +86,9 @@ def test_screen_then_verdicts(tmp_path: Path) -> None:
     res = runner.invoke(_app(), ["screen-verdicts", sample, "--json"])
     assert res.exit_code == 8, (res.exit_code, res.output)
     assert json.loads(res.stdout)["verdict"] == "fail"
+    # a crash (an unreadable sample) is an error with its own code, never a failing verdict
+    res = runner.invoke(_app(), ["screen", "verdicts", str(tmp_path / "no-such.csv")])
+    assert res.exit_code not in (0, 1, 8), (res.exit_code, res.output)
 
 
 def test_errors_are_messages_with_exit_codes(tmp_path: Path) -> None:

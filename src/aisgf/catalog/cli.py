@@ -6,13 +6,11 @@ Rich or JSON; the same questions over HTTP go through the same services in `cata
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -24,15 +22,11 @@ from aisgf.catalog.loader import load_catalog, load_operating_model
 from aisgf.catalog.model import Catalog
 from aisgf.catalog.oscal import export_oscal
 from aisgf.catalog.schemas import CatalogItemOut, SearchHitOut
-from aisgf.errors import AisgfError
 
 app = typer.Typer(help="The framework catalog (bilingual, with provenance).", no_args_is_help=True)
 
 console = Console()
 err_console = Console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
 
 class Lang(StrEnum):
     zh = "zh"
@@ -44,20 +38,6 @@ class ExportFormat(StrEnum):
     oscal = "oscal"
 
 
-def _errors(fn: F) -> F:
-    """Print aisgf errors as `error: …` on stderr and exit with the error's code."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except AisgfError as exc:
-            err_console.print(f"error: {escape(str(exc))}", highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from exc
-
-    return wrapper  # type: ignore[return-value]
-
-
 def _catalog() -> Catalog:
     return load_catalog()
 
@@ -67,7 +47,6 @@ def _dump(data: Any) -> str:
 
 
 @app.command("list")
-@_errors
 def list_items(
     section: str | None = typer.Option(
         None, "--section", "-s", help="Only this section and what is under it, e.g. 6.2"
@@ -105,7 +84,6 @@ def list_items(
 
 
 @app.command("show")
-@_errors
 def show(
     item_id: str = typer.Argument(..., metavar="ID", help="e.g. 6.2.e, 4.1.2 or aisgf-1.0:6.2.e"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON"),
@@ -159,7 +137,6 @@ def show(
 
 
 @app.command("search")
-@_errors
 def search(
     text: str = typer.Argument(..., help="Chinese or English; punctuation and width do not matter"),
     lang: Lang | None = typer.Option(None, "--lang", "-l", help="Only this language"),
@@ -184,7 +161,6 @@ def search(
 
 
 @app.command("export")
-@_errors
 def export(
     fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", "-f", help="json (flat item list) or oscal"),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout"),
@@ -231,7 +207,6 @@ def render_coverage(cov: dict[str, Any]) -> Table:
 
 
 @app.command("coverage")
-@_errors
 def coverage_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
     """How many items per section and language have official, excerpt, paraphrase, … text."""
     cov = service.coverage(_catalog()).model_dump(mode="json")
@@ -250,7 +225,6 @@ def coverage_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @app.command("import")
-@_errors
 def import_cmd(
     file: Path = typer.Argument(..., help="Overlay YAML with official texts from your own copy of the framework"),
     actor: str | None = typer.Option(None, "--actor", help="Who to record in the audit trail"),
@@ -274,7 +248,6 @@ def import_cmd(
 
 
 @app.command("operating-model")
-@_errors
 def operating_model(as_json: bool = typer.Option(False, "--json")) -> None:
     """The seed's operating model: intake questions, tiers, lanes, practices, scenarios."""
     if as_json:

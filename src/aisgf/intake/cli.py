@@ -2,7 +2,8 @@
 
 Why here: each concern owns its commands (DESIGN.md); `aisgf.cli` only mounts them. The commands
 parse input, call the engine and render the decision; no rule lives here. Errors from the
-engine (`AisgfError`) become ``error: file:line: reason`` on stderr and the error's exit code.
+engine (`AisgfError`) propagate to the root command, which prints ``error: file:line: reason`` on
+stderr and exits with the error's code.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from aisgf.errors import AisgfError
 from aisgf.intake.answers import load_any_answers
 from aisgf.intake.engine import Decision, evaluate
 from aisgf.intake.questionnaire import Questionnaire, load_questionnaire
@@ -43,11 +43,6 @@ RulesetOption = Annotated[
 ]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language for people: en or zh.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout only.")]
-
-
-def _fail(exc: AisgfError) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(exc.exit_code)
 
 
 def _console() -> Console:
@@ -175,12 +170,9 @@ def assess(
     ruleset_file: RulesetOption = None,
 ) -> None:
     """Tier a project from its intake answers: tier, lane, reviewers, controls, obligations, reasons."""
-    try:
-        ruleset = _load_ruleset(ruleset_file)
-        loaded = load_any_answers(answers_file, questionnaire=ruleset.questionnaire)
-        decision = evaluate(loaded.answers, ruleset=ruleset)
-    except AisgfError as exc:
-        raise _fail(exc) from None
+    ruleset = _load_ruleset(ruleset_file)
+    loaded = load_any_answers(answers_file, questionnaire=ruleset.questionnaire)
+    decision = evaluate(loaded.answers, ruleset=ruleset)
     system = loaded.system.model_dump(exclude_none=True)
     if json_out:
         typer.echo(json.dumps(decision_payload(decision, system), ensure_ascii=False, indent=2))
@@ -200,10 +192,7 @@ def rules_show(
     json_out: JsonOption = False,
 ) -> None:
     """Show the ruleset in force: tiers, lanes, reviewers and every rule with its condition."""
-    try:
-        ruleset = _load_ruleset(ruleset_file)
-    except AisgfError as exc:
-        raise _fail(exc) from None
+    ruleset = _load_ruleset(ruleset_file)
     spec = ruleset.spec
     if json_out:
         doc = {
@@ -267,10 +256,7 @@ def rules_validate(
     ruleset_file: Annotated[Path, typer.Argument(help="Ruleset YAML to check.", dir_okay=False)],
 ) -> None:
     """Check a ruleset file against the questionnaire and the catalog; report every mistake with its line."""
-    try:
-        ruleset = load_ruleset(ruleset_file)
-    except AisgfError as exc:
-        raise _fail(exc) from None
+    ruleset = load_ruleset(ruleset_file)
     typer.echo(
         f"ok: {ruleset_file}: ruleset {ruleset.id} {ruleset.version}, {len(ruleset.rules)} rules, "
         f"sha256 {ruleset.digest}"
@@ -285,10 +271,7 @@ def rules_questions(
     ] = False,
 ) -> None:
     """List the intake questions (IDs, accepted answers), or print an answer-file template."""
-    try:
-        questionnaire = load_questionnaire()
-    except AisgfError as exc:
-        raise _fail(exc) from None
+    questionnaire = load_questionnaire()
     if template:
         typer.echo(answer_template(questionnaire, lang.value), nl=False)
         return

@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from aisgf.errors import AisgfError, InvalidInput
+from aisgf.cliutil import report_error
+from aisgf.errors import EXIT_CHECK_FAILED, AisgfError, InvalidInput
 from aisgf.labeling import c2pa_manifest, implicit, integrity, report
 from aisgf.labeling.profile import load_profile
 
@@ -25,11 +26,6 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True)
-
-
-def _fail(exc: AisgfError) -> typer.Exit:
-    err.print(f"[red]error[/red]: {exc}")
-    return typer.Exit(exc.exit_code)
 
 
 def _keys(paths: list[Path]) -> list[integrity.Ed25519PublicKey]:
@@ -68,10 +64,7 @@ def keygen(
     force: Annotated[bool, typer.Option(help="overwrite existing files")] = False,
 ) -> None:
     """Create an Ed25519 key pair for integrity codes in ReservedCode1/2."""
-    try:
-        kid = integrity.generate_keypair(private, public, overwrite=force)
-    except AisgfError as exc:
-        raise _fail(exc) from exc
+    kid = integrity.generate_keypair(private, public, overwrite=force)
     out.print(f"key id {kid}: private {private}, public {public}")
 
 
@@ -97,11 +90,8 @@ def embed(
     With --c2pa-cert/--c2pa-key, a C2PA manifest carrying the same label is signed over the labeled
     file (JPEG, PNG, WebP).
     """
-    try:
-        key = integrity.load_private(sign) if sign else None
-        creds = _c2pa_credentials(c2pa_cert, c2pa_key)
-    except AisgfError as exc:
-        raise _fail(exc) from exc
+    key = integrity.load_private(sign) if sign else None
+    creds = _c2pa_credentials(c2pa_cert, c2pa_key)
     failed = 0
     results = []
     for f in files:
@@ -124,11 +114,11 @@ def embed(
             failed += 1
             results.append({"path": str(f), "ok": False, "error": str(exc)})
             if not as_json:
-                err.print(f"[red]error[/red]: {exc}")
+                report_error(exc)
     if as_json:
         out.print_json(json.dumps(results, ensure_ascii=False))
-    if failed:
-        raise typer.Exit(2)
+    if failed:  # the batch ran and some files failed: the check-failed code, as `label detect --strict`
+        raise typer.Exit(EXIT_CHECK_FAILED)
 
 
 @app.command()
@@ -141,11 +131,8 @@ def propagate(
     c2pa_key: Annotated[Path | None, C2PA_KEY] = None,
 ) -> None:
     """Fill ContentPropagator/PropagateID, keeping the producer's fields and ReservedCode1."""
-    try:
-        key = integrity.load_private(sign) if sign else None
-        creds = _c2pa_credentials(c2pa_cert, c2pa_key)
-    except AisgfError as exc:
-        raise _fail(exc) from exc
+    key = integrity.load_private(sign) if sign else None
+    creds = _c2pa_credentials(c2pa_cert, c2pa_key)
     failed = 0
     for f in files:
         try:
@@ -155,7 +142,7 @@ def propagate(
             out.print(f"[green]propagated[/green] {f}  PropagateID={lbl.PropagateID}")
         except AisgfError as exc:
             failed += 1
-            err.print(f"[red]error[/red]: {exc}")
+            report_error(exc)
     if failed:
         raise typer.Exit(2)
 
@@ -202,7 +189,7 @@ def detect(
     html_out: Annotated[Path | None, typer.Option("--html", help="also write an HTML report here")] = None,
     json_out: Annotated[Path | None, typer.Option("--report", help="also write the JSON report here")] = None,
     key: Annotated[list[Path] | None, typer.Option(help="trusted public key(s): also verify")] = None,
-    strict: Annotated[bool, typer.Option(help="exit 1 if any file is not validly labeled")] = False,
+    strict: Annotated[bool, typer.Option(help=f"exit {EXIT_CHECK_FAILED} if any file is not validly labeled")] = False,
     c2pa_trust: Annotated[Path | None, C2PA_TRUST] = None,
     attach_to: Annotated[
         str | None, typer.Option("--attach-to", help="store the JSON report as evidence of this registered system")
@@ -214,10 +201,7 @@ def detect(
     actor: Annotated[str | None, typer.Option(help="who attaches (default: $AISGF_ACTOR or cli:<user>)")] = None,
 ) -> None:
     """Find implicit labels and report, per file, the format, where they are and any problems."""
-    try:
-        results = _run_detect(paths, key, as_json, _trust(c2pa_trust))
-    except AisgfError as exc:
-        raise _fail(exc) from exc
+    results = _run_detect(paths, key, as_json, _trust(c2pa_trust))
     doc = report.to_json(results)
     if html_out:
         html_out.write_text(report.to_html(results), encoding="utf-8")
@@ -230,7 +214,7 @@ def detect(
     if attach_to:
         _attach(doc, attach_to, obligation, actor, json_out.name if json_out else None, as_json)
     if strict and any(r.status != "labeled" for r in results):
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_CHECK_FAILED)
 
 
 def _attach(doc: str, system: str, obligations: list[str] | None, actor: str | None, name: str | None,
@@ -239,22 +223,19 @@ def _attach(doc: str, system: str, obligations: list[str] | None, actor: str | N
     from aisgf.cliutil import db, default_actor
     from aisgf.registry.tool_reports import attach_label_report
 
+    database = db()
     try:
-        database = db()
-        try:
-            ev = attach_label_report(
-                database,
-                doc,
-                system,
-                actor=actor or default_actor(),
-                obligations=obligations,
-                filename=name or "aigc-label-report.json",
-                summary=json.loads(doc)["summary"],
-            )
-        finally:
-            database.dispose()
-    except AisgfError as exc:
-        raise _fail(exc) from exc
+        ev = attach_label_report(
+            database,
+            doc,
+            system,
+            actor=actor or default_actor(),
+            obligations=obligations,
+            filename=name or "aigc-label-report.json",
+            summary=json.loads(doc)["summary"],
+        )
+    finally:
+        database.dispose()
     (err if quiet else out).print(
         f"evidence {ev['id']} (sha256 {ev['sha256'][:12]}…) attached to {system} for {', '.join(ev['obligations'])}"
     )
@@ -268,10 +249,7 @@ def verify(
     c2pa_trust: Annotated[Path | None, C2PA_TRUST] = None,
 ) -> None:
     """Check ReservedCode1/2 signatures and content hashes; exit 7 if any label is not intact."""
-    try:
-        results = report.detect_all(files, public_keys=_keys(key), c2pa_trust=_trust(c2pa_trust))
-    except AisgfError as exc:
-        raise _fail(exc) from exc
+    results = report.detect_all(files, public_keys=_keys(key), c2pa_trust=_trust(c2pa_trust))
     if as_json:
         typer.echo(json.dumps([r.as_dict() for r in results], ensure_ascii=False, indent=2))
     else:
@@ -339,14 +317,14 @@ def explicit(
 ) -> None:
     """Add explicit labels: text start/end, image corner text, audio prompt/rhythm, video opening + mark."""
     if position not in ("start", "end", "both") or mode not in ("voice", "rhythm"):
-        raise _fail(InvalidInput("--position must be start/end/both and --mode voice/rhythm"))
+        raise InvalidInput("--position must be start/end/both and --mode voice/rhythm")
     failed = 0
     for f in files:
         try:
             out.print(f"[green]{add_explicit(f, text=text, position=position, mode=mode)}[/green] {f}")
         except AisgfError as exc:
             failed += 1
-            err.print(f"[red]error[/red]: {exc}")
+            report_error(exc)
     if failed:
         raise typer.Exit(2)
 

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from aisgf.cliutil import console, db, default_actor, err_console, print_json
-from aisgf.errors import AisgfError, CheckFailed, InvalidInput
+from aisgf.errors import EXIT_CHECK_FAILED, DatabaseUnavailable, InvalidInput
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.schemas import EvidenceOut, ObligationOut, SystemOut
@@ -220,9 +220,7 @@ def check(
             rep = check_project(s, pf.system.key, pf.answers,
                                 [e.model_dump(exclude_none=True) for e in pf.evidence],
                                 base_dir=project_file.resolve().parent)
-    except AisgfError as exc:
-        if exc.exit_code != 6:  # not a database problem: a real error in the file or the registry
-            raise
+    except DatabaseUnavailable as exc:  # no registry to compare with: what the tier would require
         rep = offline_report(pf.system.key, pf.answers, str(exc))
     if as_json:
         print_json(rep.as_dict())
@@ -237,7 +235,7 @@ def check(
             if not rep.registry:
                 err_console.print("  the tier would require: " + json.dumps(rep.requirements, ensure_ascii=False))
     if not rep.ok:
-        raise typer.Exit(CheckFailed.exit_code)
+        raise typer.Exit(EXIT_CHECK_FAILED)
 
 
 def rules_diff(old: Path, new: Path, as_json: bool = typer.Option(False, "--json")) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import click
 import typer
 
-from aisgf.errors import AisgfError
+from aisgf.errors import EXIT_CHECK_FAILED
 
 
 class _ScreenGroup(click.Group):
@@ -115,6 +115,10 @@ def run_cmd(
 
     if workers is not None and dask_address is not None:
         raise click.UsageError("--workers and --dask exclude each other")
+    if dask_address is not None:
+        from aisgf.cliutil import require_extra
+
+        require_extra("dask", "aisgf screen --dask")
     libs = load_libraries(list(libraries), max_keywords=max_keywords)
     cfg = ScreenConfig(
         field=opts["field"],
@@ -218,23 +222,23 @@ def verdicts_cmd(
         _attach(result, attach_to, obligations, actor, "manual-sample-assessment.json")
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    rate = "—" if result["pass_rate"] is None else f"{100 * result['pass_rate']:.2f} %"
-    low, high = result["confidence_interval_95"]
-    click.echo(
-        f"manual sample: {result['size']} judged ({result['passed']} pass, {result['failed']} fail, "
-        f"{result['unjudged']} not judged); pass rate {rate} (95 % CI {100 * low:.2f}–{100 * high:.2f} %)"
-    )
-    click.echo(f"required: ≥ {min_items} items and ≥ {100 * threshold:.1f} % → verdict: {result['verdict']}")
-    if result["verdict"] != "pass":
-        raise SystemExit(1)
+    else:
+        rate = "—" if result["pass_rate"] is None else f"{100 * result['pass_rate']:.2f} %"
+        low, high = result["confidence_interval_95"]
+        click.echo(
+            f"manual sample: {result['size']} judged ({result['passed']} pass, {result['failed']} fail, "
+            f"{result['unjudged']} not judged); pass rate {rate} (95 % CI {100 * low:.2f}–{100 * high:.2f} %)"
+        )
+        click.echo(f"required: ≥ {min_items} items and ≥ {100 * threshold:.1f} % → verdict: {result['verdict']}")
+    if result["verdict"] != "pass":  # a failing verdict, with or without --json (README: exit 8)
+        raise SystemExit(EXIT_CHECK_FAILED)
 
 
 def _invoke(args: list[str], prog: str) -> None:
     try:
         screen_group.main(args=args, prog_name=prog, standalone_mode=False)
-    except AisgfError as exc:
-        typer.echo(f"error: {exc}", err=True)
+    except click.ClickException as exc:  # the real click's usage errors (Typer's own click is another)
+        exc.show()
         raise typer.Exit(exc.exit_code) from exc
     except click.exceptions.Abort as exc:  # pragma: no cover - ctrl-c
         raise typer.Exit(130) from exc

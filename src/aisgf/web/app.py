@@ -15,17 +15,11 @@ from starlette.staticfiles import StaticFiles
 
 import aisgf
 from aisgf.config import Settings, get_settings
-from aisgf.db import Database, open_database
-from aisgf.errors import AisgfError
+from aisgf.db import Database, map_database_error, open_database
+from aisgf.errors import AisgfError, problem_document
 from aisgf.registry.evidence_store import EvidenceStore
 
 PROBLEM = "application/problem+json"
-
-
-def _problem_doc(status: int, title: str, detail: str, slug: str, **extra: Any) -> dict[str, Any]:
-    body = {"type": f"https://aisgf.dev/problems/{slug}", "title": title, "status": status, "detail": detail}
-    body.update(extra)
-    return body
 
 
 def _respond(request: Request, doc: dict[str, Any], headers: dict[str, str] | None = None,
@@ -54,27 +48,25 @@ def _install_error_handlers(app: FastAPI) -> None:
         errors = [{"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
                   for e in exc.errors()]
         first = errors[0] if errors else {"field": "?", "message": "invalid"}
-        return _respond(request, _problem_doc(422, "Invalid input", f"{first['field']}: {first['message']}",
-                                              "invalid-input", where=first["field"], errors=errors))
+        return _respond(request, problem_document(422, "Invalid input", f"{first['field']}: {first['message']}",
+                                                  "invalid-input", {"where": first["field"], "errors": errors}))
 
     @app.exception_handler(StaleDataError)
-    async def _stale(request: Request, exc: StaleDataError) -> Response:
-        return _respond(request, _problem_doc(
-            409, "Conflict", "the record changed while you were editing it; reload and try again", "conflict"))
-
     @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError) -> Response:
-        return _respond(request, _problem_doc(
-            409, "Conflict", f"the change conflicts with stored data: {str(exc.orig)[:200]}", "conflict"))
+    async def _conflict(request: Request, exc: Exception) -> Response:
+        # Outside a `Database.session` block (which maps them itself): the same mapping, the same body.
+        mapped = map_database_error(exc)
+        assert mapped is not None
+        return _respond(request, mapped.problem())
 
     @app.exception_handler(OperationalError)
     async def _operational(request: Request, exc: OperationalError) -> Response:
-        return _respond(request, _problem_doc(
+        return _respond(request, problem_document(
             503, "Database unavailable", f"database error: {str(exc.orig)[:200]}", "database-unavailable"))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        return _respond(request, _problem_doc(exc.status_code, str(exc.detail), str(exc.detail), "http-error"))
+        return _respond(request, problem_document(exc.status_code, str(exc.detail), str(exc.detail), "http-error"))
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
