@@ -55,3 +55,14 @@ def test_services_ask_the_context_in_force(sqlite_db: Database, tmp_path: Path) 
     path = ctx.ruleset_path
     path.write_text(path.read_text(encoding="utf-8").replace('"7.0.0"', '"7.0.1"'), encoding="utf-8")
     assert ctx.ruleset().version == "7.0.1"  # an edited file is read again
+
+
+def test_the_openapi_document_lists_the_reviewer_functions_of_the_apps_ruleset(sqlite_db: Database,
+                                                                                tmp_path: Path) -> None:
+    custom = sqlite_db.settings.model_copy(update={"ruleset_file": _custom_ruleset(tmp_path)})
+
+    def functions(app: object) -> list[str]:
+        return app.openapi()["components"]["schemas"]["ReviewIn"]["properties"]["function"]["enum"]  # type: ignore[attr-defined]
+
+    assert functions(create_app(custom, sqlite_db))[-1] == "ethics"
+    assert functions(create_app(sqlite_db.settings, sqlite_db)) == ["business", "data", "legal", "infosec", "senior"]

@@ -77,6 +77,13 @@ class ReviewIn(_Strict):
     assessment: int | None = Field(default=None, description="The assessment number you reviewed")
 
 
+def document_vocabulary(schema: dict[str, Any], ruleset: Any) -> None:
+    """Write the reviewer functions of the ruleset in force into the OpenAPI document's `ReviewIn`."""
+    props = schema.get("components", {}).get("schemas", {}).get("ReviewIn", {}).get("properties", {})
+    if "function" in props:
+        props["function"]["enum"] = list(ruleset.functions)
+
+
 class StatusIn(_Strict):
     status: Literal["live", "retired"]
     reason: str = Field(default="", max_length=20000)

@@ -118,7 +118,30 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     def health() -> Health:
         return Health(status="ok", version=aisgf.__version__, database=db.engine.dialect.name)
 
+    _document_vocabulary(app, context)
     return app
+
+
+def _document_vocabulary(app: FastAPI, context: Any) -> None:
+    """The OpenAPI document lists the words of this app's ruleset in force (e.g. reviewer functions).
+
+    They are ruleset data, so the request models accept any word and the service checks it; the
+    document still tells a client which words this server takes.
+    """
+    from aisgf.context import use
+    from aisgf.registry.api import document_vocabulary
+
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = plain()
+            with use(context):
+                document_vocabulary(schema, context.ruleset())
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 class _InContext:
