@@ -11,14 +11,14 @@ import pytest
 
 import aisgf
 import aisgf.accounts.oidc
+import aisgf.accounts.pages.auth
 import aisgf.accounts.passwords
 import aisgf.accounts.services
 import aisgf.intake.questionnaire
 import aisgf.registry.evidence_store
+import aisgf.registry.pages  # each of these imports registers its message table
 import aisgf.registry.services
 import aisgf.web.authz
-import aisgf.web.pages.auth
-import aisgf.web.pages.governance  # each of these imports registers its message table
 from aisgf.errors import MESSAGES, AisgfError, Conflict, InvalidInput, format_message, register_messages
 from aisgf.web.error_text import error_text, localized
 from aisgf.web.i18n import catalog

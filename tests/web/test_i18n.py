@@ -6,15 +6,16 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_dir
 
-import aisgf.web
+import aisgf
 from aisgf.web.i18n import catalog, translator
 
-WEB = Path(aisgf.web.__file__).parent
+# Pages and their templates live beside their concern: read every module and template of aisgf.
+SRC = Path(aisgf.__file__).parent
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
 
 
 def test_every_message_has_a_chinese_translation() -> None:
-    ids = {msg[2] for msg in extract_from_dir(str(WEB), METHODS, keywords={"_": None, "N_": None})}
+    ids = {msg[2] for msg in extract_from_dir(str(SRC), METHODS, keywords={"_": None, "N_": None})}
     assert len(ids) > 200
     zh = catalog("zh")
     missing = sorted(i for i in ids if isinstance(i, str) and not zh.get(i))

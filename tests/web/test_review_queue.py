@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aisgf.db import Database
 from aisgf.registry import services as svc
-from aisgf.web import views
+from aisgf.registry import views
 from tests.answers import HIGH
 from tests.people import add_owners
 

@@ -15,9 +15,9 @@ from aisgf.db import Database
 from aisgf.errors import InvalidInput
 from aisgf.intake.questionnaire import shipped_path
 from aisgf.registry import services as svc
+from aisgf.registry import views
 from aisgf.registry.choices import ObligationStatus
 from aisgf.registry.schemas import ObligationOut
-from aisgf.web import views
 from aisgf.web.app import create_app
 from tests.answers import HIGH, MEDIUM
 from tests.people import add_owners

@@ -31,7 +31,7 @@ def _respond(request: Request, doc: dict[str, Any], headers: dict[str, str] | No
     path = request.url.path
     if path.startswith("/api/") or path in ("/openapi.json", "/docs", "/redoc"):
         return JSONResponse(doc, status_code=status, media_type=PROBLEM, headers=headers)
-    from aisgf.web.pages.common import problem_page
+    from aisgf.web.pagekit import problem_page
 
     headers.pop("WWW-Authenticate", None)
     return problem_page(request, doc, slug, headers, error)
@@ -95,12 +95,21 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.oidc = OidcSettings.from_settings(settings)
     _install_error_handlers(app)
 
+    from aisgf.accounts.pages import admin as admin_pages
+    from aisgf.accounts.pages import auth as auth_pages
+    from aisgf.accounts.pages import oidc as oidc_pages
+    from aisgf.audit import pages as audit_pages
     from aisgf.audit.api import router as audit_router
+    from aisgf.catalog import pages as catalog_pages
     from aisgf.catalog.api import router as catalog_router
     from aisgf.intake.api import router as intake_router
+    from aisgf.registry import pages as registry_pages
     from aisgf.registry.api import router as registry_router
     from aisgf.web.authz import authorize, csrf_check
-    from aisgf.web.pages import routers as page_routers
+
+    # Each concern's pages, beside its models and services (the app factory alone mounts them).
+    page_routers = [auth_pages.router, oidc_pages.router, registry_pages.router, catalog_pages.router,
+                    audit_pages.router, admin_pages.router]
 
     # Every router passes through the same access check (policy.yaml) and, for pages, the CSRF check.
     guard = [Depends(authorize), Depends(csrf_check)]
@@ -108,7 +117,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(intake_router, dependencies=guard)
     app.include_router(registry_router, dependencies=guard)
     app.include_router(audit_router, dependencies=guard)
-    for r in page_routers():
+    for r in page_routers:
         app.include_router(r, dependencies=guard)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
 

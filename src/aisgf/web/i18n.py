@@ -6,7 +6,7 @@ source language, so a missing translation shows the English text rather than not
 
 Update the catalog after changing templates::
 
-    pybabel extract -F src/aisgf/web/babel.cfg -o /tmp/messages.pot src/aisgf/web
+    pybabel extract -F src/aisgf/web/babel.cfg -o /tmp/messages.pot src/aisgf
     pybabel update -i /tmp/messages.pot -d src/aisgf/web/locales -D messages
 
 Service errors are translated by message ID (`aisgf.errors.MESSAGES`, see `aisgf.web.error_text`):

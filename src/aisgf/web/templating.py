@@ -21,8 +21,12 @@ from aisgf.web.error_text import error_text
 from aisgf.web.i18n import translator
 from aisgf.web.labels import LABELS
 
+# The kit's own templates (the base layout, problem pages); each concern adds its `templates/`
+# folder beside its pages (`add_templates`), so a page's template lives with the page.
+_LOADER = FileSystemLoader([Path(__file__).parent / "templates"])
+
 _ENV = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    loader=_LOADER,
     autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=True),
     trim_blocks=True,
     lstrip_blocks=True,
@@ -53,6 +57,13 @@ def _localtime(value: Any, tz: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def add_templates(folder: Path) -> None:
+    """Let pages render the templates of a concern's `templates/` folder (names are shared: keep them distinct)."""
+    path = str(folder)
+    if path not in _LOADER.searchpath:
+        _LOADER.searchpath.append(path)
 
 
 def context_for(request: Request) -> dict[str, Any]:

@@ -4,6 +4,7 @@ only shows forms."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,9 +16,10 @@ from aisgf.accounts.models import ROLES
 from aisgf.errors import AisgfError
 from aisgf.web.authz import principal
 from aisgf.web.deps import get_session
-from aisgf.web.pages.common import NOTICES, redirect
-from aisgf.web.templating import render
+from aisgf.web.pagekit import NOTICES, redirect
+from aisgf.web.templating import add_templates, render
 
+add_templates(Path(__file__).parent.parent / "templates")
 router = APIRouter(include_in_schema=False)
 
 

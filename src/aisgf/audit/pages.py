@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
@@ -12,8 +13,9 @@ from sqlalchemy.orm import Session
 from aisgf.audit.schemas import AuditEventOut
 from aisgf.audit.service import list_events, verify_chain
 from aisgf.web.deps import get_session
-from aisgf.web.templating import render
+from aisgf.web.templating import add_templates, render
 
+add_templates(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
 PAGE = 50
 

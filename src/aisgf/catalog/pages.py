@@ -7,6 +7,8 @@ the pages show what is loaded, the way `catalog.service` presents it to the API.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -15,8 +17,9 @@ from aisgf.catalog.loader import load_catalog
 from aisgf.catalog.model import Catalog
 from aisgf.catalog.schema import KINDS, ROLES
 from aisgf.catalog.schemas import CatalogItemOut
-from aisgf.web.templating import render
+from aisgf.web.templating import add_templates, render
 
+add_templates(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
 
 

@@ -7,6 +7,8 @@ step (and enrolment) for admins and reviewers follows as usual.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -16,9 +18,10 @@ from aisgf.accounts import services as acc
 from aisgf.accounts.models import WebSession
 from aisgf.web.authz import SESSION_COOKIE
 from aisgf.web.labels import N_
-from aisgf.web.pages.common import redirect, safe_next
-from aisgf.web.templating import render
+from aisgf.web.pagekit import redirect, safe_next
+from aisgf.web.templating import add_templates, render
 
+add_templates(Path(__file__).parent.parent / "templates")
 router = APIRouter(include_in_schema=False)
 
 PENDING_COOKIE = "aisgf_oidc"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -24,15 +25,16 @@ from aisgf.audit.service import list_events
 from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge, register_messages
 from aisgf.intake import decide, load_questionnaire
 from aisgf.registry import services as svc
+from aisgf.registry import views
 from aisgf.registry.choices import Lifecycle, ObligationStatus, values
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.schemas import decision_of
-from aisgf.web import views
 from aisgf.web.authz import principal
 from aisgf.web.deps import get_session, get_store
-from aisgf.web.pages.common import NOTICES, PROBLEM_TEXT, redirect
-from aisgf.web.templating import render
+from aisgf.web.pagekit import NOTICES, PROBLEM_TEXT, redirect
+from aisgf.web.templating import add_templates, render
 
+add_templates(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
 
 MESSAGES = register_messages({

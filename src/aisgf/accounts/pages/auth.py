@@ -8,6 +8,7 @@ session issued after the second factor reaches the rest (see `authorize`).
 from __future__ import annotations
 
 import hmac
+from pathlib import Path
 from typing import Any
 
 import segno
@@ -23,8 +24,8 @@ from aisgf.web.authz import LANG_COOKIE, SESSION_COOKIE, principal
 from aisgf.web.deps import get_session
 from aisgf.web.error_text import error_text
 from aisgf.web.labels import N_
-from aisgf.web.pages.common import NOTICES, redirect, safe_next
-from aisgf.web.templating import render
+from aisgf.web.pagekit import NOTICES, redirect, safe_next
+from aisgf.web.templating import add_templates, render
 
 MESSAGES = register_messages({
     "web.sign_in_first": "sign in first",
@@ -33,6 +34,7 @@ MESSAGES = register_messages({
     "web.no_language": "no language {code!r}; accepted: {accepted}",
 })
 
+add_templates(Path(__file__).parent.parent / "templates")
 router = APIRouter(include_in_schema=False)
 
 TIMEZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Singapore", "Asia/Tokyo", "Europe/London",

@@ -1,0 +1,1 @@
+"""The accounts concern's pages: sign-in and second factor (`auth`), identity provider (`oidc`), accounts (`admin`)."""
