@@ -25,8 +25,16 @@ def add_owners(db: Database, *names: str, email: dict[str, str] | None = None) -
                                 email=(email or {}).get(name), language="en")
 
 
-def owner_accounts(*names: str, email: dict[str, str] | None = None) -> Callable[..., Any]:
-    """An autouse fixture for a test module: the owners its tests name exist in whichever database they use."""
+def add_person(db: Database, name: str, role: str, functions: list[str] | None = None) -> None:
+    """Create one account with a role (and reviewer functions), for tests that act as it."""
+    with db.session() as s:
+        acc.create_user(s, username=name, password=PASSWORD, role=role, functions=functions or [], actor="test",
+                        language="en")
+
+
+def owner_accounts(*names: str, email: dict[str, str] | None = None, leads: tuple[str, ...] = ()) -> Callable[..., Any]:
+    """An autouse fixture for a test module: the owners its tests name (and governance leads, who act on
+    anyone's system) exist in whichever database they use."""
 
     @pytest.fixture(autouse=True)
     def _owner_accounts(request: pytest.FixtureRequest) -> None:
@@ -35,6 +43,8 @@ def owner_accounts(*names: str, email: dict[str, str] | None = None) -> Callable
                 value = request.getfixturevalue(fixture)
                 db = value[1] if isinstance(value, tuple) else value
                 add_owners(db, *names, email=email)
+                for lead in leads:
+                    add_person(db, lead, "governance_lead")
                 return
 
     return _owner_accounts

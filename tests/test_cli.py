@@ -19,12 +19,22 @@ EXAMPLES = ROOT / "examples"
 
 def aisgf(tmp_path: Path, *args: str, check: bool = True, process: bool = False) -> subprocess.CompletedProcess[str]:
     """`aisgf *args` in-process (tests/clirun.py); `process=True` for this file's real-process smoke tests."""
-    env = {"AISGF_DATA_DIR": str(tmp_path / "data"), "AISGF_ACTOR": "tester", "COLUMNS": "200",
+    env = {"AISGF_DATA_DIR": str(tmp_path / "data"), "AISGF_ACTOR": "gina", "COLUMNS": "200",
            "AISGF_NEW_PASSWORD": "Tiered-Governance-2026", "AISGF_DATABASE_URL": None}
     p = (clirun.as_process if process else clirun.in_process)(args, env=env, cwd=tmp_path)
     if check and p.returncode != 0:
         raise AssertionError(f"aisgf {' '.join(args)} exited {p.returncode}:\n{p.stdout}\n{p.stderr}")
     return p
+
+
+def _people(tmp_path: Path) -> None:
+    """A migrated registry with the accounts a team has; commands act as gina (AISGF_ACTOR) unless --as."""
+    aisgf(tmp_path, "db-upgrade")
+    aisgf(tmp_path, "user", "create", "ada", "--admin")  # the first admin: a bootstrap step, as the system
+    for args in (["gina", "--role", "governance_lead"], ["bob", "--email", "bob@example.com"],
+                 ["rita", "--role", "reviewer", "-f", "business", "-f", "data", "-f", "legal", "-f", "infosec"],
+                 ["sam", "--role", "reviewer", "-f", "senior"], ["audrey", "--role", "auditor"], ["oscar"]):
+        aisgf(tmp_path, "user", "create", *args, "--as", "ada")
 
 
 def test_assess_json_and_human(tmp_path: Path) -> None:
@@ -47,28 +57,59 @@ def test_bad_answer_file_exits_non_zero_naming_the_question(tmp_path: Path) -> N
 
 
 def test_register_review_live_and_audit(tmp_path: Path) -> None:
-    aisgf(tmp_path, "db-upgrade")
-    aisgf(tmp_path, "user", "create", "bob", "--email", "bob@example.com")  # the owner the example names
-    aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
+    _people(tmp_path)
+    aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))  # owner bob@example.com: the account bob
     shown = json.loads(aisgf(tmp_path, "system", "show", "meeting-notes", "--json").stdout)
-    assert shown["status"] == "in_review"
+    assert shown["status"] == "in_review" and shown["owner"] == "bob"
     for fn in shown["reviews_required"]:
-        aisgf(tmp_path, "review", "meeting-notes", "--function", fn, "--approve")
+        aisgf(tmp_path, "review", "meeting-notes", "--function", fn, "--approve", "--as", "rita")
     aisgf(tmp_path, "system", "status", "meeting-notes", "live")
     listed = json.loads(aisgf(tmp_path, "system", "list", "--json").stdout)
     assert listed["items"][0]["status"] == "live"
     p = aisgf(tmp_path, "system", "show", "nope", check=False)
     assert p.returncode == 3 and "nope" in p.stderr
-    assert "OK" in aisgf(tmp_path, "audit", "verify").stdout
+    assert "OK" in aisgf(tmp_path, "audit", "verify", "--as", "audrey").stdout
     log = json.loads(aisgf(tmp_path, "audit", "log", "--system", "meeting-notes", "--json").stdout)
     assert {"system.registered", "review.recorded", "system.status_changed"} <= {e["action"] for e in log["items"]}
+    actors = {e["action"]: e["actor"] for e in log["items"]}
+    assert actors["system.registered"] == "gina" and actors["review.recorded"] == "rita"
+    first = json.loads(aisgf(tmp_path, "audit", "log", "--action", "user.created", "--limit", "100",
+                             "--json").stdout)["items"]
+    assert [e["actor"] for e in first if e["entity_id"] == "ada"] == ["system"]  # the bootstrap step
+
+
+def test_the_cli_acts_as_an_account_with_its_role(tmp_path: Path) -> None:
+    """The same checks as the web: who acts is an existing account, and its role and functions count."""
+    _people(tmp_path)
+    aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
+    p = clirun.in_process(["system", "list"], cwd=tmp_path,
+                          env={"AISGF_DATA_DIR": str(tmp_path / "data"), "AISGF_ACTOR": None,
+                               "AISGF_DATABASE_URL": None})
+    assert p.returncode == 2 and "--as USERNAME or AISGF_ACTOR" in p.stderr, p.stderr
+    p = aisgf(tmp_path, "system", "list", "--as", "nobody", check=False)
+    assert p.returncode == 2 and "no account 'nobody'" in p.stderr
+    # an owner sees only their own systems: to oscar, bob's system does not exist
+    assert json.loads(aisgf(tmp_path, "system", "list", "--json", "--as", "oscar").stdout)["total"] == 0
+    assert aisgf(tmp_path, "system", "show", "meeting-notes", "--as", "oscar", check=False).returncode == 3
+    assert json.loads(aisgf(tmp_path, "system", "list", "--json", "--as", "bob").stdout)["total"] == 1
+    # a reviewer decides only for their functions; an owner does not review; an auditor changes nothing
+    p = aisgf(tmp_path, "review", "meeting-notes", "--function", "business", "--approve", "--as", "sam",
+              check=False)
+    assert p.returncode == 5 and "not as business" in p.stderr
+    assert aisgf(tmp_path, "review", "meeting-notes", "--function", "business", "--approve", "--as", "bob",
+                 check=False).returncode == 5
+    assert aisgf(tmp_path, "system", "status", "meeting-notes", "retired", "--as", "audrey",
+                 check=False).returncode == 5
+    assert aisgf(tmp_path, "audit", "verify", "--as", "bob", check=False).returncode == 5
+    assert aisgf(tmp_path, "user", "create", "eve", "--as", "gina", check=False).returncode == 5
+    aisgf(tmp_path, "user", "disable", "oscar", "--as", "ada")
+    assert aisgf(tmp_path, "system", "list", "--as", "oscar", check=False).returncode == 5  # disabled
 
 
 def test_audit_verify_fails_after_direct_tampering(tmp_path: Path) -> None:
     import sqlite3
 
-    aisgf(tmp_path, "db-upgrade")
-    aisgf(tmp_path, "user", "create", "bob", "--email", "bob@example.com")  # the owner the example names
+    _people(tmp_path)
     aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
     aisgf(tmp_path, "audit", "keygen", "--private-key", "k/a.key", "--public-key", "a.pub")
     aisgf(tmp_path, "audit", "checkpoint", "--key", "k/a.key", "-o", "cp.json")
@@ -82,8 +123,7 @@ def test_audit_verify_fails_after_direct_tampering(tmp_path: Path) -> None:
 
 
 def test_check_gates_ci(tmp_path: Path) -> None:
-    aisgf(tmp_path, "db-upgrade")
-    aisgf(tmp_path, "user", "create", "bob", "--email", "bob@example.com")  # the owner the example names
+    _people(tmp_path)
     aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
     project = tmp_path / "aisgf.yaml"
     low = (EXAMPLES / "answers-low.yaml").read_text()
@@ -118,6 +158,7 @@ def test_only_db_upgrade_migrates(tmp_path: Path) -> None:
     with sqlite3.connect(db_file) as conn:
         assert conn.execute("select count(*) from sqlite_master where type='table'").fetchone()[0] == 0
     assert "database ready" in aisgf(tmp_path, "db-upgrade").stdout
+    aisgf(tmp_path, "user", "create", "gina", "--admin")
     assert aisgf(tmp_path, "system", "list").returncode == 0
     # a schema behind the newest migration is refused the same way
     with sqlite3.connect(db_file) as conn:

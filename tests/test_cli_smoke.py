@@ -26,13 +26,22 @@ def env(tmp_path: Path) -> dict[str, str | None]:
 
 @pytest.fixture
 def migrated(tmp_path: Path, env: dict[str, str | None]) -> dict[str, str | None]:
+    """A migrated registry with a first admin (ada) and the governance lead the commands act as (tester)."""
     assert clirun.in_process(["db-upgrade"], env=env, cwd=tmp_path).returncode == 0
+    with_pw = {**env, "AISGF_NEW_PASSWORD": PASSWORD}
+    assert clirun.in_process(["user", "create", "--admin", "ada"], env=with_pw, cwd=tmp_path).returncode == 0
+    p = clirun.in_process(["user", "create", "tester", "--role", "governance_lead", "--as", "ada"], env=with_pw,
+                          cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
     return env
 
 
 def test_db_upgrade_and_backup(tmp_path: Path, env: dict[str, str | None]) -> None:
     p = clirun.as_process(["db-upgrade"], env=env, cwd=tmp_path)
     assert p.returncode == 0 and "database ready" in p.stdout, p.stderr
+    p = clirun.in_process(["user", "create", "--admin", "tester"], env={**env, "AISGF_NEW_PASSWORD": PASSWORD},
+                          cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
     p = clirun.as_process(["backup", str(tmp_path / "bk")], env=env, cwd=tmp_path)
     assert p.returncode == 0 and "backup in" in p.stdout, p.stderr
 
@@ -49,7 +58,7 @@ def test_assess_and_rules(tmp_path: Path, env: dict[str, str | None]) -> None:
 
 
 def test_system_and_registry(tmp_path: Path, migrated: dict[str, str | None]) -> None:
-    bob = clirun.in_process(["user", "create", "bob", "--email", "bob@example.com"],  # the example's owner
+    bob = clirun.in_process(["user", "create", "bob", "--email", "bob@example.com", "--as", "ada"],  # its owner
                             env={**migrated, "AISGF_NEW_PASSWORD": PASSWORD}, cwd=tmp_path)
     assert bob.returncode == 0, bob.stderr
     p = clirun.as_process(["system", "add", str(EXAMPLES / "answers-low.yaml")], env=migrated, cwd=tmp_path)
@@ -69,7 +78,7 @@ def test_user_and_accounts(tmp_path: Path, env: dict[str, str | None]) -> None:
     p = clirun.as_process(["user", "create", "--admin", "root"], env={**env, "AISGF_NEW_PASSWORD": PASSWORD},
                           cwd=tmp_path)
     assert p.returncode == 0 and "MFA enrolment" in p.stdout, p.stderr
-    rows = json.loads(clirun.in_process(["user", "list", "--json"], env=env, cwd=tmp_path).stdout)
+    rows = json.loads(clirun.in_process(["user", "list", "--json", "--as", "root"], env=env, cwd=tmp_path).stdout)
     assert [(u["username"], u["role"]) for u in rows] == [("root", "admin")]
 
 

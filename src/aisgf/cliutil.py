@@ -1,4 +1,4 @@
-"""Small helpers the concerns' CLIs share: the actor, the database, JSON output, the error handler.
+"""Small helpers the concerns' CLIs share: who acts, the database, JSON output, the error handler.
 
 Light at import on purpose: `aisgf --help` imports this module, so the database (SQLAlchemy) and the
 settings load only when a command asks for them.
@@ -6,19 +6,20 @@ settings load only when a command asks for them.
 
 from __future__ import annotations
 
-import getpass
 import importlib.util
 import json
 import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+import typer
 from rich.console import Console
 from rich.markup import escape
 
 from aisgf.errors import AisgfError, MissingExtra
 
 if TYPE_CHECKING:
+    from aisgf.accounts.principal import Principal
     from aisgf.db import Database
 
 console = Console()
@@ -60,9 +61,21 @@ def require_extra(extra: str, command: str) -> None:
                                f"{module!r}): pip install 'aisgf[{extra}]'")
 
 
-def default_actor() -> str:
-    """Who the audit trail names for a CLI change: AISGF_ACTOR, else the OS user."""
-    return os.environ.get("AISGF_ACTOR") or f"cli:{getpass.getuser()}"
+#: The option every command that reads or changes governed data takes (`--actor` is its old name).
+AS = typer.Option(None, "--as", "--actor", metavar="USERNAME",
+                  help="The account you act as, with its role (default: $AISGF_ACTOR)")
+
+
+def actor_name(given: str | None = None) -> str | None:
+    """The account a command acts as: `--as` if given, else AISGF_ACTOR (checked by `acting`)."""
+    return given or os.environ.get("AISGF_ACTOR") or None
+
+
+def acting(session: Any, given: str | None = None) -> Principal:
+    """The principal of a command: the account named by `--as` or AISGF_ACTOR, existing and enabled."""
+    from aisgf.accounts.scope import principal_named
+
+    return principal_named(session, actor_name(given))
 
 
 def db() -> Database:

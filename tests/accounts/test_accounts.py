@@ -205,7 +205,7 @@ def _aisgf(env: dict[str, str | None], *args: str) -> subprocess.CompletedProces
 
 def test_user_commands(tmp_path: Path) -> None:
     env: dict[str, str | None] = {"AISGF_DATA_DIR": str(tmp_path / "d"), "AISGF_NEW_PASSWORD": GOOD,
-                                  "AISGF_ACTOR": "ops", "AISGF_DATABASE_URL": None}
+                                  "AISGF_ACTOR": "root", "AISGF_DATABASE_URL": None}
     r = _aisgf(env, "user", "create", "--admin", "root")
     assert r.returncode == 0 and "MFA enrolment" in r.stdout, r.stderr
     r = _aisgf(env, "user", "create", "rev", "--role", "reviewer", "-f", "legal", "-f", "senior")

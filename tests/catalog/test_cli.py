@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from aisgf.cli import app
 from aisgf.config import Settings
+from tests.people import add_person
 
 runner = CliRunner()
 
@@ -95,8 +96,13 @@ def test_import_via_cli(settings: Settings, overlay_file: Path) -> None:
     assert code == 6 and "run aisgf db-upgrade" in err
     from aisgf.db import open_database
 
-    open_database(settings).dispose()  # what `aisgf db-upgrade` does
-    code, out, err = run("import", str(overlay_file))
+    database = open_database(settings)  # what `aisgf db-upgrade` does
+    add_person(database, "gina", "governance_lead")
+    add_person(database, "rita", "reviewer", ["legal"])
+    database.dispose()
+    code, out, err = run("import", str(overlay_file), "--as", "rita")  # a reviewer does not import texts
+    assert code == 5 and "catalog.import" in err, err
+    code, out, err = run("import", str(overlay_file), "--as", "gina")
     assert code == 0, err
     assert "imported 3 text(s) for 2 item(s)" in out and "audit event #" in out
     code, out, _ = run("show", "6.2.e", "--json")
@@ -110,8 +116,10 @@ def test_import_error_names_file_line_field(settings: Settings, tmp_path: Path) 
     bad.write_text("source: x\ntexts:\n  - id: 6.2.e\n    lang: en\n    text: t\n    colour: red\n", encoding="utf-8")
     from aisgf.db import open_database
 
-    open_database(settings).dispose()  # what `aisgf db-upgrade` does
-    code, _, err = run("import", str(bad))
+    database = open_database(settings)  # what `aisgf db-upgrade` does
+    add_person(database, "gina", "governance_lead")
+    database.dispose()
+    code, _, err = run("import", str(bad), "--as", "gina")
     assert code == 2
     assert f"{bad}:6: texts[0].colour: unknown field" in err.replace("\n", "")
 

@@ -24,7 +24,7 @@ from aisgf.registry.tool_reports import attach_label_report as attach_report
 from tests.answers import HIGH, LOW
 from tests.people import owner_accounts
 
-_owners = owner_accounts("alice", "bob")
+_owners = owner_accounts("alice", "bob", leads=("carol", "dave"))
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_explicit_obligation_and_refusals(registry: Database, copy_of) -> None: 
     assert ev["obligations"] == ["5.2"]
     with pytest.raises(InvalidInput, match="none of the labeling obligations"):
         attach_report(registry, doc, "notes", actor="dave")  # a LOW system has none by default
-    r = CliRunner().invoke(app, ["label", "detect", str(png), "--attach-to", "no-such-system"])
+    r = CliRunner().invoke(app, ["label", "detect", str(png), "--attach-to", "no-such-system", "--as", "dave"])
     assert r.exit_code == 3 and "no-such-system" in r.output
     with registry.session() as s:
         assert len(svc.list_evidence(s, svc.get_system(s, "imagegen"))) == 1  # refusals stored nothing

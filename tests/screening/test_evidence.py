@@ -22,7 +22,7 @@ from aisgf.registry.tool_reports import attach_screening_report as attach_report
 
 from .conftest import judge_all
 
-_owners = owner_accounts("alice", "bob")
+_owners = owner_accounts("alice", "bob", leads=("carol", "dave"))
 
 
 @pytest.fixture
@@ -81,7 +81,8 @@ def test_run_attaches_the_written_report(registry: Database, tmp_path: Path) -> 
     # the filled-in manual sample's assessment is evidence too
     judge_all(tmp_path / "m.csv", "pass")
     r = CliRunner().invoke(
-        app, ["screen", "verdicts", str(tmp_path / "m.csv"), "--min-items", "10", "--attach-to", "chat"]
+        app, ["screen", "verdicts", str(tmp_path / "m.csv"), "--min-items", "10", "--attach-to", "chat",
+              "--as", "carol"]
     )
     assert r.exit_code == 0, r.output
     with registry.session() as s:
@@ -97,7 +98,8 @@ def test_refusals_store_nothing(registry: Database, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="none of the training-data screening obligations"):
         attach_report(registry, rep, "notes", actor="dave")  # a LOW system has none of 4.1.2.b-e
     r = CliRunner().invoke(
-        app, ["screen", str(_corpus(tmp_path)), "--workers", "1", "--no-progress", "--attach-to", "no-such-system"]
+        app, ["screen", str(_corpus(tmp_path)), "--workers", "1", "--no-progress", "--attach-to", "no-such-system",
+             "--as", "dave"]
     )
     assert r.exit_code == 3 and "no-such-system" in r.output
     with registry.session() as s:

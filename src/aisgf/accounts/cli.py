@@ -14,9 +14,25 @@ import typer
 from rich.table import Table
 
 from aisgf.accounts import services as acc
-from aisgf.cliutil import console, db, default_actor, print_json
+from aisgf.accounts.principal import SYSTEM, Principal
+from aisgf.cliutil import AS, acting, console, db, print_json
 
 user_app = typer.Typer(help="People who sign in to the web application, and their roles.", no_args_is_help=True)
+
+
+def _admin(s: Any, actor: str | None) -> Principal:
+    """The account a command acts as, which must be allowed to manage accounts (an admin)."""
+    p = acting(s, actor)
+    acc.require(p, "accounts.manage")
+    return p
+
+
+def _self_or_admin(s: Any, actor: str | None, user: str) -> Principal:
+    """A person manages their own tokens; an admin manages anyone's."""
+    p = acting(s, actor)
+    if p.username != acc.normal_name(user):
+        acc.require(p, "accounts.manage")
+    return p
 
 
 def _password() -> str:
@@ -37,6 +53,7 @@ def user_create(
     name: str = typer.Option("", "--name", help="Display name"),
     language: str = typer.Option("zh", help="zh or en"),
     timezone: str = typer.Option("Asia/Shanghai", help="IANA time zone for dates on the pages"),
+    actor: str | None = AS,
 ) -> None:
     """Create an account (password from the prompt or AISGF_NEW_PASSWORD); admins and reviewers enrol MFA
     at first sign-in."""
@@ -46,18 +63,21 @@ def user_create(
     # The first admin is a bootstrap step: on an empty database it creates the schema.
     database = bootstrap_db() if admin or role == "admin" else db()
     with database.session() as s:
+        # The first admin is created by the platform itself (no account exists to act as yet).
+        p: Principal = SYSTEM if (admin or role == "admin") and not acc.admin_exists(s) else _admin(s, actor)
         user = acc.create_user(s, username=username, password=password, role="admin" if admin else role,
                                functions=list(function), email=email, display_name=name, language=language,
-                               timezone=timezone, actor=default_actor())
+                               timezone=timezone, actor=p.actor)
         console.print(f"created {user.role} {user.username!r}"
                       + (f" ({', '.join(user.functions)})" if user.functions else "")
                       + ("; MFA enrolment at first sign-in" if acc.mfa_required(user) else ""))
 
 
 @user_app.command("list")
-def user_list(as_json: bool = typer.Option(False, "--json")) -> None:
+def user_list(as_json: bool = typer.Option(False, "--json"), actor: str | None = AS) -> None:
     """Every account with its role, functions, MFA and lock state."""
     with db().session() as s:
+        _admin(s, actor)
         rows: list[dict[str, Any]] = [{"id": u.id, "username": u.username, "role": u.role, "functions": u.functions,
                  "mfa": u.totp_enabled, "disabled": u.disabled_at is not None,
                  "locked_until": u.locked_until.isoformat() if u.locked_until else None} for u in acc.list_users(s)]
@@ -74,18 +94,19 @@ def user_list(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 @user_app.command("disable")
-def user_disable(username: str, enable: bool = typer.Option(False, "--enable", help="Re-enable instead")) -> None:
+def user_disable(username: str, enable: bool = typer.Option(False, "--enable", help="Re-enable instead"),
+                 actor: str | None = AS) -> None:
     """Disable an account: its sessions end and its API tokens stop working."""
     with db().session() as s:
-        acc.set_disabled(s, username, disabled=not enable, actor=default_actor())
+        acc.set_disabled(s, username, disabled=not enable, actor=_admin(s, actor).actor)
     console.print(f"{'enabled' if enable else 'disabled'} {username!r}")
 
 
 @user_app.command("reset-mfa")
-def user_reset_mfa(username: str) -> None:
+def user_reset_mfa(username: str, actor: str | None = AS) -> None:
     """Remove someone's second factor and lockout (lost phone); they enrol again at next sign-in."""
     with db().session() as s:
-        acc.reset_mfa(s, username, actor=default_actor())
+        acc.reset_mfa(s, username, actor=_admin(s, actor).actor)
     console.print(f"MFA reset for {username!r}; they enrol again at next sign-in")
 
 
@@ -96,17 +117,18 @@ token_app = typer.Typer(help="Personal API tokens (they act with their owner's r
 def token_create(
     name: str,
     user: str = typer.Option(..., "--user", "-u", help="Whose token: it acts as this person, with their role"),
-    actor: str | None = typer.Option(None, "--actor"),
+    actor: str | None = AS,
 ) -> None:
     """Create a personal API token; it is shown once and only its hash is stored."""
     with db().session() as s:
-        tok = acc.create_token(s, acc.get_user(s, user), name=name, actor=actor or default_actor())
+        tok = acc.create_token(s, acc.get_user(s, user), name=name, actor=_self_or_admin(s, actor, user).actor)
     console.print(f"API token {user}/{name} (shown once): {tok}")
 
 
 @token_app.command("list")
-def token_list(user: str = typer.Option(..., "--user", "-u")) -> None:
+def token_list(user: str = typer.Option(..., "--user", "-u"), actor: str | None = AS) -> None:
     with db().session() as s:
+        _self_or_admin(s, actor, user)
         rows = acc.list_tokens(s, acc.get_user(s, user))
         t = Table(title=f"API tokens of {user}")
         for c in ("id", "name", "created", "revoked"):
@@ -119,9 +141,9 @@ def token_list(user: str = typer.Option(..., "--user", "-u")) -> None:
 
 @token_app.command("revoke")
 def token_revoke(token_id: int, user: str = typer.Option(..., "--user", "-u"),
-                 actor: str | None = typer.Option(None, "--actor")) -> None:
+                 actor: str | None = AS) -> None:
     with db().session() as s:
-        acc.revoke_token(s, acc.get_user(s, user), token_id, actor=actor or default_actor())
+        acc.revoke_token(s, acc.get_user(s, user), token_id, actor=_self_or_admin(s, actor, user).actor)
     console.print(f"revoked token {token_id} of {user}")
 
 

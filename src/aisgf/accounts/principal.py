@@ -21,7 +21,7 @@ class Principal:
     username: str
     role: str
     functions: tuple[str, ...] = ()
-    via: str = "session"          # session | token
+    via: str = "session"          # session | token | cli
     token_name: str | None = None
     language: str = "zh"
     timezone: str = "Asia/Shanghai"

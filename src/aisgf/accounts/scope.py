@@ -17,10 +17,12 @@ import yaml
 
 from aisgf.accounts.models import ROLES
 from aisgf.accounts.people import normal_name
-from aisgf.accounts.principal import SYSTEM, Principal
-from aisgf.errors import Forbidden, InvalidInput, NotFound
+from aisgf.accounts.principal import SYSTEM, Principal, principal_for
+from aisgf.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from aisgf.registry.models import AISystem
 
 PERMISSIONS_FILE = Path(__file__).parent / "data" / "permissions.yaml"
@@ -90,6 +92,31 @@ def owned_only(p: Principal | None) -> int | None:
     if p is None or p == SYSTEM or p.role != "owner":
         return None
     return p.user_id
+
+
+def principal_named(session: Session, name: str | None, *, where: str = "--as") -> Principal:
+    """The account a command acts as (`--as` or AISGF_ACTOR): an existing, enabled account.
+
+    The CLI goes through the same checks as the web: it acts as a person, with that person's role
+    and functions, and the audit trail names them. Only bootstrap steps (the first admin,
+    db-upgrade, restore) act as the SYSTEM principal.
+    """
+    from aisgf.accounts.people import find_account
+
+    if not name or not name.strip():
+        raise InvalidInput.coded("accounts.say_who_acts", where=where)
+    user = find_account(session, name, where=where)
+    if user.disabled_at is not None:
+        raise Unauthorized.coded("accounts.disabled_actor", where=where, username=user.username)
+    return principal_for(user, via="cli")
+
+
+def require(p: Principal, action: str, obj: Any = None) -> None:
+    """Refuse (403) an action `p` may not take; for a system `p` may not see, it does not exist (404)."""
+    if obj is not None and action in OWNED_ACTIONS:
+        check_can_see(p, obj)
+    if not allowed(p, action, obj):
+        raise Forbidden.coded("accounts.not_allowed", where=action, role=p.role, action=action)
 
 
 def check_can_see(p: Principal, system: AISystem) -> None:

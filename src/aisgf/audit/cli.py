@@ -16,10 +16,17 @@ from aisgf.audit.service import (
     read_checkpoint,
     verify_chain,
 )
-from aisgf.cliutil import console, db, err_console, print_json
+from aisgf.cliutil import AS, acting, console, db, err_console, print_json
 from aisgf.errors import IntegrityFailure, InvalidInput
 
 app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
+
+
+def _overseer(s: object, actor: str | None) -> None:
+    """The whole trail is for overseers (admin, governance lead, auditor), as on the web."""
+    from aisgf.accounts.scope import require
+
+    require(acting(s, actor), "audit.read")
 
 
 @app.command("log")
@@ -29,10 +36,12 @@ def log(
     limit: int = typer.Option(50, min=1, max=10000),
     offset: int = typer.Option(0, min=0),
     as_json: bool = typer.Option(False, "--json"),
+    actor: str | None = AS,
 ) -> None:
     """Show events, newest first."""
     d = db()
     with d.session() as s:
+        _overseer(s, actor)
         rows, total = list_events(s, entity_type="system" if system else None, entity_id=system, action=action,
                                   limit=limit, offset=offset)
         data = [AuditEventOut.of(e).model_dump(mode="json") for e in rows]
@@ -53,6 +62,7 @@ def verify(
     checkpoint: Path | None = typer.Option(None, help="A signed checkpoint the log must still extend"),
     public_key: Path | None = typer.Option(None, help="The organisation's Ed25519 public key (PEM)"),
     as_json: bool = typer.Option(False, "--json"),
+    actor: str | None = AS,
 ) -> None:
     """Recompute every hash link; exit 7 naming the first bad event."""
     cp = None
@@ -61,7 +71,10 @@ def verify(
             raise InvalidInput("--checkpoint needs --public-key: the key you trust, kept apart from the database",
                                where="--public-key")
         cp = read_checkpoint(checkpoint, public_key)
-    res = verify_chain(db().engine, checkpoint=cp)
+    d = db()
+    with d.session() as s:
+        _overseer(s, actor)
+    res = verify_chain(d.engine, checkpoint=cp)
     if as_json:
         print_json(res.out().model_dump(mode="json"))
     elif res.ok:
@@ -78,9 +91,13 @@ def verify(
 def checkpoint(
     key: Path = typer.Option(..., help="Ed25519 private key (PEM), kept outside the database host"),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the signed checkpoint"),
+    actor: str | None = AS,
 ) -> None:
     """Sign the current head (sequence number and hash) so later truncation or rewriting is caught."""
-    cp = make_checkpoint(db().engine, key)
+    d = db()
+    with d.session() as s:
+        _overseer(s, actor)
+    cp = make_checkpoint(d.engine, key)
     output.write_text(json.dumps(cp, indent=2), encoding="utf-8")
     console.print(f"checkpoint at event {cp['seq']} ({cp['hash'][:16]}…) signed by {cp['key']} → {output}")
 

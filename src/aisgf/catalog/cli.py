@@ -227,14 +227,19 @@ def coverage_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
 @app.command("import")
 def import_cmd(
     file: Path = typer.Argument(..., help="Overlay YAML with official texts from your own copy of the framework"),
-    actor: str | None = typer.Option(None, "--actor", help="Who to record in the audit trail"),
+    actor: str | None = typer.Option(None, "--as", "--actor", metavar="USERNAME",
+                                     help="The account you act as, with its role (default: $AISGF_ACTOR)"),
 ) -> None:
     """Validate an overlay, copy it into the overlay folder and record it in the audit trail."""
-    from aisgf.cliutil import db, default_actor
+    from aisgf.accounts.scope import require
+    from aisgf.cliutil import acting, db
 
     database = db()  # checked at the newest migration before anything is copied
     try:
-        result = service.import_overlay(file, actor=actor or default_actor(), database=database)
+        with database.session() as s:
+            p = acting(s, actor)
+            require(p, "catalog.import")
+        result = service.import_overlay(file, actor=p.actor, database=database)
     finally:
         database.dispose()
     verb = "replaced" if result.replaced else "imported"

@@ -198,7 +198,8 @@ def detect(
         list[str] | None,
         typer.Option(help="obligation(s) the evidence is for (default: the system's of 4.1.3.a, 5.2)"),
     ] = None,
-    actor: Annotated[str | None, typer.Option(help="who attaches (default: $AISGF_ACTOR or cli:<user>)")] = None,
+    actor: Annotated[str | None, typer.Option("--as", "--actor", metavar="USERNAME",
+                                              help="the account that attaches (default: $AISGF_ACTOR)")] = None,
 ) -> None:
     """Find implicit labels and report, per file, the format, where they are and any problems."""
     results = _run_detect(paths, key, as_json, _trust(c2pa_trust))
@@ -220,7 +221,7 @@ def detect(
 def _attach(doc: str, system: str, obligations: list[str] | None, actor: str | None, name: str | None,
             quiet: bool) -> None:
     """Store the report as registry evidence (imported on demand: labeling runs without a database)."""
-    from aisgf.cliutil import db, default_actor
+    from aisgf.cliutil import actor_name, db
     from aisgf.registry.tool_reports import attach_label_report
 
     database = db()
@@ -229,7 +230,7 @@ def _attach(doc: str, system: str, obligations: list[str] | None, actor: str | N
             database,
             doc,
             system,
-            actor=actor or default_actor(),
+            actor=actor_name(actor),
             obligations=obligations,
             filename=name or "aigc-label-report.json",
             summary=json.loads(doc)["summary"],

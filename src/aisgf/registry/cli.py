@@ -10,7 +10,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from aisgf.cliutil import console, db, default_actor, err_console, print_json
+from aisgf.accounts import services as acc
+from aisgf.cliutil import AS, acting, console, db, err_console, print_json
 from aisgf.errors import EXIT_CHECK_FAILED, DatabaseUnavailable, InvalidInput
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
@@ -20,11 +21,6 @@ system_app = typer.Typer(help="Registered AI systems.", no_args_is_help=True)
 obligation_app = typer.Typer(help="Obligations (catalog items a system owes).", no_args_is_help=True)
 evidence_app = typer.Typer(help="Evidence for obligations.", no_args_is_help=True)
 
-ACTOR = typer.Option(None, "--actor", help="Who acts (default: $AISGF_ACTOR or cli:<os user>)")
-
-
-def _actor(a: str | None) -> str:
-    return a or default_actor()
 
 
 def _parse_date(value: str | None, where: str) -> date | None:
@@ -57,27 +53,31 @@ def _print_system(d: dict[str, Any]) -> None:
 
 
 @system_app.command("add")
-def system_add(answers_file: Path, actor: str | None = ACTOR, as_json: bool = typer.Option(False, "--json")) -> None:
+def system_add(answers_file: Path, actor: str | None = AS, as_json: bool = typer.Option(False, "--json")) -> None:
     """Register a system from the same answer file that `aisgf assess` reads."""
     from aisgf.intake import load_answer_file
 
     af = load_answer_file(answers_file)
     with db().session() as s:
-        system = svc.register_system(s, name=af.system.name, owner=af.system.owner,
+        p = acting(s, actor)
+        acc.require(p, "system.register")
+        system = svc.register_system(s, name=af.system.name, owner=acc.owner_for_new_system(p, af.system.owner),
                                      description=af.system.description or "", key=af.system.key,
-                                     answers=af.answers, actor=_actor(actor))
+                                     answers=af.answers, actor=p.actor)
         d = svc.system_detail(s, system).model_dump(mode="json")
     print_json(d) if as_json else _print_system(d)
 
 
 @system_app.command("reassess")
-def system_reassess(ref: str, answers_file: Path, actor: str | None = ACTOR) -> None:
+def system_reassess(ref: str, answers_file: Path, actor: str | None = AS) -> None:
     """Record a new assessment from an answer file (reviews reopen if the tier rises)."""
     from aisgf.intake import load_answer_file
 
     af = load_answer_file(answers_file)
     with db().session() as s:
-        a = svc.reassess(s, ref, af.answers, actor=_actor(actor))
+        p = acting(s, actor)
+        acc.require(p, "system.govern", svc.get_system(s, ref, viewer=p))
+        a = svc.reassess(s, ref, af.answers, actor=p.actor)
         d = svc.system_detail(s, a.system).model_dump(mode="json")
     _print_system(d)
 
@@ -86,11 +86,11 @@ def system_reassess(ref: str, answers_file: Path, actor: str | None = ACTOR) -> 
 def system_list(
     status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
     limit: int = typer.Option(100, min=1), offset: int = typer.Option(0, min=0),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json"), actor: str | None = AS,
 ) -> None:
     with db().session() as s:
         rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner, limit=limit,
-                                       offset=offset)
+                                       offset=offset, viewer=acting(s, actor))
         data = [SystemOut.of(r).model_dump(mode="json") for r in rows]
     if as_json:
         print_json({"items": data, "total": total})
@@ -104,28 +104,31 @@ def system_list(
 
 
 @system_app.command("show")
-def system_show(ref: str, as_json: bool = typer.Option(False, "--json")) -> None:
+def system_show(ref: str, as_json: bool = typer.Option(False, "--json"), actor: str | None = AS) -> None:
     with db().session() as s:
-        d = svc.system_detail(s, svc.get_system(s, ref)).model_dump(mode="json")
+        d = svc.system_detail(s, svc.get_system(s, ref, viewer=acting(s, actor))).model_dump(mode="json")
     print_json(d) if as_json else _print_system(d)
 
 
 @system_app.command("status")
 def system_status(ref: str, status: str = typer.Argument(..., help="live | retired"),
-                  reason: str = "", actor: str | None = ACTOR) -> None:
+                  reason: str = "", actor: str | None = AS) -> None:
     """Move an approved system to live, or retire a system."""
     with db().session() as s:
-        system = svc.set_status(s, ref, status, actor=_actor(actor), reason=reason)
+        p = acting(s, actor)
+        acc.require(p, "system.govern", svc.get_system(s, ref, viewer=p))
+        system = svc.set_status(s, ref, status, actor=p.actor, reason=reason)
         console.print(f"{system.key}: {system.status}")
 
 
 @obligation_app.command("list")
 def obligation_list(
     system: str | None = typer.Option(None, help="System ID or key"), status: str | None = None,
-    overdue: bool = False, as_json: bool = typer.Option(False, "--json"),
+    overdue: bool = False, as_json: bool = typer.Option(False, "--json"), actor: str | None = AS,
 ) -> None:
     with db().session() as s:
-        rows, total = svc.list_obligations(s, system_ref=system, status=status, overdue=overdue, limit=10000)
+        rows, total = svc.list_obligations(s, system_ref=system, status=status, overdue=overdue, limit=10000,
+                                           viewer=acting(s, actor))
         today = svc.today()
         data = [ObligationOut.of(o, today).model_dump(mode="json") for o in rows]
     if as_json:
@@ -147,11 +150,13 @@ def obligation_update(
     status: str | None = typer.Option(None, help="open | in_progress | met | not_applicable | waived"),
     owner: str | None = None, due: str | None = typer.Option(None, help="YYYY-MM-DD"), note: str | None = None,
     waiver_reason: str | None = None, waiver_expires: str | None = typer.Option(None, help="YYYY-MM-DD"),
-    actor: str | None = ACTOR,
+    actor: str | None = AS,
 ) -> None:
     with db().session() as s:
+        p = acting(s, actor)
+        acc.require(p, "system.govern", svc.get_obligation(s, obligation_id, viewer=p).system)
         ob = svc.update_obligation(
-            s, obligation_id, actor=_actor(actor), status=status, owner=owner,
+            s, obligation_id, actor=p.actor, status=status, owner=owner,
             due_date=_parse_date(due, "--due"), note=note, waiver_reason=waiver_reason,
             waiver_expires=_parse_date(waiver_expires, "--waiver-expires"))
         d = ObligationOut.of(ob, svc.today()).model_dump(mode="json")
@@ -165,21 +170,23 @@ def evidence_add(
     uri: str | None = typer.Option(None, "--uri", help="A link instead of a file"),
     obligation: list[str] = typer.Option([], "--obligation", "-o", help="Obligation ID or catalog ID (repeat)"),
     description: str = "", expires: str | None = typer.Option(None, help="YYYY-MM-DD"),
-    actor: str | None = ACTOR,
+    actor: str | None = AS,
 ) -> None:
     d = db()
     store = EvidenceStore(d.settings.resolved_evidence_dir)
     with d.session() as s:
+        p = acting(s, actor)
+        acc.require(p, "system.govern", svc.get_system(s, system, viewer=p))
         if file is not None:
             if not file.is_file():
                 raise InvalidInput("evidence file not found", where=str(file))
             with open(file, "rb") as f:
-                ev = svc.add_evidence(s, store, system, actor=_actor(actor), obligations=obligation, stream=f,
+                ev = svc.add_evidence(s, store, system, actor=p.actor, obligations=obligation, stream=f,
                                       filename=file.name, uri=None, description=description,
                                       expires_at=_parse_date(expires, "--expires"),
                                       max_bytes=d.settings.max_upload_bytes)
         else:
-            ev = svc.add_evidence(s, store, system, actor=_actor(actor), obligations=obligation, uri=uri,
+            ev = svc.add_evidence(s, store, system, actor=p.actor, obligations=obligation, uri=uri,
                                   description=description, expires_at=_parse_date(expires, "--expires"),
                                   max_bytes=d.settings.max_upload_bytes)
         out = EvidenceOut.of(ev, svc.today()).model_dump(mode="json")
@@ -193,21 +200,33 @@ def review(
     approve: bool = typer.Option(False, "--approve"),
     send_back: bool = typer.Option(False, "--send-back"),
     reason: str = typer.Option("", help="Why (required for a send-back)"),
-    actor: str | None = ACTOR,
+    actor: str | None = AS,
 ) -> None:
     """Approve or send back the current assessment for one reviewer function."""
     if approve == send_back:
         raise InvalidInput("say --approve or --send-back (exactly one)", where="decision")
     with db().session() as s:
+        p = acting(s, actor)
+        svc.get_system(s, system, viewer=p)
+        svc.check_function(function)
+        acc.check_can_review(p, function)
         svc.record_review(s, system, function=function, decision="approve" if approve else "send_back",
-                          reviewer=_actor(actor), reason=reason)
+                          reviewer=p.actor, reason=reason)
         d = svc.system_detail(s, svc.get_system(s, system)).model_dump(mode="json")
     _print_system(d)
 
 
+def _registered(s: Any, key: str) -> bool:
+    from sqlalchemy import select
+
+    from aisgf.registry.models import AISystem
+
+    return s.scalar(select(AISystem.id).where(AISystem.key == key)) is not None
+
+
 def check(
     project_file: Path = typer.Argument(Path("aisgf.yaml"), help="The project's aisgf.yaml"),
-    as_json: bool = typer.Option(False, "--json"),
+    as_json: bool = typer.Option(False, "--json"), actor: str | None = AS,
 ) -> None:
     """Gate CI on governance: exit non-zero listing each gap between the file, the registry and the tier."""
     from aisgf.intake import load_project_file
@@ -217,6 +236,9 @@ def check(
     try:
         d = db()
         with d.session() as s:
+            p = acting(s, actor)
+            if _registered(s, pf.system.key):
+                svc.get_system(s, pf.system.key, viewer=p)  # an owner checks their own systems only
             rep = check_project(s, pf.system.key, pf.answers,
                                 [e.model_dump(exclude_none=True) for e in pf.evidence],
                                 base_dir=project_file.resolve().parent)
@@ -238,13 +260,14 @@ def check(
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-def rules_diff(old: Path, new: Path, as_json: bool = typer.Option(False, "--json")) -> None:
+def rules_diff(old: Path, new: Path, as_json: bool = typer.Option(False, "--json"), actor: str | None = AS) -> None:
     """List registered systems whose tier, lane, reviewers or obligations would change under NEW."""
     from aisgf.intake import load_ruleset
     from aisgf.registry.governance import rules_diff as diff
 
     old_rs, new_rs = load_ruleset(old), load_ruleset(new)
     with db().session() as s:
+        acc.require(acting(s, actor), "audit.read")  # every system's tier and obligations: an overseer's view
         changes = diff(s, old_rs, new_rs)
     if as_json:
         print_json(changes)
@@ -256,11 +279,14 @@ def rules_diff(old: Path, new: Path, as_json: bool = typer.Option(False, "--json
         console.print(f"[bold]{c['system']}[/bold] ({c['status']}): " + json.dumps(c["changes"], ensure_ascii=False))
 
 
-def backup(target: Path) -> None:
+def backup(target: Path, actor: str | None = AS) -> None:
     """Copy the database and the evidence store into TARGET (consistent while the server runs)."""
     from aisgf.registry.backup import backup as run
 
-    m = run(db(), target)
+    database = db()
+    with database.session() as s:
+        acc.require(acting(s, actor), "registry.backup")
+    m = run(database, target)
     console.print(f"backup in {target}: {sum(m['tables'].values())} rows, {len(m['evidence'])} evidence files, "
                   f"audit head {m['audit_head']['seq'] if m['audit_head'] else 0}")
 

@@ -36,22 +36,26 @@ def attach_json_report(
     report_json: str,
     system: str | int,
     *,
-    actor: str,
+    actor: str | None,
     tool_obligations: Sequence[str],
     tool: str,
     description: str,
     filename: str,
     obligations: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Store ``report_json`` as evidence of ``system``; returns the evidence record as a dict.
+    """Store ``report_json`` as evidence of ``system``, as the account ``actor``; returns the evidence record.
 
     Without ``obligations``, the report is linked to those of the system's required obligations
     that are among ``tool_obligations``; a system with none of them needs them named explicitly.
     The file and its ``evidence.added`` audit event are written in one transaction.
     """
+    from aisgf.accounts.scope import principal_named, require
+
     store = EvidenceStore(database.settings.resolved_evidence_dir)
     with database.session() as s:
-        target = svc.get_system(s, system)
+        p = principal_named(s, actor)  # the account that attaches: it must be allowed to govern the system
+        target = svc.get_system(s, system, viewer=p)
+        require(p, "system.govern", target)
         chosen = list(obligations or [])
         if not chosen:
             chosen = [ob.catalog_id for ob in target.obligations if ob.required and ob.catalog_id in tool_obligations]
@@ -65,7 +69,7 @@ def attach_json_report(
             s,
             store,
             target.key,
-            actor=actor,
+            actor=p.actor,
             obligations=chosen,
             stream=io.BytesIO(report_json.encode("utf-8")),
             filename=filename,
@@ -107,7 +111,7 @@ def attach_screening_report(
     report: dict[str, Any],
     system: str | int,
     *,
-    actor: str,
+    actor: str | None,
     obligations: list[str] | None = None,
     filename: str = "screening-report.json",
 ) -> dict[str, Any]:
@@ -139,7 +143,7 @@ def attach_label_report(
     report_json: str,
     system: str | int,
     *,
-    actor: str,
+    actor: str | None,
     obligations: list[str] | None = None,
     filename: str = "aigc-label-report.json",
     summary: dict[str, Any] | None = None,

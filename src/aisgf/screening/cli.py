@@ -30,8 +30,9 @@ class _ScreenGroup(click.Group):
 
 
 def _attach_options(f: Any) -> Any:
-    """--attach-to / --obligation / --actor, shared by ``run`` and ``verdicts``."""
-    f = click.option("--actor", default=None, help="Who attaches (default: $AISGF_ACTOR or cli:<user>).")(f)
+    """--attach-to / --obligation / --as, shared by ``run`` and ``verdicts``."""
+    f = click.option("--as", "--actor", "actor", default=None, metavar="USERNAME",
+                     help="The account that attaches (default: $AISGF_ACTOR).")(f)
     f = click.option(
         "--obligation",
         "obligations",
@@ -162,13 +163,13 @@ def run_cmd(
 
 def _attach(rep: dict[str, Any], system: str, obligations: tuple[str, ...], actor: str | None, name: str) -> None:
     """Store the report as registry evidence (imported on demand: screening runs without a database)."""
-    from aisgf.cliutil import db, default_actor
+    from aisgf.cliutil import actor_name, db
     from aisgf.registry.tool_reports import attach_screening_report
 
     database = db()
     try:
         ev = attach_screening_report(
-            database, rep, system, actor=actor or default_actor(), obligations=list(obligations) or None, filename=name
+            database, rep, system, actor=actor_name(actor), obligations=list(obligations) or None, filename=name
         )
     finally:
         database.dispose()
