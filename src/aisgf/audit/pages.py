@@ -6,13 +6,13 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from aisgf.audit.schemas import AuditEventOut
 from aisgf.audit.service import list_events, verify_chain
-from aisgf.web.deps import get_session
+from aisgf.web.deps import SESSION
 from aisgf.web.templating import add_templates, render
 
 add_templates(Path(__file__).parent / "templates")
@@ -27,7 +27,7 @@ def _filters(entity_type: str, entity_id: str, action: str, actor: str) -> dict[
 
 @router.get("/audit")
 def audit_page(request: Request, entity_type: str = "", entity_id: str = "", action: str = "", actor: str = "",
-               offset: int = 0, s: Session = Depends(get_session)) -> Response:
+               offset: int = 0, s: Session = SESSION) -> Response:
     f = _filters(entity_type, entity_id, action, actor)
     rows, total = list_events(s, **f, limit=PAGE, offset=max(offset, 0))  # type: ignore[arg-type]
     return render(request, "audit.html", events=[AuditEventOut.of(e) for e in rows], total=total, offset=max(offset, 0),
@@ -44,7 +44,7 @@ def verify(request: Request) -> Response:
 
 @router.get("/audit/export")
 def export(request: Request, entity_type: str = "", entity_id: str = "", action: str = "", actor: str = "",
-           s: Session = Depends(get_session)) -> Response:
+           s: Session = SESSION) -> Response:
     """Every matching event as JSON Lines, oldest first, with its hashes, for offline verification."""
     f = _filters(entity_type, entity_id, action, actor)
     rows, _total = list_events(s, **f, limit=10_000_000, newest_first=False)  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ from aisgf.registry.schemas import (
     SystemOut,
     SystemsPage,
 )
-from aisgf.web.deps import Page, current_principal, get_session, get_store, paging, require_writer
+from aisgf.web.deps import SESSION, Page, current_principal, get_store, paging, require_writer
 from aisgf.web.schemas import problems
 
 router = APIRouter(prefix="/api", tags=["registry"], responses=problems(401, 403, 422, 503))
@@ -98,7 +98,7 @@ def _visible(s: Session, ref: str, p: Any) -> Any:
 @router.get("/systems", response_model=SystemsPage)
 def list_systems(
     status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
-    page: Page = Depends(paging), s: Session = Depends(get_session), p: Any = Depends(current_principal),
+    page: Page = Depends(paging), s: Session = SESSION, p: Any = Depends(current_principal),
 ) -> SystemsPage:
     rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner,
                                    limit=page.limit, offset=page.offset, viewer=p)
@@ -107,7 +107,7 @@ def list_systems(
 
 @router.post("/systems", status_code=201, response_model=SystemDetail, responses=problems(409))
 def register_system(body: SystemIn, actor: str = Depends(require_writer),
-                    s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> SystemDetail:
+                    s: Session = SESSION, p: Any = Depends(current_principal)) -> SystemDetail:
     system = svc.register_system(s, name=body.system.name, owner=acc.owner_for_new_system(p, body.system.owner),
                                  description=body.system.description, key=body.system.key,
                                  answers=body.answers, actor=actor)
@@ -115,19 +115,19 @@ def register_system(body: SystemIn, actor: str = Depends(require_writer),
 
 
 @router.get("/systems/{ref}", response_model=SystemDetail, responses=_FOUND)
-def get_system(ref: str, s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> SystemDetail:
+def get_system(ref: str, s: Session = SESSION, p: Any = Depends(current_principal)) -> SystemDetail:
     return svc.system_detail(s, _visible(s, ref, p))
 
 
 @router.get("/systems/{ref}/assessments", response_model=list[AssessmentOut], responses=_FOUND)
-def list_assessments(ref: str, s: Session = Depends(get_session),
+def list_assessments(ref: str, s: Session = SESSION,
                      p: Any = Depends(current_principal)) -> list[AssessmentOut]:
     return [AssessmentOut.of(a) for a in _visible(s, ref, p).assessments]
 
 
 @router.post("/systems/{ref}/assessments", status_code=201, response_model=Reassessed, responses=_CHANGE)
 def reassess(ref: str, body: ReassessIn, actor: str = Depends(require_writer),
-             s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> Reassessed:
+             s: Session = SESSION, p: Any = Depends(current_principal)) -> Reassessed:
     _visible(s, ref, p)
     a = svc.reassess(s, ref, body.answers, actor=actor, expected_version=body.expected_version)
     return Reassessed(assessment=AssessmentOut.of(a), system=SystemOut.of(a.system))
@@ -135,7 +135,7 @@ def reassess(ref: str, body: ReassessIn, actor: str = Depends(require_writer),
 
 @router.get("/systems/{ref}/obligations", response_model=ObligationsPage, responses=_FOUND)
 def system_obligations(ref: str, page: Page = Depends(paging), status: str | None = None,
-                       s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> ObligationsPage:
+                       s: Session = SESSION, p: Any = Depends(current_principal)) -> ObligationsPage:
     _visible(s, ref, p)
     rows, total = svc.list_obligations(s, system_ref=ref, status=status, limit=page.limit, offset=page.offset)
     today = svc.today()
@@ -145,7 +145,7 @@ def system_obligations(ref: str, page: Page = Depends(paging), status: str | Non
 
 @router.get("/obligations", response_model=ObligationsPage)
 def list_obligations(status: str | None = None, overdue: bool = False, page: Page = Depends(paging),
-                     s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> ObligationsPage:
+                     s: Session = SESSION, p: Any = Depends(current_principal)) -> ObligationsPage:
     rows, total = svc.list_obligations(s, status=status, overdue=overdue, limit=page.limit, offset=page.offset,
                                        viewer=p)
     today = svc.today()
@@ -155,7 +155,7 @@ def list_obligations(status: str | None = None, overdue: bool = False, page: Pag
 
 @router.patch("/obligations/{obligation_id}", response_model=ObligationOut, responses=_CHANGE)
 def update_obligation(obligation_id: int, body: ObligationPatch, actor: str = Depends(require_writer),
-                      s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> ObligationOut:
+                      s: Session = SESSION, p: Any = Depends(current_principal)) -> ObligationOut:
     svc.get_obligation(s, obligation_id, viewer=p)
     ob = svc.update_obligation(s, obligation_id, actor=actor, **body.model_dump(exclude_unset=True))
     return ObligationOut.of(ob, svc.today())
@@ -172,7 +172,7 @@ async def add_evidence(
     description: str = Form(default="", max_length=20000),
     expires_at: date | None = Form(default=None),
     actor: str = Depends(require_writer),
-    s: Session = Depends(get_session),
+    s: Session = SESSION,
     store: EvidenceStore = Depends(get_store),
     p: Any = Depends(current_principal),
 ) -> EvidenceOut:
@@ -192,7 +192,7 @@ async def add_evidence(
 
 
 @router.get("/evidence/{evidence_id}", response_model=EvidenceOut, responses=_FOUND)
-def get_evidence(evidence_id: int, s: Session = Depends(get_session),
+def get_evidence(evidence_id: int, s: Session = SESSION,
                  p: Any = Depends(current_principal)) -> EvidenceOut:
     ev = svc.get_evidence(s, evidence_id, viewer=p)
     return EvidenceOut.of(ev, svc.today())
@@ -202,7 +202,7 @@ def get_evidence(evidence_id: int, s: Session = Depends(get_session),
     200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
           "description": "The stored file, byte for byte (checked against its SHA-256 first)"},
     **problems(404, 409)})
-def evidence_content(evidence_id: int, s: Session = Depends(get_session),
+def evidence_content(evidence_id: int, s: Session = SESSION,
                      store: EvidenceStore = Depends(get_store), p: Any = Depends(current_principal)) -> FileResponse:
     ev = svc.get_evidence(s, evidence_id, viewer=p)
     if ev.kind != "file" or not ev.sha256:
@@ -214,7 +214,7 @@ def evidence_content(evidence_id: int, s: Session = Depends(get_session),
 
 @router.post("/systems/{ref}/reviews", status_code=201, response_model=ReviewRecorded, responses=_CHANGE)
 def review(ref: str, body: ReviewIn, actor: str = Depends(require_writer),
-           s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> ReviewRecorded:
+           s: Session = SESSION, p: Any = Depends(current_principal)) -> ReviewRecorded:
     _visible(s, ref, p)
     svc.check_function(body.function)  # an unknown word is a 422, before asking who may use it
     acc.check_can_review(p, body.function)
@@ -225,7 +225,7 @@ def review(ref: str, body: ReviewIn, actor: str = Depends(require_writer),
 
 @router.post("/systems/{ref}/status", response_model=SystemOut, responses=_CHANGE)
 def set_status(ref: str, body: StatusIn, actor: str = Depends(require_writer),
-               s: Session = Depends(get_session), p: Any = Depends(current_principal)) -> SystemOut:
+               s: Session = SESSION, p: Any = Depends(current_principal)) -> SystemOut:
     _visible(s, ref, p)
     system = svc.set_status(s, ref, body.status, actor=actor, reason=body.reason,
                             expected_version=body.expected_version)
@@ -233,7 +233,7 @@ def set_status(ref: str, body: StatusIn, actor: str = Depends(require_writer),
 
 
 @router.get("/systems/{ref}/audit", response_model=EventsPage, responses=_FOUND)
-def system_audit(ref: str, page: Page = Depends(paging), s: Session = Depends(get_session),
+def system_audit(ref: str, page: Page = Depends(paging), s: Session = SESSION,
                  p: Any = Depends(current_principal)) -> EventsPage:
     system = _visible(s, ref, p)
     rows, total = list_events(s, entity_type="system", entity_id=system.key, limit=page.limit,

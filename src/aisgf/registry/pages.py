@@ -30,7 +30,7 @@ from aisgf.registry.choices import Lifecycle, ObligationStatus, values
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.schemas import decision_of
 from aisgf.web.authz import principal
-from aisgf.web.deps import get_session, get_store
+from aisgf.web.deps import SESSION, get_store
 from aisgf.web.pagekit import NOTICES, PROBLEM_TEXT, redirect
 from aisgf.web.templating import add_templates, render
 
@@ -52,7 +52,7 @@ def _notice(request: Request) -> str | None:
 
 
 @router.get("/")
-def dashboard(request: Request, s: Session = Depends(get_session)) -> Response:
+def dashboard(request: Request, s: Session = SESSION) -> Response:
     p = principal(request)
     data = views.dashboard(s, owner_id=acc.owned_only(p), with_audit=p.may("audit.read"))
     queue = views.review_queue(s, p.functions, limit=50) if p.may("review.decide") else None
@@ -61,7 +61,7 @@ def dashboard(request: Request, s: Session = Depends(get_session)) -> Response:
 
 @router.get("/systems")
 def systems(request: Request, status: str | None = None, tier: str | None = None, lane: str | None = None,
-            offset: int = 0, s: Session = Depends(get_session)) -> Response:
+            offset: int = 0, s: Session = SESSION) -> Response:
     p = principal(request)
     rows, total = svc.list_systems(s, status=status or None, tier=tier or None, lane=lane or None,
                                    viewer=p, limit=50, offset=max(offset, 0))
@@ -89,7 +89,7 @@ def _system_for_page(s: Session, request: Request, key: str) -> Any:
 
 
 @router.get("/systems/{key}")
-def system_page(request: Request, key: str, s: Session = Depends(get_session)) -> Response:
+def system_page(request: Request, key: str, s: Session = SESSION) -> Response:
     system = _system_for_page(s, request, key)
     p = principal(request)
     state = svc.review_state(s, system)
@@ -130,7 +130,7 @@ def _obligation_titles(system: Any, lang: str) -> dict[str, str]:
 
 
 @router.get("/systems/{key}/evidence/{evidence_id}")
-def evidence_file(request: Request, key: str, evidence_id: int, s: Session = Depends(get_session),
+def evidence_file(request: Request, key: str, evidence_id: int, s: Session = SESSION,
                   store: EvidenceStore = Depends(get_store)) -> Response:
     system = _system(s, request, key)
     ev = svc.get_evidence(s, evidence_id)
@@ -167,7 +167,7 @@ def update_obligation(request: Request, key: str, obligation_id: int,
                       due_date: str = Form(default="", max_length=20),
                       waiver_reason: str = Form(default="", max_length=20000),
                       waiver_expires: str = Form(default="", max_length=20),
-                      version: str = Form(max_length=12), s: Session = Depends(get_session)) -> Response:
+                      version: str = Form(max_length=12), s: Session = SESSION) -> Response:
     system = _system(s, request, key)
     ob = svc.get_obligation(s, obligation_id)
     if ob.system_id != system.id:
@@ -176,7 +176,6 @@ def update_obligation(request: Request, key: str, obligation_id: int,
                           due_date=_date(due_date, "due_date"), waiver_reason=waiver_reason or None,
                           waiver_expires=_date(waiver_expires, "waiver_expires"),
                           expected_version=_int(version, "version"))
-    s.commit()
     return redirect(request, f"/systems/{system.key}#obligations", notice="obligation_saved")
 
 
@@ -184,7 +183,7 @@ def update_obligation(request: Request, key: str, obligation_id: int,
 async def add_evidence(request: Request, key: str, file: UploadFile | None = File(default=None),
                        uri: str = Form(default="", max_length=4000),
                        description: str = Form(default="", max_length=20000),
-                       s: Session = Depends(get_session), store: EvidenceStore = Depends(get_store)) -> Response:
+                       s: Session = SESSION, store: EvidenceStore = Depends(get_store)) -> Response:
     form: FormData = await request.form()
     obligations = [str(v) for v in form.getlist("obligations")][:200]
     limit: int = request.app.state.settings.max_upload_bytes
@@ -204,7 +203,6 @@ async def add_evidence(request: Request, key: str, file: UploadFile | None = Fil
                          media_type=file.content_type if has_file and file else None,
                          uri=uri.strip() or None if not has_file else None, description=description,
                          max_bytes=limit)
-        s.commit()
         return system.key
 
     from starlette.concurrency import run_in_threadpool
@@ -216,25 +214,23 @@ async def add_evidence(request: Request, key: str, file: UploadFile | None = Fil
 @router.post("/systems/{key}/reviews")
 def review(request: Request, key: str, function: str = Form(max_length=20), decision: str = Form(max_length=20),
            reason: str = Form(default="", max_length=20000), assessment: str = Form(max_length=12),
-           s: Session = Depends(get_session)) -> Response:
+           s: Session = SESSION) -> Response:
     p = principal(request)
     system = _system(s, request, key)
     svc.check_function(function)
     acc.check_can_review(p, function)
     svc.record_review(s, system.key, function=function, decision=decision, reviewer=p.actor, reason=reason,
                       assessment_number=_int(assessment, "assessment"))
-    s.commit()
     return redirect(request, f"/systems/{system.key}", notice="review_saved")
 
 
 @router.post("/systems/{key}/status")
 def set_status(request: Request, key: str, status: str = Form(max_length=20),
                reason: str = Form(default="", max_length=20000), version: str = Form(max_length=12),
-               s: Session = Depends(get_session)) -> Response:
+               s: Session = SESSION) -> Response:
     system = _system(s, request, key)
     svc.set_status(s, system.key, status, actor=principal(request).actor, reason=reason,
                    expected_version=_int(version, "version"))
-    s.commit()
     return redirect(request, f"/systems/{system.key}", notice="status_saved")
 
 
@@ -290,7 +286,7 @@ async def intake_preview(request: Request) -> Response:
 
 
 @router.post("/intake")
-async def intake_submit(request: Request, s: Session = Depends(get_session)) -> Response:
+async def intake_submit(request: Request, s: Session = SESSION) -> Response:
     form = await request.form()
     p = principal(request)
     answers = answers_from_form(form)
@@ -304,7 +300,6 @@ async def intake_submit(request: Request, s: Session = Depends(get_session)) -> 
         owner = acc.owner_for_new_system(p, owner_req if p.may("system.choose_owner") else None)
         system = svc.register_system(s, name=name, owner=owner, description=description, answers=answers,
                                      actor=p.actor)
-        s.commit()
         return system.key
 
     from starlette.concurrency import run_in_threadpool
@@ -344,7 +339,7 @@ def form_values(answers: dict[str, Any]) -> dict[str, list[str]]:
 
 
 @router.get("/systems/{key}/reassess")
-def reassess_form(request: Request, key: str, s: Session = Depends(get_session)) -> Response:
+def reassess_form(request: Request, key: str, s: Session = SESSION) -> Response:
     """The intake wizard, pre-filled with the current assessment's answers (after a send-back, say)."""
     system = _system(s, request, key)
     svc.check_reassessable(system)
@@ -355,7 +350,7 @@ def reassess_form(request: Request, key: str, s: Session = Depends(get_session))
 
 
 @router.post("/systems/{key}/reassess")
-async def reassess_submit(request: Request, key: str, s: Session = Depends(get_session)) -> Response:
+async def reassess_submit(request: Request, key: str, s: Session = SESSION) -> Response:
     """A new assessment with `expected_version`: a form from a second tab that is out of date is refused
     (409, the page says so and keeps the person's answers) and nothing is stored."""
     form = await request.form()
@@ -371,7 +366,6 @@ async def reassess_submit(request: Request, key: str, s: Session = Depends(get_s
         if expected is None:
             raise InvalidInput.coded("web.form_without_version", where="version")
         svc.reassess(s, system.key, answers, actor=p.actor, expected_version=expected)
-        s.commit()
         return system.key
 
     from starlette.concurrency import run_in_threadpool
@@ -402,7 +396,7 @@ async def reassess_submit(request: Request, key: str, s: Session = Depends(get_s
 
 
 @router.get("/reviews")
-def review_queue(request: Request, function: str | None = None, s: Session = Depends(get_session)) -> Response:
+def review_queue(request: Request, function: str | None = None, s: Session = SESSION) -> Response:
     p = principal(request)
     mine = p.functions if p.may("review.decide") else None
     known = svc.reviewer_functions()

@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from fastapi import Depends, Request
+from fastapi import Request
 from sqlalchemy.orm import Session
 
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import ROLES
 from aisgf.accounts.scope import load_permissions
 from aisgf.errors import Forbidden, Unauthorized, register_messages
-from aisgf.web.deps import get_session
+from aisgf.web.deps import SESSION
 from aisgf.web.i18n import pick_language
 
 SESSION_COOKIE = "aisgf_session"
@@ -112,7 +112,7 @@ def _route_path(request: Request) -> str:
     return getattr(route, "path", request.url.path)
 
 
-def authorize(request: Request, s: Session = Depends(get_session)) -> None:
+def authorize(request: Request, s: Session = SESSION) -> None:
     """Resolve who is asking and check the policy table for this route; sets `request.state.principal`."""
     st = request.state
     st.principal = None

@@ -78,6 +78,13 @@ def get_session(request: Request, db: Database = Depends(get_database)) -> Itera
         s.close()
 
 
+#: The session dependency every route and page uses (one object, so one session per request). Its
+#: `function` scope ends the unit of work when the handler returns, before the response is sent: the
+#: commit (or the rollback on an error) happens here, so a redirect is only sent once the change is
+#: stored, and a failed commit (a stale write) is the request's error. Handlers never commit.
+SESSION: Any = Depends(get_session, scope="function")
+
+
 def require_writer(request: Request) -> str:
     """The actor the audit trail records for a write: the person behind the API token.
 

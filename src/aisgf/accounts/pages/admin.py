@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from aisgf.accounts import services as acc
 from aisgf.accounts.models import ROLES
 from aisgf.errors import AisgfError
 from aisgf.web.authz import principal
-from aisgf.web.deps import get_session
+from aisgf.web.deps import SESSION
 from aisgf.web.pagekit import NOTICES, redirect
 from aisgf.web.templating import add_templates, render
 
@@ -30,12 +30,12 @@ def _page(request: Request, s: Session, status_code: int = 200, **values: Any) -
 
 
 @router.get("/admin/users")
-def users(request: Request, s: Session = Depends(get_session)) -> Response:
+def users(request: Request, s: Session = SESSION) -> Response:
     return _page(request, s)
 
 
 @router.post("/admin/users")
-async def create(request: Request, s: Session = Depends(get_session)) -> Response:
+async def create(request: Request, s: Session = SESSION) -> Response:
     form = await request.form()
     values = {k: str(form.get(k, ""))[:1000] for k in ("username", "password", "role", "email", "display_name",
                                                        "language", "timezone")}
@@ -47,7 +47,6 @@ async def create(request: Request, s: Session = Depends(get_session)) -> Respons
                         functions=functions, email=values["email"] or None, display_name=values["display_name"],
                         language=values["language"] or "zh", timezone=values["timezone"] or "Asia/Shanghai",
                         actor=actor)
-        s.commit()
 
     from starlette.concurrency import run_in_threadpool
 
@@ -72,32 +71,31 @@ def _action(request: Request, s: Session, user_id: int, what: str) -> Response:
         acc.reset_mfa(s, user_id, actor=actor)
     else:
         acc.unlock(s, user_id, actor=actor)
-    s.commit()
     return redirect(request, "/admin/users", notice="user_saved")
 
 
 @router.post("/admin/users/{user_id}/disable")
-def disable(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+def disable(request: Request, user_id: int, s: Session = SESSION) -> Response:
     return _action(request, s, user_id, "disable")
 
 
 @router.post("/admin/users/{user_id}/enable")
-def enable(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+def enable(request: Request, user_id: int, s: Session = SESSION) -> Response:
     return _action(request, s, user_id, "enable")
 
 
 @router.post("/admin/users/{user_id}/reset-mfa")
-def reset_mfa(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+def reset_mfa(request: Request, user_id: int, s: Session = SESSION) -> Response:
     return _action(request, s, user_id, "reset-mfa")
 
 
 @router.post("/admin/users/{user_id}/unlock")
-def unlock(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+def unlock(request: Request, user_id: int, s: Session = SESSION) -> Response:
     return _action(request, s, user_id, "unlock")
 
 
 @router.post("/admin/users/{user_id}/role")
-async def change_role(request: Request, user_id: int, s: Session = Depends(get_session)) -> Response:
+async def change_role(request: Request, user_id: int, s: Session = SESSION) -> Response:
     """A new role (and reviewer functions); refused for the last admin, shown on the page with the reason."""
     form = await request.form()
     role = str(form.get("role", ""))[:30]
@@ -107,7 +105,6 @@ async def change_role(request: Request, user_id: int, s: Session = Depends(get_s
 
     def work() -> None:
         acc.set_role(s, user_id, role=role, functions=functions, actor=actor)
-        s.commit()
 
     from starlette.concurrency import run_in_threadpool
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import segno
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from aisgf.accounts import services as acc
 from aisgf.accounts.models import LANGUAGES, User, WebSession
 from aisgf.errors import AisgfError, NotFound, Unauthorized, register_messages
 from aisgf.web.authz import LANG_COOKIE, SESSION_COOKIE, principal
-from aisgf.web.deps import get_session
+from aisgf.web.deps import SESSION
 from aisgf.web.error_text import error_text
 from aisgf.web.labels import N_
 from aisgf.web.pagekit import NOTICES, redirect, safe_next
@@ -76,19 +76,17 @@ def login_form(request: Request, next: str = "/", expired: bool = False) -> Resp
 
 @router.post("/login")
 def login(request: Request, username: str = Form(max_length=200), password: str = Form(max_length=1000),
-          next: str = Form(default="/", max_length=2000), s: Session = Depends(get_session)) -> Response:
+          next: str = Form(default="/", max_length=2000), s: Session = SESSION) -> Response:
     old = request.state.web_session
     try:
         user = acc.check_password(s, username, password)
     except Unauthorized as exc:
-        s.commit()  # the failure counter must survive the refusal
         msg, values = _login_error(exc)
         return render(request, "login.html", status_code=401, next=safe_next(next), error=msg, error_values=values,
                       username=username)
     if old is not None:
         acc.end_session(s, old)  # never carry a session across a sign-in
     token, ws = acc.open_session(s, user)
-    s.commit()
     _set_session_cookie(request, token)
     return redirect(request, _after_stage(ws, safe_next(next)))
 
@@ -103,18 +101,16 @@ def mfa_form(request: Request, next: str = "/") -> Response:
 
 @router.post("/login/mfa")
 def mfa(request: Request, code: str = Form(max_length=40), next: str = Form(default="/", max_length=2000),
-        s: Session = Depends(get_session)) -> Response:
+        s: Session = SESSION) -> Response:
     ws = _web_session(request)
     if ws.stage != "mfa":
         return redirect(request, _after_stage(ws, safe_next(next)))
     try:
         acc.check_second_factor(s, ws.user, code)
     except Unauthorized as exc:
-        s.commit()
         msg = _login_error(exc) if isinstance(exc, acc.LockedOut) else (N_("The code is not right."), {})
         return render(request, "mfa.html", status_code=401, next=safe_next(next), error=msg[0], error_values=msg[1])
     token, new = acc.rotate_session(s, ws)
-    s.commit()
     _set_session_cookie(request, token)
     return redirect(request, _after_stage(new, safe_next(next)))
 
@@ -142,7 +138,7 @@ def enroll_form(request: Request) -> Response:
 
 
 @router.post("/mfa/enroll")
-def enroll(request: Request, code: str = Form(max_length=40), s: Session = Depends(get_session)) -> Response:
+def enroll(request: Request, code: str = Form(max_length=40), s: Session = SESSION) -> Response:
     ws = _web_session(request)
     user: User = ws.user
     if ws.stage == "mfa" or user.totp_enabled:
@@ -155,17 +151,15 @@ def enroll(request: Request, code: str = Form(max_length=40), s: Session = Depen
                       secret=user.totp_secret, required=ws.stage == "enroll",
                       error=N_("The code is not right; check the time on your phone and try again."))
     token, _new = acc.rotate_session(s, ws)
-    s.commit()
     _set_session_cookie(request, token)
     return render(request, "recovery_codes.html", codes=codes)
 
 
 @router.post("/logout")
-def logout(request: Request, s: Session = Depends(get_session)) -> Response:
+def logout(request: Request, s: Session = SESSION) -> Response:
     ws = request.state.web_session
     if ws is not None:
         acc.end_session(s, ws)
-        s.commit()
     request.state.delete_cookies = [SESSION_COOKIE]
     return redirect(request, "/login", notice="logged_out")
 
@@ -188,7 +182,7 @@ def setup_form(request: Request, token: str) -> Response:
 @router.post("/setup/{token}")
 def setup(request: Request, token: str, username: str = Form(max_length=100),
           password: str = Form(max_length=1000), password2: str = Form(max_length=1000),
-          s: Session = Depends(get_session)) -> Response:
+          s: Session = SESSION) -> Response:
     _check_setup_token(request, token)
     if acc.admin_exists(s):
         request.app.state.setup_token = None
@@ -204,7 +198,6 @@ def setup(request: Request, token: str, username: str = Form(max_length=100),
         return render(request, "setup.html", status_code=exc.status, token=token, username=username,
                       error_raw=error_text(exc, request.state.lang))
     session_token, _ws = acc.open_session(s, user)
-    s.commit()
     request.app.state.setup_token = None
     _set_session_cookie(request, session_token)
     return redirect(request, "/mfa/enroll")
@@ -234,53 +227,48 @@ def _account_page(request: Request, s: Session, status_code: int = 200, **values
 
 
 @router.get("/account")
-def account(request: Request, s: Session = Depends(get_session)) -> Response:
+def account(request: Request, s: Session = SESSION) -> Response:
     return _account_page(request, s)
 
 
 @router.post("/account/preferences")
 def preferences(request: Request, language: str = Form(max_length=5), timezone: str = Form(max_length=64),
-                s: Session = Depends(get_session)) -> Response:
+                s: Session = SESSION) -> Response:
     ws = _web_session(request)
     acc.update_preferences(s, ws.user, language=language, timezone=timezone)
     request.state.set_cookies[LANG_COOKIE] = language
-    s.commit()
     return redirect(request, "/account", notice="prefs_saved")
 
 
 @router.post("/account/password")
 def password(request: Request, current_password: str = Form(max_length=1000), new_password: str = Form(max_length=1000),
-             s: Session = Depends(get_session)) -> Response:
+             s: Session = SESSION) -> Response:
     ws = _web_session(request)
     try:
         acc.change_password(s, ws.user, current=current_password, new=new_password, actor=principal(request).actor)
     except AisgfError as exc:
         s.rollback()
         return _account_page(request, s, status_code=exc.status, error_raw=error_text(exc, request.state.lang))
-    s.commit()
     return redirect(request, "/account", notice="password_saved")
 
 
 @router.post("/account/tokens")
-def new_token(request: Request, name: str = Form(max_length=60), s: Session = Depends(get_session)) -> Response:
+def new_token(request: Request, name: str = Form(max_length=60), s: Session = SESSION) -> Response:
     ws = _web_session(request)
     token = acc.create_token(s, ws.user, name=name, actor=principal(request).actor)
-    s.commit()
     return _account_page(request, s, new_token=token)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke(request: Request, token_id: int, s: Session = Depends(get_session)) -> Response:
+def revoke(request: Request, token_id: int, s: Session = SESSION) -> Response:
     ws = _web_session(request)
     acc.revoke_token(s, ws.user, token_id, actor=principal(request).actor)
-    s.commit()
     return redirect(request, "/account", notice="token_revoked")
 
 
 @router.post("/account/logout-everywhere")
-def logout_everywhere(request: Request, s: Session = Depends(get_session)) -> Response:
+def logout_everywhere(request: Request, s: Session = SESSION) -> Response:
     ws = _web_session(request)
     acc.logout_everywhere(s, ws.user, actor=principal(request).actor)
-    s.commit()
     request.state.delete_cookies = [SESSION_COOKIE]
     return redirect(request, "/login", notice="logged_out_everywhere")
