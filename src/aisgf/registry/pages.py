@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
@@ -161,28 +162,56 @@ def _date(value: str | None, where: str) -> date | None:
         raise InvalidInput.coded("web.not_date", where=where, value=value[:40]) from exc
 
 
+class _Form(BaseModel):
+    """A page's form: fields as the browser posts them (text); the CSRF token and unknown fields pass by."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class ObligationForm(_Form):
+    status: str = Field(max_length=20)
+    note: str = Field(default="", max_length=20000)
+    due_date: str = Field(default="", max_length=20)
+    waiver_reason: str = Field(default="", max_length=20000)
+    waiver_expires: str = Field(default="", max_length=20)
+    version: str = Field(max_length=12)
+
+
+class EvidenceForm(_Form):
+    uri: str = Field(default="", max_length=4000)
+    description: str = Field(default="", max_length=20000)
+
+
+class ReviewForm(_Form):
+    function: str = Field(max_length=20)
+    decision: str = Field(max_length=20)
+    reason: str = Field(default="", max_length=20000)
+    assessment: str = Field(max_length=12)
+
+
+class StatusForm(_Form):
+    status: str = Field(max_length=20)
+    reason: str = Field(default="", max_length=20000)
+    version: str = Field(max_length=12)
+
+
 @router.post("/systems/{key}/obligations/{obligation_id}")
-def update_obligation(request: Request, key: str, obligation_id: int,
-                      status: str = Form(max_length=20), note: str = Form(default="", max_length=20000),
-                      due_date: str = Form(default="", max_length=20),
-                      waiver_reason: str = Form(default="", max_length=20000),
-                      waiver_expires: str = Form(default="", max_length=20),
-                      version: str = Form(max_length=12), s: Session = SESSION) -> Response:
+def update_obligation(request: Request, key: str, obligation_id: int, f: Annotated[ObligationForm, Form()],
+                      s: Session = SESSION) -> Response:
     system = _system(s, request, key)
     ob = svc.get_obligation(s, obligation_id)
     if ob.system_id != system.id:
         raise InvalidInput.coded("web.obligation_other_system", where="obligation")
-    svc.update_obligation(s, obligation_id, actor=principal(request).actor, status=status, note=note,
-                          due_date=_date(due_date, "due_date"), waiver_reason=waiver_reason or None,
-                          waiver_expires=_date(waiver_expires, "waiver_expires"),
-                          expected_version=_int(version, "version"))
+    svc.update_obligation(s, obligation_id, actor=principal(request).actor, status=f.status, note=f.note,
+                          due_date=_date(f.due_date, "due_date"), waiver_reason=f.waiver_reason or None,
+                          waiver_expires=_date(f.waiver_expires, "waiver_expires"),
+                          expected_version=_int(f.version, "version"))
     return redirect(request, f"/systems/{system.key}#obligations", notice="obligation_saved")
 
 
 @router.post("/systems/{key}/evidence")
-async def add_evidence(request: Request, key: str, file: UploadFile | None = File(default=None),
-                       uri: str = Form(default="", max_length=4000),
-                       description: str = Form(default="", max_length=20000),
+async def add_evidence(request: Request, key: str, f: Annotated[EvidenceForm, Form()],
+                       file: UploadFile | None = File(default=None),
                        s: Session = SESSION, store: EvidenceStore = Depends(get_store)) -> Response:
     form: FormData = await request.form()
     obligations = [str(v) for v in form.getlist("obligations")][:200]
@@ -201,7 +230,7 @@ async def add_evidence(request: Request, key: str, file: UploadFile | None = Fil
                          stream=file.file if has_file and file else None,
                          filename=file.filename if has_file and file else None,
                          media_type=file.content_type if has_file and file else None,
-                         uri=uri.strip() or None if not has_file else None, description=description,
+                         uri=f.uri.strip() or None if not has_file else None, description=f.description,
                          max_bytes=limit)
         return system.key
 
@@ -212,25 +241,21 @@ async def add_evidence(request: Request, key: str, file: UploadFile | None = Fil
 
 
 @router.post("/systems/{key}/reviews")
-def review(request: Request, key: str, function: str = Form(max_length=20), decision: str = Form(max_length=20),
-           reason: str = Form(default="", max_length=20000), assessment: str = Form(max_length=12),
-           s: Session = SESSION) -> Response:
+def review(request: Request, key: str, f: Annotated[ReviewForm, Form()], s: Session = SESSION) -> Response:
     p = principal(request)
     system = _system(s, request, key)
-    svc.check_function(function)
-    acc.check_can_review(p, function)
-    svc.record_review(s, system.key, function=function, decision=decision, reviewer=p.actor, reason=reason,
-                      assessment_number=_int(assessment, "assessment"))
+    svc.check_function(f.function)
+    acc.check_can_review(p, f.function)
+    svc.record_review(s, system.key, function=f.function, decision=f.decision, reviewer=p.actor, reason=f.reason,
+                      assessment_number=_int(f.assessment, "assessment"))
     return redirect(request, f"/systems/{system.key}", notice="review_saved")
 
 
 @router.post("/systems/{key}/status")
-def set_status(request: Request, key: str, status: str = Form(max_length=20),
-               reason: str = Form(default="", max_length=20000), version: str = Form(max_length=12),
-               s: Session = SESSION) -> Response:
+def set_status(request: Request, key: str, f: Annotated[StatusForm, Form()], s: Session = SESSION) -> Response:
     system = _system(s, request, key)
-    svc.set_status(s, system.key, status, actor=principal(request).actor, reason=reason,
-                   expected_version=_int(version, "version"))
+    svc.set_status(s, system.key, f.status, actor=principal(request).actor, reason=f.reason,
+                   expected_version=_int(f.version, "version"))
     return redirect(request, f"/systems/{system.key}", notice="status_saved")
 
 

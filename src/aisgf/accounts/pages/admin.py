@@ -5,10 +5,11 @@ only shows forms."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from aisgf.accounts import services as acc
@@ -34,12 +35,25 @@ def users(request: Request, s: Session = SESSION) -> Response:
     return _page(request, s)
 
 
+class NewUserForm(BaseModel):
+    """The admin page's "new account" form (the CSRF token and unknown fields pass by)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    username: str = Field(default="", max_length=1000)
+    password: str = Field(default="", max_length=1000)
+    role: str = Field(default="", max_length=1000)
+    email: str = Field(default="", max_length=1000)
+    display_name: str = Field(default="", max_length=1000)
+    language: str = Field(default="", max_length=1000)
+    timezone: str = Field(default="", max_length=1000)
+    functions: list[str] = Field(default_factory=list, max_length=10)
+
+
 @router.post("/admin/users")
-async def create(request: Request, s: Session = SESSION) -> Response:
-    form = await request.form()
-    values = {k: str(form.get(k, ""))[:1000] for k in ("username", "password", "role", "email", "display_name",
-                                                       "language", "timezone")}
-    functions = [str(f) for f in form.getlist("functions")][:10]
+async def create(request: Request, f: Annotated[NewUserForm, Form()], s: Session = SESSION) -> Response:
+    values = f.model_dump(exclude={"functions"})
+    functions = f.functions
     actor = principal(request).actor
 
     def work() -> None:
