@@ -386,3 +386,12 @@ def test_admin_creates_accounts_with_the_password_policy(web: Web) -> None:
     with db.session() as s:
         u = acc.get_user(s, "neo")
         assert u.functions == ["data", "legal"] and u.password_hash.startswith("$argon2id$")
+
+
+def test_an_unknown_language_is_a_404_naming_it(web: Web) -> None:
+    """`/lang/xx` was a 500: the message's `code` placeholder collided with the error's own `code`."""
+    app, _db = web
+    c = TestClient(app, follow_redirects=False, headers=EN)
+    r = c.get("/lang/xx")
+    assert r.status_code == 404 and "xx" in r.text, r.text
+    assert c.get("/lang/en").status_code in (303, 307)

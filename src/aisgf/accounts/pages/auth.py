@@ -31,7 +31,7 @@ MESSAGES = register_messages({
     "web.sign_in_first": "sign in first",
     "web.setup_link_invalid": "this setup link is not valid (used already, or the server restarted)",
     "web.setup_admin_exists": "an admin exists already; this setup link is no longer valid",
-    "web.no_language": "no language {code!r}; accepted: {accepted}",
+    "web.no_language": "no language {value!r}; accepted: {accepted}",
 })
 
 add_templates(Path(__file__).parent.parent / "templates")
@@ -209,8 +209,7 @@ def setup(request: Request, token: str, username: str = Form(max_length=100),
 @router.get("/lang/{code}")
 def switch_language(request: Request, code: str, next: str = "/") -> Response:
     if code not in LANGUAGES:
-        # BUG, left for its owner: `code=` collides with coded()'s own first parameter (a TypeError, so a 500)
-        raise NotFound.coded("web.no_language", where="lang", code=code, accepted=list(LANGUAGES))  # type: ignore[misc]
+        raise NotFound.coded("web.no_language", where="lang", value=code, accepted=list(LANGUAGES))
     request.state.set_cookies[LANG_COOKIE] = code
     ws = request.state.web_session
     if ws is not None:
