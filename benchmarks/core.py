@@ -62,16 +62,18 @@ def bench_assess(n: int, rng: random.Random) -> None:
 def bench_register(db, n: int, rng: random.Random) -> None:
     from aisgf.accounts import services as acc
 
-    with db.session() as s:  # owners are accounts
+    with db.session() as s:  # owners are accounts; a governance lead registers for them
         for k in range(50):
             acc.create_user(s, username=f"owner{k}", password="Tiered-Governance-2026", role="owner", actor="bench")
+        lead = acc.principal_for(acc.create_user(s, username="bench", password="Tiered-Governance-2026",
+                                                 role="governance_lead", actor="bench"))
     t0 = time.perf_counter()
     batch = 100
     for start in range(0, n, batch):
         with db.session() as s:
             for i in range(start, min(n, start + batch)):
                 svc.register_system(s, name=f"system {i}", owner=f"owner{i % 50}", answers=random_answers(rng),
-                                    actor="bench", key=f"sys-{i}")
+                                    by=lead, key=f"sys-{i}")
     dt = time.perf_counter() - t0
     with db.engine.connect() as c:
         events = c.execute(text("SELECT COUNT(*) FROM audit_events")).scalar()

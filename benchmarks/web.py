@@ -56,13 +56,15 @@ def seed(data_dir: Path, n_systems: int, n_clients: int) -> tuple[list[str], lis
     db = open_database(settings)
     decisions = [decide(a) for a in (LOW, MEDIUM, HIGH)]
     owner_ids = []
-    with db.session() as s:  # owners are accounts
+    with db.session() as s:  # owners are accounts; a governance lead registers for them
+        bench = acc.principal_for(acc.create_user(s, username="bench", password=PASSWORD, role="governance_lead",
+                                                  actor="bench"))
         for name in ["olivia", *(f"owner{k}" for k in range(50))]:
             owner_ids.append(acc.create_user(s, username=name, password=PASSWORD, role="owner", actor="bench").id)
     with db.session() as s:
         for i in range(min(20, n_systems)):
             svc.register_system(s, name=f"Real system {i}", owner="olivia", answers=(LOW, MEDIUM, HIGH)[i % 3],
-                                actor="bench")
+                                by=bench)
     now = datetime.now(UTC)
     overdue = date.today() - timedelta(days=3)
     rng = random.Random(7)

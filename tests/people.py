@@ -48,3 +48,18 @@ def owner_accounts(*names: str, email: dict[str, str] | None = None, leads: tupl
                 return
 
     return _owner_accounts
+
+
+def who(session: Any, name: str, role: str = "governance_lead", functions: list[str] | None = None) -> Any:
+    """The principal of the account `name` (created in `session` with `role` when it does not exist yet).
+
+    Services take the acting principal: tests name who acts, and the account exists as it would for a
+    person (a reviewer gains the functions a test has them review for).
+    """
+    user = session.scalar(select(User).where(User.username == name))
+    if user is None:
+        user = acc.create_user(session, username=name, password=PASSWORD, role=role, functions=functions or [],
+                               actor="test", language="en")
+    elif role == "reviewer" and user.role == "reviewer" and not set(functions or []) <= set(user.functions or []):
+        acc.set_role(session, user.id, role="reviewer", functions=[*user.functions, *(functions or [])], actor="test")
+    return acc.principal_for(user)

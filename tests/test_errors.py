@@ -109,12 +109,12 @@ def test_database_errors_become_aisgf_errors_at_the_session(tmp_path) -> None:  
     from aisgf.registry.models import AISystem
     from tests.answers import LOW
     from tests.conftest import make_settings
-    from tests.people import add_owners
+    from tests.people import add_owners, who
 
     db = open_database(make_settings(tmp_path))
     add_owners(db, "alice")
     with db.session() as s:
-        svc.register_system(s, name="Kept", owner="alice", answers=LOW, actor="alice")
+        svc.register_system(s, name="Kept", owner="alice", answers=LOW, by=who(s, "alice"))
     with pytest.raises(Conflict) as ei, db.session() as s:
         system = s.scalars(select(AISystem)).one()
         s.execute(text("update ai_systems set version = version + 1"))  # another writer got there first

@@ -22,7 +22,7 @@ from aisgf.registry.schemas import EvidenceOut
 from aisgf.registry.tool_reports import LABEL_CHECK_TOOL, tool_obligations
 from aisgf.registry.tool_reports import attach_label_report as attach_report
 from tests.answers import HIGH, LOW
-from tests.people import owner_accounts
+from tests.people import owner_accounts, who
 
 _owners = owner_accounts("alice", "bob", leads=("carol", "dave"))
 
@@ -31,8 +31,8 @@ _owners = owner_accounts("alice", "bob", leads=("carol", "dave"))
 def registry(cli_registry: Database) -> Database:
     """Two registered systems: a HIGH one and a LOW one."""
     with cli_registry.session() as s:
-        svc.register_system(s, name="Image generator", owner="alice", answers=HIGH, actor="alice", key="imagegen")
-        svc.register_system(s, name="Notes", owner="bob", answers=LOW, actor="bob", key="notes")
+        svc.register_system(s, name="Image generator", owner="alice", answers=HIGH, by=who(s, "alice"), key="imagegen")
+        svc.register_system(s, name="Notes", owner="bob", answers=LOW, by=who(s, "bob"), key="notes")
     return cli_registry
 
 

@@ -15,7 +15,7 @@ from aisgf.registry.backup import backup, restore
 from aisgf.registry.evidence_store import EvidenceStore
 from tests.answers import HIGH, LOW
 from tests.conftest import make_settings
-from tests.people import owner_accounts
+from tests.people import owner_accounts, who
 
 _owners = owner_accounts("alice", "bob", "carol", "dan", "walt")
 
@@ -23,10 +23,10 @@ _owners = owner_accounts("alice", "bob", "carol", "dan", "walt")
 def _populate(db: Database) -> str:
     store = EvidenceStore(db.settings.resolved_evidence_dir)
     with db.session() as s:
-        sys_ = svc.register_system(s, name="Claims bot 理赔", owner="alice", answers=HIGH, actor="alice")
-        svc.add_evidence(s, store, sys_.key, actor="alice", obligations=["6.3.i"],
+        sys_ = svc.register_system(s, name="Claims bot 理赔", owner="alice", answers=HIGH, by=who(s, "alice"))
+        svc.add_evidence(s, store, sys_.key, by=who(s, "alice"), obligations=["6.3.i"],
                          stream=io.BytesIO("演练记录 drill".encode()), filename="drill.txt", max_bytes=10_000)
-        svc.register_system(s, name="Notes", owner="bob", answers=LOW, actor="bob")
+        svc.register_system(s, name="Notes", owner="bob", answers=LOW, by=who(s, "bob"))
         return sys_.key
 
 
@@ -43,7 +43,7 @@ def test_backup_then_restore_into_a_new_database(db: Database, tmp_path: Path) -
         ev = svc.list_evidence(s, system)[0]
         EvidenceStore(target.settings.resolved_evidence_dir).check(ev.sha256)
         # The restored database keeps working: new rows and events link on.
-        svc.register_system(s, name="After restore", owner="carol", answers=LOW, actor="carol")
+        svc.register_system(s, name="After restore", owner="carol", answers=LOW, by=who(s, "carol"))
     assert verify_chain(target.engine).ok
     with pytest.raises(Conflict):
         restore(target, tmp_path / "bk")
@@ -55,7 +55,7 @@ def test_restore_into_postgresql(sqlite_db: Database, pg_db: Database, tmp_path:
     backup(sqlite_db, tmp_path / "bk")
     restore(pg_db, tmp_path / "bk")
     with pg_db.session() as s:
-        svc.register_system(s, name="New on PG", owner="dan", answers=LOW, actor="dan")  # sequences moved on
+        svc.register_system(s, name="New on PG", owner="dan", answers=LOW, by=who(s, "dan"))  # sequences moved on
     assert verify_chain(pg_db.engine).ok
 
 
@@ -96,7 +96,8 @@ def test_backup_while_writers_run_is_consistent(db: Database, tmp_path: Path) ->
         i = 0
         while not stop.is_set() and i < 200:
             with other.session() as s:
-                written.append(svc.register_system(s, name=f"busy {i}", owner="walt", answers=LOW, actor="walt").key)
+                written.append(svc.register_system(s, name=f"busy {i}", owner="walt", answers=LOW,
+                                                   by=who(s, "walt")).key)
             i += 1
 
     t = threading.Thread(target=writer)

@@ -13,7 +13,7 @@ from aisgf.errors import DatabaseUnavailable
 from aisgf.registry import services as svc
 from tests.answers import LOW
 from tests.conftest import make_settings
-from tests.people import add_owners, owner_accounts
+from tests.people import add_owners, owner_accounts, who
 
 _owners = owner_accounts("alice", "bob")
 
@@ -29,12 +29,12 @@ def test_locked_sqlite_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> Non
     db = open_database(make_settings(tmp_path, db_busy_timeout_s=0.2))
     add_owners(db, "alice", "bob")
     with db.session() as s:
-        svc.register_system(s, name="Kept", owner="alice", answers=LOW, actor="alice")
+        svc.register_system(s, name="Kept", owner="alice", answers=LOW, by=who(s, "alice"))
     blocker = sqlite3.connect(tmp_path / "data" / "aisgf.db", isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
     try:
         with pytest.raises(DatabaseUnavailable) as ei, db.session() as s:
-            svc.register_system(s, name="Lost?", owner="bob", answers=LOW, actor="bob")
+            svc.register_system(s, name="Lost?", owner="bob", answers=LOW, by=who(s, "bob"))
         assert "locked" in str(ei.value)
     finally:
         blocker.execute("ROLLBACK")

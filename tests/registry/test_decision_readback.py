@@ -13,7 +13,7 @@ from aisgf.registry import services as svc
 from aisgf.registry.models import Assessment
 from aisgf.registry.schemas import AssessmentOut, decision_of
 from tests.answers import HIGH, MEDIUM
-from tests.people import owner_accounts
+from tests.people import owner_accounts, who
 
 _owners = owner_accounts("alice")
 
@@ -21,7 +21,7 @@ _owners = owner_accounts("alice")
 def test_a_stored_decision_reads_back_as_the_engines_decision(db: Database) -> None:
     fresh = Decision.model_validate(decide(HIGH))
     with db.session() as s:
-        system = svc.register_system(s, name="Loan bot", owner="alice", answers=HIGH, actor="alice")
+        system = svc.register_system(s, name="Loan bot", owner="alice", answers=HIGH, by=who(s, "alice"))
         a = svc.current_assessment(system)
         assert a is not None
         stored = dict(a.decision)
@@ -40,7 +40,7 @@ def test_a_stored_decision_reads_back_as_the_engines_decision(db: Database) -> N
 
 def test_a_decision_stored_before_risks_were_reported_apart_still_reads(db: Database) -> None:
     with db.session() as s:
-        key = svc.register_system(s, name="Old", owner="alice", answers=MEDIUM, actor="alice").key
+        key = svc.register_system(s, name="Old", owner="alice", answers=MEDIUM, by=who(s, "alice")).key
     with db.session() as s:
         row = s.scalar(select(Assessment))
         assert row is not None

@@ -16,7 +16,7 @@ from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.governance import check_project, offline_report, rules_diff
 from tests.answers import HIGH, LOW
-from tests.people import owner_accounts
+from tests.people import owner_accounts, who
 
 _owners = owner_accounts("alice", "bob")
 
@@ -27,7 +27,7 @@ def _kinds(rep) -> set[str]:
 
 def test_check_lists_every_gap_then_passes(db: Database, tmp_path: Path) -> None:
     with db.session() as s:
-        key = svc.register_system(s, name="Advisor", owner="alice", answers=LOW, actor="alice").key
+        key = svc.register_system(s, name="Advisor", owner="alice", answers=LOW, by=who(s, "alice")).key
     with db.session() as s:
         rep = check_project(s, key, {**LOW, "public_facing": True}, [], base_dir=tmp_path)
     assert {"answers_differ", "not_approved", "review_missing", "obligation_open"} <= _kinds(rep)
@@ -39,12 +39,12 @@ def test_check_lists_every_gap_then_passes(db: Database, tmp_path: Path) -> None
     with db.session() as s:
         system = svc.get_system(s, key)
         for fn in svc.required_reviewers(svc.current_assessment(system)):
-            svc.record_review(s, key, function=fn, decision="approve", reviewer=fn)
+            svc.record_review(s, key, function=fn, decision="approve", by=who(s, fn, "reviewer", [fn]))
         for ob in list(system.obligations):
             with open(report, "rb") as f:
-                svc.add_evidence(s, store, key, actor="alice", obligations=[ob.id], stream=f,
+                svc.add_evidence(s, store, key, by=who(s, "alice"), obligations=[ob.id], stream=f,
                                  filename="evidence.txt", max_bytes=10_000)
-            svc.update_obligation(s, ob.id, actor="alice", status="met")
+            svc.update_obligation(s, ob.id, by=who(s, "alice"), status="met")
         first = system.obligations[0].catalog_id
     pointers = [{"obligation": first, "path": "evidence.txt"}]
     with db.session() as s:
@@ -60,14 +60,14 @@ def test_check_lists_every_gap_then_passes(db: Database, tmp_path: Path) -> None
 def test_check_flags_expired_waivers_and_evidence(db: Database, tmp_path: Path) -> None:
     store = EvidenceStore(db.settings.resolved_evidence_dir)
     with db.session() as s:
-        key = svc.register_system(s, name="Triage", owner="alice", answers=LOW, actor="alice").key
+        key = svc.register_system(s, name="Triage", owner="alice", answers=LOW, by=who(s, "alice")).key
         obs = svc.get_system(s, key).obligations
-        ev = svc.add_evidence(s, store, key, actor="a", obligations=[obs[0].id], stream=io.BytesIO(b"x"),
+        ev = svc.add_evidence(s, store, key, by=who(s, "anna"), obligations=[obs[0].id], stream=io.BytesIO(b"x"),
                               filename="x.txt", max_bytes=10, expires_at=svc.today() - timedelta(days=1))
         assert ev.id
-        svc.update_obligation(s, obs[0].id, actor="a", status="met")
+        svc.update_obligation(s, obs[0].id, by=who(s, "anna"), status="met")
         if len(obs) > 1:
-            svc.update_obligation(s, obs[1].id, actor="lead", status="waived", waiver_reason="r",
+            svc.update_obligation(s, obs[1].id, by=who(s, "lead"), status="waived", waiver_reason="r",
                                   waiver_expires=svc.today() + timedelta(days=1))
             obs[1].waiver_expires = svc.today() - timedelta(days=1)  # time passes
     with db.session() as s:
@@ -84,8 +84,8 @@ def test_offline_report_says_what_the_tier_requires() -> None:
 
 def test_rules_diff_lists_systems_that_would_change(db: Database, tmp_path: Path) -> None:
     with db.session() as s:
-        low_key = svc.register_system(s, name="Notes", owner="alice", answers=LOW, actor="alice").key
-        high_key = svc.register_system(s, name="Loans", owner="bob", answers=HIGH, actor="bob").key
+        low_key = svc.register_system(s, name="Notes", owner="alice", answers=LOW, by=who(s, "alice")).key
+        high_key = svc.register_system(s, name="Loans", owner="bob", answers=HIGH, by=who(s, "bob")).key
     old_path = shipped_path(SHIPPED_RULESET)
     data = yaml.safe_load(old_path.read_text(encoding="utf-8"))
     # A governance lead adds a rule: every system in the general sector now needs a legal review.

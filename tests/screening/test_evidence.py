@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from tests.answers import HIGH, LOW
-from tests.people import owner_accounts
+from tests.people import owner_accounts, who
 from typer.testing import CliRunner
 
 from aisgf.audit.service import verify_chain
@@ -29,8 +29,8 @@ _owners = owner_accounts("alice", "bob", leads=("carol", "dave"))
 def registry(cli_registry: Database) -> Database:
     """Two registered systems: a HIGH one and a LOW one."""
     with cli_registry.session() as s:
-        svc.register_system(s, name="Chat model", owner="alice", answers=HIGH, actor="alice", key="chat")
-        svc.register_system(s, name="Notes", owner="bob", answers=LOW, actor="bob", key="notes")
+        svc.register_system(s, name="Chat model", owner="alice", answers=HIGH, by=who(s, "alice"), key="chat")
+        svc.register_system(s, name="Notes", owner="bob", answers=LOW, by=who(s, "bob"), key="notes")
     return cli_registry
 
 

@@ -24,6 +24,7 @@ from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.web.authz import load_policy
 from tests.answers import HIGH
+from tests.people import who as acting_as
 from tests.web.helpers import Person
 
 ROLE_PEOPLE = {"admin": "ada", "governance_lead": "gina", "owner": "olivia", "reviewer": "rita", "auditor": "audrey"}
@@ -71,9 +72,9 @@ def _fixtures(db: Database) -> dict[str, str]:
     import io
 
     with db.session() as s:
-        system = svc.register_system(s, name="Matrix system", owner="olivia", answers=HIGH, actor="test")
+        system = svc.register_system(s, name="Matrix system", owner="olivia", answers=HIGH, by=acting_as(s, "test"))
         ob = system.obligations[0]
-        ev = svc.add_evidence(s, store, system.key, actor="test", obligations=[ob.catalog_id],
+        ev = svc.add_evidence(s, store, system.key, by=acting_as(s, "test"), obligations=[ob.catalog_id],
                               stream=io.BytesIO(b"report"), filename="r.txt", media_type="text/plain", max_bytes=1000)
         bo = acc.get_user(s, "bo")
         return {"ref": system.key, "key": system.key, "obligation_id": str(ob.id), "evidence_id": str(ev.id),

@@ -18,14 +18,14 @@ from aisgf.registry import services as svc
 from aisgf.registry.schemas import ObligationOut
 from tests.answers import LOW, MEDIUM
 from tests.conftest import _new_pg_database, make_settings
-from tests.people import add_owners
+from tests.people import add_owners, who
 from tests.web.helpers import Person
 
 
 def test_a_typed_owner_name_is_the_account_and_she_sees_her_system(web) -> None:
     app, db = web
     with db.session() as s:
-        key = svc.register_system(s, name="Loan bot", owner="  Olivia ", answers=MEDIUM, actor="gina").key
+        key = svc.register_system(s, name="Loan bot", owner="  Olivia ", answers=MEDIUM, by=who(s, "gina")).key
         assert svc.get_system(s, key).owner == "olivia"
     olivia = Person(app, db, "olivia").login()
     assert olivia.get(f"/systems/{key}").status_code == 200
@@ -37,7 +37,7 @@ def test_a_typed_owner_name_is_the_account_and_she_sees_her_system(web) -> None:
 def test_an_owner_that_is_no_account_is_refused_and_nothing_is_stored(db: Database) -> None:
     add_owners(db, "olivia")
     with pytest.raises(InvalidInput) as err, db.session() as s:
-        svc.register_system(s, name="Ghost bot", owner="Olivier", answers=LOW, actor="gina")
+        svc.register_system(s, name="Ghost bot", owner="Olivier", answers=LOW, by=who(s, "gina"))
     assert err.value.where == "system.owner" and "Olivier" in err.value.message
     with db.session() as s:
         assert svc.list_systems(s)[1] == 0
@@ -46,7 +46,7 @@ def test_an_owner_that_is_no_account_is_refused_and_nothing_is_stored(db: Databa
 def test_an_owner_is_found_by_e_mail_too(db: Database) -> None:
     add_owners(db, "bob", email={"bob": "Bob@Example.com"})
     with db.session() as s:
-        system = svc.register_system(s, name="Notes", owner="bob@example.com", answers=LOW, actor="bob")
+        system = svc.register_system(s, name="Notes", owner="bob@example.com", answers=LOW, by=who(s, "bob"))
         assert system.owner == "bob"
         assert [x.key for x in svc.list_systems(s, owner="BOB ")[0]] == [system.key]
         with pytest.raises(InvalidInput):
@@ -56,15 +56,15 @@ def test_an_owner_is_found_by_e_mail_too(db: Database) -> None:
 def test_obligation_owners_are_accounts(db: Database) -> None:
     add_owners(db, "olivia", "oscar")
     with db.session() as s:
-        system = svc.register_system(s, name="Loan bot", owner="olivia", answers=MEDIUM, actor="gina")
+        system = svc.register_system(s, name="Loan bot", owner="olivia", answers=MEDIUM, by=who(s, "gina"))
         ob_id = system.obligations[0].id
-        ob = svc.update_obligation(s, ob_id, actor="gina", owner="Oscar")
+        ob = svc.update_obligation(s, ob_id, by=who(s, "gina"), owner="Oscar")
         assert ob.owner == "oscar" and ObligationOut.of(ob, svc.today()).owner == "oscar"
     with pytest.raises(InvalidInput), db.session() as s:
-        svc.update_obligation(s, ob_id, actor="gina", owner="Oskar")
+        svc.update_obligation(s, ob_id, by=who(s, "gina"), owner="Oskar")
     with db.session() as s:
         assert svc.get_obligation(s, ob_id).owner == "oscar"
-        assert svc.update_obligation(s, ob_id, actor="gina", owner="").owner is None
+        assert svc.update_obligation(s, ob_id, by=who(s, "gina"), owner="").owner is None
 
 
 def test_the_api_refuses_an_unknown_owner_with_a_422(web) -> None:

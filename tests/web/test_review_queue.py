@@ -7,18 +7,18 @@ from aisgf.db import Database
 from aisgf.registry import services as svc
 from aisgf.registry import views
 from tests.answers import HIGH
-from tests.people import add_owners
+from tests.people import add_owners, who
 
 
 def test_queue_limit_applies_after_filtering_by_function(sqlite_db: Database) -> None:
     add_owners(sqlite_db, "olivia")
     with sqlite_db.session() as s:
-        keys = [svc.register_system(s, name=f"System {i}", owner="olivia", answers=HIGH, actor="t").key
+        keys = [svc.register_system(s, name=f"System {i}", owner="olivia", answers=HIGH, by=who(s, "tess")).key
                 for i in range(7)]
     # legal has decided on the five oldest; only the two newest still wait for legal
     with sqlite_db.session() as s:
         for key in keys[:5]:
-            svc.record_review(s, key, function="legal", decision="approve", reviewer="rita")
+            svc.record_review(s, key, function="legal", decision="approve", by=who(s, "rita", "reviewer", ["legal"]))
     with sqlite_db.session() as s:
         waiting = views.review_queue(s, ("legal",), limit=2)
         assert [item.system.key for item in waiting] == keys[5:]

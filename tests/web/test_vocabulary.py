@@ -20,7 +20,7 @@ from aisgf.registry.choices import ObligationStatus
 from aisgf.registry.schemas import ObligationOut
 from aisgf.web.app import create_app
 from tests.answers import HIGH, MEDIUM
-from tests.people import add_owners
+from tests.people import add_owners, who
 from tests.web.helpers import Person, make_user
 
 
@@ -52,7 +52,7 @@ def test_a_function_the_ruleset_adds_works_in_accounts_and_the_api(ethics_rulese
             acc.create_user(s, username="zed", password="Tiered-Governance-2026", role="reviewer",
                             functions=["astrology"], actor="test")
         assert "ethics" in str(err.value) and "astrology" in str(err.value)
-        system = svc.register_system(s, name="Loan bot", owner="gina", answers=HIGH, actor="gina")
+        system = svc.register_system(s, name="Loan bot", owner="gina", answers=HIGH, by=who(s, "gina"))
         key = system.key
         assert "ethics" in svc.required_reviewers(svc.current_assessment(system))
         token = acc.create_token(s, acc.get_user(s, "eve"), name="ci", actor="test")
@@ -76,7 +76,7 @@ def test_a_function_the_ruleset_adds_works_in_accounts_and_the_api(ethics_rulese
 def test_api_list_filters_refuse_unknown_values(web, url: str, field: str) -> None:
     app, db = web
     with db.session() as s:
-        svc.register_system(s, name="Loan bot", owner="olivia", answers=MEDIUM, actor="gina")
+        svc.register_system(s, name="Loan bot", owner="olivia", answers=MEDIUM, by=who(s, "gina"))
         token = acc.create_token(s, acc.get_user(s, "gina"), name="ci", actor="test")
     with TestClient(app) as c:
         auth = {"Authorization": f"Bearer {token}"}
@@ -102,7 +102,7 @@ def test_page_filters_refuse_unknown_values(web, who: str, url: str) -> None:
 def test_overdue_is_one_rule_in_python_and_sql(db: Database) -> None:
     add_owners(db, "olivia")
     with db.session() as s:
-        system = svc.register_system(s, name="Loan bot", owner="olivia", answers=HIGH, actor="gina")
+        system = svc.register_system(s, name="Loan bot", owner="olivia", answers=HIGH, by=who(s, "gina"))
         obs = list(system.obligations)
     statuses = list(ObligationStatus)
     today = svc.today()

@@ -202,7 +202,7 @@ def update_obligation(request: Request, key: str, obligation_id: int, f: Annotat
     ob = svc.get_obligation(s, obligation_id)
     if ob.system_id != system.id:
         raise InvalidInput.coded("web.obligation_other_system", where="obligation")
-    svc.update_obligation(s, obligation_id, actor=principal(request).actor, status=f.status, note=f.note,
+    svc.update_obligation(s, obligation_id, by=principal(request), status=f.status, note=f.note,
                           due_date=_date(f.due_date, "due_date"), waiver_reason=f.waiver_reason or None,
                           waiver_expires=_date(f.waiver_expires, "waiver_expires"),
                           expected_version=_int(f.version, "version"))
@@ -226,7 +226,7 @@ async def add_evidence(request: Request, key: str, f: Annotated[EvidenceForm, Fo
 
     def work() -> str:
         system = _system(s, request, key)
-        svc.add_evidence(s, store, system.key, actor=p.actor, obligations=obligations,
+        svc.add_evidence(s, store, system.key, by=p, obligations=obligations,
                          stream=file.file if has_file and file else None,
                          filename=file.filename if has_file and file else None,
                          media_type=file.content_type if has_file and file else None,
@@ -244,9 +244,7 @@ async def add_evidence(request: Request, key: str, f: Annotated[EvidenceForm, Fo
 def review(request: Request, key: str, f: Annotated[ReviewForm, Form()], s: Session = SESSION) -> Response:
     p = principal(request)
     system = _system(s, request, key)
-    svc.check_function(f.function)
-    acc.check_can_review(p, f.function)
-    svc.record_review(s, system.key, function=f.function, decision=f.decision, reviewer=p.actor, reason=f.reason,
+    svc.record_review(s, system.key, function=f.function, decision=f.decision, by=p, reason=f.reason,
                       assessment_number=_int(f.assessment, "assessment"))
     return redirect(request, f"/systems/{system.key}", notice="review_saved")
 
@@ -254,7 +252,7 @@ def review(request: Request, key: str, f: Annotated[ReviewForm, Form()], s: Sess
 @router.post("/systems/{key}/status")
 def set_status(request: Request, key: str, f: Annotated[StatusForm, Form()], s: Session = SESSION) -> Response:
     system = _system(s, request, key)
-    svc.set_status(s, system.key, f.status, actor=principal(request).actor, reason=f.reason,
+    svc.set_status(s, system.key, f.status, by=principal(request), reason=f.reason,
                    expected_version=_int(f.version, "version"))
     return redirect(request, f"/systems/{system.key}", notice="status_saved")
 
@@ -324,7 +322,7 @@ async def intake_submit(request: Request, s: Session = SESSION) -> Response:
             raise InvalidInput.coded("registry.system_needs_name", where="name")
         owner = acc.owner_for_new_system(p, owner_req if p.may("system.choose_owner") else None)
         system = svc.register_system(s, name=name, owner=owner, description=description, answers=answers,
-                                     actor=p.actor)
+                                     by=p)
         return system.key
 
     from starlette.concurrency import run_in_threadpool
@@ -390,7 +388,7 @@ async def reassess_submit(request: Request, key: str, s: Session = SESSION) -> R
         expected = _int(version_text, "version")
         if expected is None:
             raise InvalidInput.coded("web.form_without_version", where="version")
-        svc.reassess(s, system.key, answers, actor=p.actor, expected_version=expected)
+        svc.reassess(s, system.key, answers, by=p, expected_version=expected)
         return system.key
 
     from starlette.concurrency import run_in_threadpool

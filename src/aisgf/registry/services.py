@@ -126,6 +126,15 @@ def _scope(viewer: Principal | None) -> int | None:
     return owned_only(viewer)
 
 
+def _governed(session: Session, ref: str | int, by: Principal) -> AISystem:
+    """The system `by` may change (governors; owners their own only), or a 404/403 that says why not."""
+    from aisgf.accounts.scope import require
+
+    system = get_system(session, ref, viewer=by)
+    require(by, "system.govern", system)
+    return system
+
+
 def _check_visible(viewer: Principal | None, system: AISystem) -> AISystem:
     if viewer is not None:
         from aisgf.accounts.scope import check_can_see
@@ -166,17 +175,29 @@ def register_system(
     name: str,
     owner: str,
     answers: dict[str, Any],
-    actor: str,
+    by: Principal,
     description: str = "",
     key: str | None = None,
     decision: dict[str, Any] | None = None,
 ) -> AISystem:
-    """Register a system at intake, assess it, and open its review (status `in_review`)."""
+    """Register a system at intake, assess it, and open its review (status `in_review`).
+
+    `by` must be allowed to register; an owner registers for themself, a governance lead names any owner.
+    """
+    from aisgf.accounts.scope import allowed, require
+
+    require(by, "system.register")
+    actor = by.actor
+    may_choose = allowed(by, "system.choose_owner")
+    if not may_choose and not (owner or "").strip():
+        owner = by.username  # an owner registers for themself
     if not name or not name.strip():
         raise InvalidInput.coded("registry.system_needs_name", where="system.name")
     if not owner or not owner.strip():
         raise InvalidInput.coded("registry.system_needs_owner", where="system.owner")
     owner_account = _account(session, owner, "system.owner")
+    if not may_choose and owner_account.id != by.user_id:
+        raise Forbidden.coded("accounts.owner_registers_own", where="system.owner")
     if key is not None:
         if not _KEY_RE.match(key):
             raise InvalidInput.coded("registry.bad_key", where="system.key")
@@ -252,10 +273,11 @@ def check_reassessable(system: AISystem) -> None:
         raise Conflict.coded("registry.retired_no_reassess", where=f"system {system.key}")
 
 
-def reassess(session: Session, ref: str | int, answers: dict[str, Any], *, actor: str,
+def reassess(session: Session, ref: str | int, answers: dict[str, Any], *, by: Principal,
              expected_version: int | None = None) -> Assessment:
     """Record a new assessment; reviews reopen when the tier rises or after a send-back."""
-    system = get_system(session, ref)
+    system = _governed(session, ref, by)
+    actor = by.actor
     _check_version(system, expected_version)
     check_reassessable(system)
     return _add_assessment(session, system, decide(answers), actor)
@@ -321,13 +343,14 @@ def _move(session: Session, system: AISystem, status: str, actor: str, *, reason
                  entity_id=system.key, payload={"from": old, "to": status, "reason": reason})
 
 
-def set_status(session: Session, ref: str | int, status: str, *, actor: str, reason: str = "",
+def set_status(session: Session, ref: str | int, status: str, *, by: Principal, reason: str = "",
                expected_version: int | None = None) -> AISystem:
     """Moves a person may make by hand: approved → live, and retiring a system.
 
     `approved`, `in_review` and `changes_requested` follow from assessments and reviews only.
     """
-    system = get_system(session, ref)
+    system = _governed(session, ref, by)
+    actor = by.actor
     _check_version(system, expected_version)
     if status == Lifecycle.live:
         if system.status != Lifecycle.approved:
@@ -383,10 +406,15 @@ def _recompute_approval(session: Session, system: AISystem, actor: str) -> None:
         _move(session, system, Lifecycle.in_review, actor, reason="the current assessment needs further reviews")
 
 
-def record_review(session: Session, ref: str | int, *, function: str, decision: str, reviewer: str,
+def record_review(session: Session, ref: str | int, *, function: str, decision: str, by: Principal,
                   reason: str = "", assessment_number: int | None = None) -> Review:
-    """A reviewer's decision on the current assessment; a send-back needs a reason."""
-    check_function(function)
+    """A reviewer's decision on the current assessment, for one of their own functions; a send-back needs a reason."""
+    from aisgf.accounts.scope import check_can_review
+
+    check_function(function)  # an unknown word is a 422 before asking who may use it
+    get_system(session, ref, viewer=by)
+    check_can_review(by, function)
+    reviewer = by.actor
     _one_of(decision, values(ReviewDecision), "registry.unknown_decision", "decision")
     if decision == "send_back" and not reason.strip():
         raise InvalidInput.coded("registry.send_back_needs_reason", where="reason")
@@ -493,13 +521,15 @@ def list_obligations(
 
 
 def update_obligation(
-    session: Session, obligation_id: int, *, actor: str, status: str | None = None,
+    session: Session, obligation_id: int, *, by: Principal, status: str | None = None,
     owner: str | None = None, due_date: date | None = None, note: str | None = None,
     waiver_reason: str | None = None, waiver_expires: date | None = None,
     expected_version: int | None = None,
 ) -> Obligation:
     """Change status, owner, due date or note; a waiver needs a reason and an expiry date."""
-    ob = get_obligation(session, obligation_id)
+    ob = get_obligation(session, obligation_id, viewer=by)
+    _governed(session, ob.system_id, by)
+    actor = by.actor
     _check_version(ob, expected_version)
     _one_of(status, values(ObligationStatus), "registry.unknown_obligation_status", "status")
     before = ObligationOut.of(ob, today()).model_dump(mode="json")
@@ -569,12 +599,13 @@ def check_evidence_file(filename: str, media_type: str | None) -> None:
 
 
 def add_evidence(
-    session: Session, store: EvidenceStore, ref: str | int, *, actor: str, obligations: Iterable[str | int] = (),
+    session: Session, store: EvidenceStore, ref: str | int, *, by: Principal, obligations: Iterable[str | int] = (),
     stream: BinaryIO | None = None, filename: str | None = None, media_type: str | None = None,
     uri: str | None = None, description: str = "", expires_at: date | None = None, max_bytes: int,
 ) -> Evidence:
     """Attach a file (stored by SHA-256) or a URI to a system and some of its obligations."""
-    system = get_system(session, ref)
+    system = _governed(session, ref, by)
+    actor = by.actor
     obs = _resolve_obligations(session, system, obligations)
     if (stream is None) == (uri is None):
         raise InvalidInput.coded("registry.evidence_file_or_uri", where="evidence")

@@ -49,13 +49,12 @@ def attach_json_report(
     that are among ``tool_obligations``; a system with none of them needs them named explicitly.
     The file and its ``evidence.added`` audit event are written in one transaction.
     """
-    from aisgf.accounts.scope import principal_named, require
+    from aisgf.accounts.scope import principal_named
 
     store = EvidenceStore(database.settings.resolved_evidence_dir)
     with database.session() as s:
-        p = principal_named(s, actor)  # the account that attaches: it must be allowed to govern the system
+        p = principal_named(s, actor)  # the account that attaches: add_evidence checks it may govern the system
         target = svc.get_system(s, system, viewer=p)
-        require(p, "system.govern", target)
         chosen = list(obligations or [])
         if not chosen:
             chosen = [ob.catalog_id for ob in target.obligations if ob.required and ob.catalog_id in tool_obligations]
@@ -69,7 +68,7 @@ def attach_json_report(
             s,
             store,
             target.key,
-            actor=p.actor,
+            by=p,
             obligations=chosen,
             stream=io.BytesIO(report_json.encode("utf-8")),
             filename=filename,
