@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
+from aisgf.accounts.principal import system_principal
 from aisgf.audit.chain import canonical_json, event_hash
 from aisgf.audit.models import GENESIS_HASH, AuditEvent
 from aisgf.audit.service import utcnow_iso, verify_chain
@@ -64,9 +65,10 @@ def bench_register(db, n: int, rng: random.Random) -> None:
 
     with db.session() as s:  # owners are accounts; a governance lead registers for them
         for k in range(50):
-            acc.create_user(s, username=f"owner{k}", password="Tiered-Governance-2026", role="owner", actor="bench")
+            acc.create_user(s, username=f"owner{k}", password="Tiered-Governance-2026", role="owner",
+                            by=system_principal("bench"))
         lead = acc.principal_for(acc.create_user(s, username="bench", password="Tiered-Governance-2026",
-                                                 role="governance_lead", actor="bench"))
+                                                 role="governance_lead", by=system_principal("bench")))
     t0 = time.perf_counter()
     batch = 100
     for start in range(0, n, batch):

@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from tests.answers import HIGH, LOW, MEDIUM  # noqa: E402
 
 from aisgf.accounts import services as acc  # noqa: E402
+from aisgf.accounts.principal import system_principal  # noqa: E402
 from aisgf.config import Settings  # noqa: E402
 from aisgf.db import open_database  # noqa: E402
 from aisgf.intake import decide  # noqa: E402
@@ -58,9 +59,10 @@ def seed(data_dir: Path, n_systems: int, n_clients: int) -> tuple[list[str], lis
     owner_ids = []
     with db.session() as s:  # owners are accounts; a governance lead registers for them
         bench = acc.principal_for(acc.create_user(s, username="bench", password=PASSWORD, role="governance_lead",
-                                                  actor="bench"))
+                                                  by=system_principal("bench")))
         for name in ["olivia", *(f"owner{k}" for k in range(50))]:
-            owner_ids.append(acc.create_user(s, username=name, password=PASSWORD, role="owner", actor="bench").id)
+            owner_ids.append(acc.create_user(s, username=name, password=PASSWORD, role="owner",
+                                             by=system_principal("bench")).id)
     with db.session() as s:
         for i in range(min(20, n_systems)):
             svc.register_system(s, name=f"Real system {i}", owner="olivia", answers=(LOW, MEDIUM, HIGH)[i % 3],
@@ -95,7 +97,8 @@ def seed(data_dir: Path, n_systems: int, n_clients: int) -> tuple[list[str], lis
         conn.execute(Obligation.__table__.insert(), obligations)
     cookies = []
     with db.session() as s:
-        lead = acc.create_user(s, username="gina", password=PASSWORD, role="governance_lead", actor="bench")
+        lead = acc.create_user(s, username="gina", password=PASSWORD, role="governance_lead",
+                               by=system_principal("bench"))
         for _ in range(n_clients):
             token, _ws = acc.open_session(s, lead)
             cookies.append(token)

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import User
+from aisgf.accounts.principal import system_principal
 from aisgf.db import Database
 
 PASSWORD = "Tiered-Governance-2026"
@@ -21,15 +22,15 @@ def add_owners(db: Database, *names: str, email: dict[str, str] | None = None) -
     with db.session() as s:
         for name in names:
             if s.scalar(select(User.id).where(User.username == name)) is None:
-                acc.create_user(s, username=name, password=PASSWORD, role="owner", actor="test",
+                acc.create_user(s, username=name, password=PASSWORD, role="owner", by=system_principal("test"),
                                 email=(email or {}).get(name), language="en")
 
 
 def add_person(db: Database, name: str, role: str, functions: list[str] | None = None) -> None:
     """Create one account with a role (and reviewer functions), for tests that act as it."""
     with db.session() as s:
-        acc.create_user(s, username=name, password=PASSWORD, role=role, functions=functions or [], actor="test",
-                        language="en")
+        acc.create_user(s, username=name, password=PASSWORD, role=role, functions=functions or [],
+                        by=system_principal("test"), language="en")
 
 
 def owner_accounts(*names: str, email: dict[str, str] | None = None, leads: tuple[str, ...] = ()) -> Callable[..., Any]:
@@ -59,7 +60,8 @@ def who(session: Any, name: str, role: str = "governance_lead", functions: list[
     user = session.scalar(select(User).where(User.username == name))
     if user is None:
         user = acc.create_user(session, username=name, password=PASSWORD, role=role, functions=functions or [],
-                               actor="test", language="en")
+                               by=system_principal("test"), language="en")
     elif role == "reviewer" and user.role == "reviewer" and not set(functions or []) <= set(user.functions or []):
-        acc.set_role(session, user.id, role="reviewer", functions=[*user.functions, *(functions or [])], actor="test")
+        acc.set_role(session, user.id, role="reviewer", functions=[*user.functions, *(functions or [])],
+                     by=system_principal("test"))
     return acc.principal_for(user)

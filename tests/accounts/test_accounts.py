@@ -16,6 +16,7 @@ from sqlalchemy import select
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import WebSession
 from aisgf.accounts.passwords import check_policy, common_passwords
+from aisgf.accounts.principal import system_principal
 from aisgf.db import Database
 from aisgf.errors import Conflict, InvalidInput, Unauthorized
 from tests import clirun
@@ -25,7 +26,7 @@ GOOD = "Tiered-Governance-2026"
 
 def _user(db: Database, name: str = "alice", role: str = "owner", **kw: object) -> None:
     with db.session() as s:
-        acc.create_user(s, username=name, password=GOOD, role=role, actor="test", **kw)  # type: ignore[arg-type]
+        acc.create_user(s, username=name, password=GOOD, role=role, by=system_principal("test"), **kw)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("password", "why"), [
@@ -44,11 +45,11 @@ def test_bundled_list_and_argon2(db: Database) -> None:
         u = acc.get_user(s, "alice")
         assert u.password_hash.startswith("$argon2id$") and GOOD not in u.password_hash
         with pytest.raises(Conflict):
-            acc.create_user(s, username="Alice", password=GOOD, role="owner", actor="t")
+            acc.create_user(s, username="Alice", password=GOOD, role="owner", by=system_principal("t"))
         with pytest.raises(InvalidInput, match="reviewer needs"):
-            acc.create_user(s, username="rev", password=GOOD, role="reviewer", actor="t")
+            acc.create_user(s, username="rev", password=GOOD, role="reviewer", by=system_principal("t"))
         with pytest.raises(InvalidInput, match="unknown role"):
-            acc.create_user(s, username="x1", password=GOOD, role="root", actor="t")
+            acc.create_user(s, username="x1", password=GOOD, role="root", by=system_principal("t"))
 
 
 def test_cheap_test_hashes_verify_and_are_upgraded_under_the_standard_profile(
@@ -99,7 +100,7 @@ def test_lockout_backs_off_and_unlocks(db: Database) -> None:
         acc.check_password(s, "alice", "wrong")
     with db.session() as s:
         assert acc.aware(acc.get_user(s, "alice").locked_until) - acc.now() > timedelta(seconds=55)
-        acc.unlock(s, "alice", actor="admin")
+        acc.unlock(s, "alice", by=system_principal("admin"))
     with db.session() as s:
         assert acc.check_password(s, "alice", GOOD).username == "alice"
     with db.session() as s, pytest.raises(Unauthorized, match="wrong username or password"):
@@ -142,7 +143,7 @@ def test_sessions_stages_and_logout_everywhere(db: Database) -> None:
     with db.session() as s:
         assert acc.find_session(s, t2) is None and acc.find_session(s, t3) is not None
         assert acc.find_session(s, "made-up") is None
-        acc.logout_everywhere(s, acc.get_user(s, "alice"), actor="alice")
+        acc.logout_everywhere(s, acc.get_user(s, "alice"), by=system_principal("alice"))
     with db.session() as s:
         assert acc.find_session(s, t3) is None and acc.find_session(s, t1) is not None
         ws = acc.find_session(s, t1)
@@ -162,18 +163,18 @@ def test_tokens_carry_the_owners_role_and_die_with_the_account(db: Database) -> 
     _user(db, "audrey", "auditor")
     with db.session() as s:
         assert acc.authenticate_bearer(s, legacy).role == "admin"  # adopted by the first admin
-        tok = acc.create_token(s, acc.get_user(s, "audrey"), name="export", actor="audrey")
+        tok = acc.create_token(s, acc.get_user(s, "audrey"), name="export", by=system_principal("audrey"))
         p = acc.authenticate_bearer(s, tok)
         assert (p.username, p.role, p.actor) == ("audrey", "auditor", "audrey (token:export)")
         with pytest.raises(Unauthorized):
             acc.authenticate_bearer(s, "aisgf_nope")
         assert acc.authenticate_bearer(s, "cfg", configured="cfg").username == "root"
-        acc.set_disabled(s, "audrey", disabled=True, actor="root")
+        acc.set_disabled(s, "audrey", disabled=True, by=system_principal("root"))
     with db.session() as s:
         with pytest.raises(Unauthorized, match="disabled"):
             acc.authenticate_bearer(s, tok)
         with pytest.raises(Conflict, match="last active admin"):
-            acc.set_disabled(s, "root", disabled=True, actor="root")
+            acc.set_disabled(s, "root", disabled=True, by=system_principal("root"))
 
 
 def test_migration_0002_keeps_existing_tokens(tmp_path: Path) -> None:

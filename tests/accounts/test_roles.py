@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import WebSession
+from aisgf.accounts.principal import system_principal
 from aisgf.audit.models import AuditEvent
 from aisgf.audit.schemas import AuditEventOut
 from aisgf.audit.service import verify_chain
@@ -20,7 +21,7 @@ GOOD = "Tiered-Governance-2026"
 def _user(db: Database, name: str, role: str, functions: list[str] | None = None) -> int:
     with db.session() as s:
         return acc.create_user(s, username=name, password=GOOD, role=role, functions=functions or [],
-                               actor="test").id
+                               by=system_principal("test")).id
 
 
 def _live_sessions(db: Database, name: str) -> int:
@@ -36,19 +37,19 @@ def test_set_role_validates_audits_and_ends_sessions(sqlite_db: Database) -> Non
     _user(db, "rita", "owner")
     with db.session() as s:
         acc.open_session(s, acc.get_user(s, "rita"))
-        token = acc.create_token(s, acc.get_user(s, "rita"), name="ci", actor="rita")
+        token = acc.create_token(s, acc.get_user(s, "rita"), name="ci", by=system_principal("rita"))
     assert _live_sessions(db, "rita") == 1
     with db.session() as s:
         with pytest.raises(InvalidInput, match="at least one function"):
-            acc.set_role(s, "rita", role="reviewer", functions=[], actor="ada")
+            acc.set_role(s, "rita", role="reviewer", functions=[], by=system_principal("ada"))
         with pytest.raises(InvalidInput, match="unknown reviewer function"):
-            acc.set_role(s, "rita", role="reviewer", functions=["cooking"], actor="ada")
+            acc.set_role(s, "rita", role="reviewer", functions=["cooking"], by=system_principal("ada"))
         with pytest.raises(InvalidInput, match="only reviewers"):
-            acc.set_role(s, "rita", role="auditor", functions=["legal"], actor="ada")
+            acc.set_role(s, "rita", role="auditor", functions=["legal"], by=system_principal("ada"))
         with pytest.raises(InvalidInput, match="unknown role"):
-            acc.set_role(s, "rita", role="king", actor="ada")
+            acc.set_role(s, "rita", role="king", by=system_principal("ada"))
     with db.session() as s:
-        acc.set_role(s, "rita", role="reviewer", functions=["legal", "business", "legal"], actor="ada")
+        acc.set_role(s, "rita", role="reviewer", functions=["legal", "business", "legal"], by=system_principal("ada"))
     with db.session() as s:
         rita = acc.get_user(s, "rita")
         assert (rita.role, rita.functions) == ("reviewer", ["business", "legal"])
@@ -65,7 +66,7 @@ def test_set_role_validates_audits_and_ends_sessions(sqlite_db: Database) -> Non
     assert verify_chain(db.engine).ok
     with db.session() as s:  # the same role again changes nothing and records nothing
         n = s.scalar(select(func.count(AuditEvent.seq)))
-        acc.set_role(s, "rita", role="reviewer", functions=["legal", "business"], actor="ada")
+        acc.set_role(s, "rita", role="reviewer", functions=["legal", "business"], by=system_principal("ada"))
         assert s.scalar(select(func.count(AuditEvent.seq))) == n
 
 
@@ -74,16 +75,16 @@ def test_the_last_admin_keeps_the_role(sqlite_db: Database) -> None:
     _user(db, "ada", "admin")
     _user(db, "bob", "owner")
     with db.session() as s, pytest.raises(Conflict, match="last active admin"):
-        acc.set_role(s, "ada", role="owner", actor="ada")
+        acc.set_role(s, "ada", role="owner", by=system_principal("ada"))
     with db.session() as s:
-        acc.set_role(s, "bob", role="admin", actor="ada")
+        acc.set_role(s, "bob", role="admin", by=system_principal("ada"))
     with db.session() as s:
-        acc.set_disabled(s, "bob", disabled=True, actor="ada")
+        acc.set_disabled(s, "bob", disabled=True, by=system_principal("ada"))
     with db.session() as s, pytest.raises(Conflict, match="last active admin"):
-        acc.set_role(s, "ada", role="governance_lead", actor="ada")  # a disabled admin does not count
+        acc.set_role(s, "ada", role="governance_lead", by=system_principal("ada"))  # a disabled admin does not count
     with db.session() as s:
-        acc.set_disabled(s, "bob", disabled=False, actor="ada")
+        acc.set_disabled(s, "bob", disabled=False, by=system_principal("ada"))
     with db.session() as s:
-        acc.set_role(s, "ada", role="governance_lead", actor="ada")
+        acc.set_role(s, "ada", role="governance_lead", by=system_principal("ada"))
     with db.session() as s:
         assert acc.get_user(s, "ada").role == "governance_lead" and acc.admin_exists(s)

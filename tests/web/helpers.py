@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import User
+from aisgf.accounts.principal import system_principal
 from aisgf.db import Database
 
 PASSWORD = "Tiered-Governance-2026"
@@ -34,7 +35,7 @@ def make_user(db: Database, username: str, role: str, functions: list[str] | Non
     """Create a person; admins and reviewers (and anyone with mfa=True) get a TOTP second factor."""
     with db.session() as s:
         user = acc.create_user(s, username=username, password=PASSWORD, role=role, functions=functions or [],
-                               actor="test", language="en", timezone="Asia/Shanghai")
+                               by=system_principal("test"), language="en", timezone="Asia/Shanghai")
         if mfa or (mfa is None and acc.mfa_required(user)):
             acc.start_totp_enrolment(s, user)
             acc.confirm_totp_enrolment(s, user, pyotp.TOTP(user.totp_secret).now())

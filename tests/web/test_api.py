@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisgf.accounts import services as acc
+from aisgf.accounts.principal import system_principal
 from aisgf.db import Database
 from aisgf.web.app import create_app
 from tests.answers import HIGH, LOW
@@ -21,7 +22,7 @@ TOKENS: dict[str, dict[str, str]] = {}
 
 def _token(db: Database, username: str) -> dict[str, str]:
     with db.session() as s:
-        token = acc.create_token(s, acc.get_user(s, username), name="ci", actor="test")
+        token = acc.create_token(s, acc.get_user(s, username), name="ci", by=system_principal("test"))
     return {"Authorization": f"Bearer {token}"}
 
 

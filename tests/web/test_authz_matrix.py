@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
 from aisgf.accounts import services as acc
+from aisgf.accounts.principal import system_principal
 from aisgf.db import Database
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
@@ -106,7 +107,7 @@ def test_authorization_matrix(web: tuple[FastAPI, Database]) -> None:
     for role, name in ROLE_PEOPLE.items():
         with db.session() as s:
             tokens[role] = {"Authorization": "Bearer " + acc.create_token(s, acc.get_user(s, name), name="m",
-                                                                          actor="t")}
+                                                                          by=system_principal("t"))}
         pages[role] = Person(app, db, name).login()
     anon = TestClient(app, follow_redirects=False)
     routes = sorted(_routes(app), key=lambda t: ((t[0], t[1]) in LAST, t[1], t[0]))
@@ -188,7 +189,7 @@ def test_critical_denials_from_a_hand_written_table(web: tuple[FastAPI, Database
     tokens, pages = {}, {}
     for name in people:
         with db.session() as s:
-            tokens[name] = acc.create_token(s, acc.get_user(s, name), name="denials", actor="t")
+            tokens[name] = acc.create_token(s, acc.get_user(s, name), name="denials", by=system_principal("t"))
         pages[name] = Person(app, db, name).login()
     api = TestClient(app, follow_redirects=False)
     failures = []

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from aisgf.accounts import services as acc
+from aisgf.accounts.principal import system_principal
 from aisgf.context import AppContext, current, use
 from aisgf.db import Database
 from aisgf.intake.questionnaire import shipped_path
@@ -27,7 +28,8 @@ def _custom_ruleset(tmp_path: Path) -> Path:
 def _token(db: Database) -> dict[str, str]:
     make_user(db, "gina", "governance_lead")
     with db.session() as s:
-        return {"Authorization": "Bearer " + acc.create_token(s, acc.get_user(s, "gina"), name="ci", actor="t")}
+        token = acc.create_token(s, acc.get_user(s, "gina"), name="ci", by=system_principal("t"))
+        return {"Authorization": "Bearer " + token}
 
 
 def test_an_app_reads_the_ruleset_of_its_own_settings(sqlite_db: Database, tmp_path: Path) -> None:

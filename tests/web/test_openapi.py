@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 import aisgf.web
 from aisgf.accounts import services as acc
+from aisgf.accounts.principal import system_principal
 from aisgf.db import Database
 from aisgf.web.app import create_app
 from aisgf.web.schemas import Problem
@@ -103,7 +104,7 @@ def test_the_problems_sent_match_the_published_schema(app: FastAPI, sqlite_db: D
     """404, 422 (with every failed field), 401: each body validates as a Problem and keeps its extras."""
     make_user(sqlite_db, "gina", "governance_lead")
     with sqlite_db.session() as s:
-        token = acc.create_token(s, acc.get_user(s, "gina"), name="ci", actor="test")
+        token = acc.create_token(s, acc.get_user(s, "gina"), name="ci", by=system_principal("test"))
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as c:
         bodies = [c.get("/api/catalog/items/9.9.9"), c.get("/api/catalog/items", params={"limit": 0}),
                   c.get("/api/systems", headers={"Authorization": "Bearer nope"})]

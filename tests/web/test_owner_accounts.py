@@ -11,6 +11,7 @@ from alembic import command
 from fastapi.testclient import TestClient
 
 from aisgf.accounts import services as acc
+from aisgf.accounts.principal import system_principal
 from aisgf.config import Settings
 from aisgf.db import Database, _alembic_config, _import_models, head_revision, migrate, schema_revision
 from aisgf.errors import Conflict, InvalidInput
@@ -70,7 +71,7 @@ def test_obligation_owners_are_accounts(db: Database) -> None:
 def test_the_api_refuses_an_unknown_owner_with_a_422(web) -> None:
     app, db = web
     with db.session() as s:
-        token = acc.create_token(s, acc.get_user(s, "gina"), name="ci", actor="test")
+        token = acc.create_token(s, acc.get_user(s, "gina"), name="ci", by=system_principal("test"))
     with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as c:
         r = c.post("/api/systems", json={"system": {"name": "x", "owner": "nobody"}, "answers": LOW})
         assert r.status_code == 422 and r.json()["where"] == "system.owner", r.text

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import WebSession
+from aisgf.accounts.principal import system_principal
 from aisgf.audit.models import AuditEvent
 from aisgf.db import Database
 from aisgf.registry import services as svc
@@ -208,7 +209,7 @@ def test_auditor_reads_verifies_exports_but_cannot_write(web: Web) -> None:
     export = a.get("/audit/export")
     assert export.status_code == 200 and export.text.count("\n") == before
     with db.session() as s:
-        token = acc.create_token(s, acc.get_user(s, "audrey"), name="cli", actor="t")
+        token = acc.create_token(s, acc.get_user(s, "audrey"), name="cli", by=system_principal("t"))
     api = TestClient(app, headers={"Authorization": f"Bearer {token}"})
     r = api.post("/api/systems", json={"system": {"name": "x", "owner": "audrey"}, "answers": LOW})
     assert r.status_code == 403 and r.json()["where"] == "role"
@@ -224,7 +225,7 @@ def test_owner_cannot_see_another_owners_system(web: Web) -> None:
     assert "Olivia" not in oscar.get("/systems").text and "Olivia" not in oscar.get("/").text
     with db.session() as s:
         ob = svc.get_system(s, key).obligations[0]
-        token = acc.create_token(s, acc.get_user(s, "oscar"), name="t", actor="t")
+        token = acc.create_token(s, acc.get_user(s, "oscar"), name="t", by=system_principal("t"))
     r = oscar.post(f"/systems/{key}/obligations/{ob.id}", data={"status": "met", "version": str(ob.version)})
     assert r.status_code == 404
     api = TestClient(app, headers={"Authorization": f"Bearer {token}"})

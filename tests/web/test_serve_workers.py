@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from aisgf.accounts import services as acc
+from aisgf.accounts.principal import system_principal
 from aisgf.config import Settings
 from aisgf.db import open_database
 
@@ -71,8 +72,9 @@ def test_two_workers_serve_one_database(tmp_path: Path) -> None:
     data = tmp_path / "data"
     db = open_database(Settings(data_dir=data))
     with db.session() as s:
-        acc.create_user(s, username="ada", password=PASSWORD, role="admin", actor="test")
-        user = acc.create_user(s, username="gina", password=PASSWORD, role="governance_lead", actor="test")
+        acc.create_user(s, username="ada", password=PASSWORD, role="admin", by=system_principal("test"))
+        user = acc.create_user(s, username="gina", password=PASSWORD, role="governance_lead",
+                               by=system_principal("test"))
         cookie, _ws = acc.open_session(s, user)
     db.dispose()
     port = _free_port()

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aisgf.accounts import services as acc
+from aisgf.accounts.principal import system_principal
 from aisgf.config import get_settings
 from aisgf.db import Database
 from aisgf.errors import InvalidInput
@@ -50,12 +51,12 @@ def test_a_function_the_ruleset_adds_works_in_accounts_and_the_api(ethics_rulese
         assert acc.get_user(s, "eve").functions == ["business", "ethics"]  # in the ruleset's order
         with pytest.raises(InvalidInput) as err:
             acc.create_user(s, username="zed", password="Tiered-Governance-2026", role="reviewer",
-                            functions=["astrology"], actor="test")
+                            functions=["astrology"], by=system_principal("test"))
         assert "ethics" in str(err.value) and "astrology" in str(err.value)
         system = svc.register_system(s, name="Loan bot", owner="gina", answers=HIGH, by=who(s, "gina"))
         key = system.key
         assert "ethics" in svc.required_reviewers(svc.current_assessment(system))
-        token = acc.create_token(s, acc.get_user(s, "eve"), name="ci", actor="test")
+        token = acc.create_token(s, acc.get_user(s, "eve"), name="ci", by=system_principal("test"))
     with TestClient(create_app(sqlite_db.settings, sqlite_db)) as c:
         r = c.post(f"/api/systems/{key}/reviews", json={"function": "ethics", "decision": "approve"},
                    headers={"Authorization": f"Bearer {token}"})
@@ -77,7 +78,7 @@ def test_api_list_filters_refuse_unknown_values(web, url: str, field: str) -> No
     app, db = web
     with db.session() as s:
         svc.register_system(s, name="Loan bot", owner="olivia", answers=MEDIUM, by=who(s, "gina"))
-        token = acc.create_token(s, acc.get_user(s, "gina"), name="ci", actor="test")
+        token = acc.create_token(s, acc.get_user(s, "gina"), name="ci", by=system_principal("test"))
     with TestClient(app) as c:
         auth = {"Authorization": f"Bearer {token}"}
         r = c.get(url, headers=auth)

@@ -67,7 +67,7 @@ def user_create(
         p: Principal = SYSTEM if (admin or role == "admin") and not acc.admin_exists(s) else _admin(s, actor)
         user = acc.create_user(s, username=username, password=password, role="admin" if admin else role,
                                functions=list(function), email=email, display_name=name, language=language,
-                               timezone=timezone, actor=p.actor)
+                               timezone=timezone, by=p)
         console.print(f"created {user.role} {user.username!r}"
                       + (f" ({', '.join(user.functions)})" if user.functions else "")
                       + ("; MFA enrolment at first sign-in" if acc.mfa_required(user) else ""))
@@ -98,7 +98,7 @@ def user_disable(username: str, enable: bool = typer.Option(False, "--enable", h
                  actor: str | None = AS) -> None:
     """Disable an account: its sessions end and its API tokens stop working."""
     with db().session() as s:
-        acc.set_disabled(s, username, disabled=not enable, actor=_admin(s, actor).actor)
+        acc.set_disabled(s, username, disabled=not enable, by=_admin(s, actor))
     console.print(f"{'enabled' if enable else 'disabled'} {username!r}")
 
 
@@ -106,7 +106,7 @@ def user_disable(username: str, enable: bool = typer.Option(False, "--enable", h
 def user_reset_mfa(username: str, actor: str | None = AS) -> None:
     """Remove someone's second factor and lockout (lost phone); they enrol again at next sign-in."""
     with db().session() as s:
-        acc.reset_mfa(s, username, actor=_admin(s, actor).actor)
+        acc.reset_mfa(s, username, by=_admin(s, actor))
     console.print(f"MFA reset for {username!r}; they enrol again at next sign-in")
 
 
@@ -121,7 +121,7 @@ def token_create(
 ) -> None:
     """Create a personal API token; it is shown once and only its hash is stored."""
     with db().session() as s:
-        tok = acc.create_token(s, acc.get_user(s, user), name=name, actor=_self_or_admin(s, actor, user).actor)
+        tok = acc.create_token(s, acc.get_user(s, user), name=name, by=_self_or_admin(s, actor, user))
     console.print(f"API token {user}/{name} (shown once): {tok}")
 
 
@@ -143,7 +143,7 @@ def token_list(user: str = typer.Option(..., "--user", "-u"), actor: str | None 
 def token_revoke(token_id: int, user: str = typer.Option(..., "--user", "-u"),
                  actor: str | None = AS) -> None:
     with db().session() as s:
-        acc.revoke_token(s, acc.get_user(s, user), token_id, actor=_self_or_admin(s, actor, user).actor)
+        acc.revoke_token(s, acc.get_user(s, user), token_id, by=_self_or_admin(s, actor, user))
     console.print(f"revoked token {token_id} of {user}")
 
 

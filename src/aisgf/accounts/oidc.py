@@ -226,6 +226,7 @@ class Provider:
 def account_for(session: Session, settings: OidcSettings, claims: dict[str, Any]) -> User:
     """The aisgf account the provider's claims name (see the policy at the top of this module)."""
     from aisgf.accounts import services as acc
+    from aisgf.accounts.principal import system_principal
 
     value = claims.get(settings.claim)
     if not isinstance(value, str) or not value.strip():
@@ -239,7 +240,7 @@ def account_for(session: Session, settings: OidcSettings, claims: dict[str, Any]
         username = value.split("@", 1)[0] if settings.claim == "email" else value
         user = acc.create_user(session, username=username, password=secrets.token_urlsafe(32) + "aA1!", role="owner",
                                email=value if settings.claim == "email" else None,
-                               display_name=str(claims.get("name", ""))[:200], actor="oidc")
+                               display_name=str(claims.get("name", ""))[:200], by=system_principal("oidc"))
     if user is None:
         raise OidcError.coded("oidc.no_account", where=settings.claim, claim=settings.claim, value=value)
     if user.disabled_at is not None:

@@ -14,10 +14,24 @@ from sqlalchemy.orm import Session
 from aisgf.accounts.common import _USERNAME_RE, now
 from aisgf.accounts.models import LANGUAGES, ROLES, User
 from aisgf.accounts.passwords import check_policy, hash_password, verify_password
+from aisgf.accounts.principal import Principal
 from aisgf.accounts.sessions import revoke_sessions
 from aisgf.accounts.tokens import adopt_unowned_tokens
 from aisgf.audit.service import append_event
 from aisgf.errors import Conflict, InvalidInput, NotFound
+
+
+def managing(by: Principal) -> Principal:
+    """`by`, if it may manage accounts (an admin, or the SYSTEM principal); else a 403."""
+    from aisgf.accounts.scope import require
+
+    require(by, "accounts.manage")
+    return by
+
+
+def self_or_managing(by: Principal, user: User) -> Principal:
+    """`by`, if it is `user` themself or may manage accounts; else a 403."""
+    return by if by.user_id == user.id else managing(by)
 
 
 def reviewer_functions() -> tuple[str, ...]:
@@ -54,10 +68,15 @@ def _validate_profile(username: str, role: str, functions: list[str], email: str
         raise InvalidInput.coded("accounts.bad_email", where="email")
 
 
-def create_user(session: Session, *, username: str, password: str, role: str, actor: str,
+def create_user(session: Session, *, username: str, password: str, role: str, by: Principal,
                 functions: list[str] | None = None, email: str | None = None, display_name: str = "",
                 language: str = "zh", timezone: str = "Asia/Shanghai") -> User:
-    """Create an account; the password must pass the policy; never a default password."""
+    """Create an account; the password must pass the policy; never a default password.
+
+    `by` manages accounts (an admin), or is the SYSTEM principal (the first admin, sign-in through an
+    identity provider that creates accounts).
+    """
+    actor = managing(by).actor
     username = username.strip().lower()
     functions = _in_ruleset_order(functions)
     _validate_profile(username, role, functions, email)
@@ -131,8 +150,9 @@ def admin_exists(session: Session) -> bool:
             or 0) > 0
 
 
-def set_disabled(session: Session, ref: str | int, *, disabled: bool, actor: str) -> User:
+def set_disabled(session: Session, ref: str | int, *, disabled: bool, by: Principal) -> User:
     """Disable (or re-enable) an account; disabling ends its sessions and stops its tokens."""
+    actor = managing(by).actor
     user = get_user(session, ref)
     if disabled and user.role == "admin" and user.disabled_at is None:
         others = session.scalar(select(func.count(User.id)).where(
@@ -149,7 +169,7 @@ def set_disabled(session: Session, ref: str | int, *, disabled: bool, actor: str
 
 
 def set_role(session: Session, ref: str | int, *, role: str, functions: list[str] | None = None,
-             actor: str) -> User:
+             by: Principal) -> User:
     """Give a person another role (and reviewer functions).
 
     The person's browser sessions end: a role change is a change of privilege, and sessions are
@@ -158,6 +178,7 @@ def set_role(session: Session, ref: str | int, *, role: str, functions: list[str
     opened without one. API tokens stay valid and act with the new role from the next request, since
     a token carries its owner's current role. The last active admin cannot stop being one.
     """
+    actor = managing(by).actor
     user = get_user(session, ref)
     functions = _in_ruleset_order(functions)
     _validate_profile(user.username, role, functions, None)
@@ -191,7 +212,9 @@ def update_preferences(session: Session, user: User, *, language: str | None = N
     return user
 
 
-def change_password(session: Session, user: User, *, current: str, new: str, actor: str) -> None:
+def change_password(session: Session, user: User, *, current: str, new: str, by: Principal) -> None:
+    """A person changes their own password (knowing the current one)."""
+    actor = self_or_managing(by, user).actor
     if not verify_password(user.password_hash, current):
         raise InvalidInput.coded("accounts.wrong_current_password", where="current_password")
     check_policy(new, username=user.username, where="new_password")
@@ -201,8 +224,9 @@ def change_password(session: Session, user: User, *, current: str, new: str, act
                  entity_id=user.username, payload={})
 
 
-def reset_mfa(session: Session, ref: str | int, *, actor: str) -> User:
+def reset_mfa(session: Session, ref: str | int, *, by: Principal) -> User:
     """Remove a person's second factor (lost phone); they enrol again at next sign-in."""
+    actor = managing(by).actor
     user = get_user(session, ref)
     user.totp_secret, user.totp_enabled, user.totp_last_step, user.recovery_codes = None, False, None, []
     user.failed_logins, user.locked_until = 0, None
@@ -213,7 +237,9 @@ def reset_mfa(session: Session, ref: str | int, *, actor: str) -> User:
     return user
 
 
-def unlock(session: Session, ref: str | int, *, actor: str) -> User:
+def unlock(session: Session, ref: str | int, *, by: Principal) -> User:
+    """Lift a lockout after failed sign-ins."""
+    actor = managing(by).actor
     user = get_user(session, ref)
     user.failed_logins, user.locked_until = 0, None
     session.flush()

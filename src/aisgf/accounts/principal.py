@@ -46,6 +46,14 @@ def principal_for(user: User, *, via: str = "session", token_name: str | None = 
                      display_name=user.display_name or user.username)
 
 
-#: The platform itself, for bootstrap steps only (the first admin, db-upgrade, restore): recorded as
-#: `system` in the audit trail, never a person, and given no role the route table knows.
-SYSTEM = Principal(user_id=0, username="system", role="system", display_name="aisgf (system)")
+def system_principal(name: str = "system") -> Principal:
+    """The platform acting by itself, named as the audit trail should record it (`system`, `oidc`, `setup:ada`).
+
+    For bootstrap steps only (the first admin, db-upgrade, restore, accounts an identity provider
+    creates); its role `system` is none an account can have, and `allowed` lets it do anything.
+    """
+    return Principal(user_id=0, username=name, role="system", display_name="aisgf (system)")
+
+
+#: The platform itself (see `system_principal`).
+SYSTEM = system_principal()

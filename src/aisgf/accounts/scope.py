@@ -71,7 +71,7 @@ def allowed(p: Principal, action: str, obj: Any = None) -> bool:
     `obj` is a system for the system actions (an owner: only their own) and a reviewer function for
     `review.decide` (a reviewer: only their own). The SYSTEM principal (bootstrap steps) may do anything.
     """
-    if p is SYSTEM or p == SYSTEM:
+    if p.role == SYSTEM.role:  # the platform itself (bootstrap steps); no account has this role
         return True
     roles = load_permissions().actions.get(action)
     if roles is None:
@@ -89,7 +89,7 @@ def allowed(p: Principal, action: str, obj: Any = None) -> bool:
 
 def owned_only(p: Principal | None) -> int | None:
     """The account ID a list of systems must be limited to for `p` (None: every system)."""
-    if p is None or p == SYSTEM or p.role != "owner":
+    if p is None or p.role != "owner":
         return None
     return p.user_id
 

@@ -20,6 +20,7 @@ from aisgf.accounts.common import (
     sha256_hex,
 )
 from aisgf.accounts.models import User, WebSession
+from aisgf.accounts.principal import Principal
 from aisgf.audit.service import append_event
 
 
@@ -95,7 +96,11 @@ def revoke_sessions(session: Session, user: User) -> int:
     return int(res.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def logout_everywhere(session: Session, user: User, *, actor: str) -> int:
+def logout_everywhere(session: Session, user: User, *, by: Principal) -> int:
+    """End every session of `user` (themself, or an admin for them)."""
+    from aisgf.accounts.people import self_or_managing
+
+    actor = self_or_managing(by, user).actor
     n = revoke_sessions(session, user)
     append_event(session, actor=actor, action="user.logged_out_everywhere", entity_type="user",
                  entity_id=user.username, payload={"sessions": n})

@@ -24,8 +24,11 @@ from aisgf.audit.service import append_event
 from aisgf.errors import InvalidInput, NotFound, Unauthorized
 
 
-def create_token(session: Session, user: User, *, name: str, actor: str) -> str:
-    """A personal API token: it acts as `user`, with `user`'s role, until revoked."""
+def create_token(session: Session, user: User, *, name: str, by: Principal) -> str:
+    """A personal API token: it acts as `user`, with `user`'s role, until revoked (made by them or an admin)."""
+    from aisgf.accounts.people import self_or_managing
+
+    actor = self_or_managing(by, user).actor
     name = name.strip()
     if not re.fullmatch(r"[A-Za-z0-9._-]{1,60}", name):
         raise InvalidInput.coded("accounts.bad_token_name", where="name")
@@ -40,7 +43,11 @@ def list_tokens(session: Session, user: User) -> list[ApiToken]:
                                 .where(ApiTokenOwner.user_id == user.id).order_by(ApiToken.id)))
 
 
-def revoke_token(session: Session, user: User, token_id: int, *, actor: str) -> None:
+def revoke_token(session: Session, user: User, token_id: int, *, by: Principal) -> None:
+    """Revoke one of `user`'s tokens (by them or an admin)."""
+    from aisgf.accounts.people import self_or_managing
+
+    actor = self_or_managing(by, user).actor
     row = session.scalar(select(ApiToken).join(ApiTokenOwner, ApiTokenOwner.token_id == ApiToken.id)
                          .where(ApiTokenOwner.user_id == user.id, ApiToken.id == token_id))
     if row is None:

@@ -54,13 +54,13 @@ class NewUserForm(BaseModel):
 async def create(request: Request, f: Annotated[NewUserForm, Form()], s: Session = SESSION) -> Response:
     values = f.model_dump(exclude={"functions"})
     functions = f.functions
-    actor = principal(request).actor
+    by = principal(request)
 
     def work() -> None:
         acc.create_user(s, username=values["username"], password=values["password"], role=values["role"],
                         functions=functions, email=values["email"] or None, display_name=values["display_name"],
                         language=values["language"] or "zh", timezone=values["timezone"] or "Asia/Shanghai",
-                        actor=actor)
+                        by=by)
 
     from starlette.concurrency import run_in_threadpool
 
@@ -76,15 +76,15 @@ async def create(request: Request, f: Annotated[NewUserForm, Form()], s: Session
 
 
 def _action(request: Request, s: Session, user_id: int, what: str) -> Response:
-    actor = principal(request).actor
+    by = principal(request)
     if what == "disable":
-        acc.set_disabled(s, user_id, disabled=True, actor=actor)
+        acc.set_disabled(s, user_id, disabled=True, by=by)
     elif what == "enable":
-        acc.set_disabled(s, user_id, disabled=False, actor=actor)
+        acc.set_disabled(s, user_id, disabled=False, by=by)
     elif what == "reset-mfa":
-        acc.reset_mfa(s, user_id, actor=actor)
+        acc.reset_mfa(s, user_id, by=by)
     else:
-        acc.unlock(s, user_id, actor=actor)
+        acc.unlock(s, user_id, by=by)
     return redirect(request, "/admin/users", notice="user_saved")
 
 
@@ -114,11 +114,11 @@ async def change_role(request: Request, user_id: int, s: Session = SESSION) -> R
     form = await request.form()
     role = str(form.get("role", ""))[:30]
     functions = [str(f)[:20] for f in form.getlist("functions")][:10]
-    actor = principal(request).actor
+    by = principal(request)
     me = principal(request).user_id
 
     def work() -> None:
-        acc.set_role(s, user_id, role=role, functions=functions, actor=actor)
+        acc.set_role(s, user_id, role=role, functions=functions, by=by)
 
     from starlette.concurrency import run_in_threadpool
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import LANGUAGES, User, WebSession
+from aisgf.accounts.principal import system_principal
 from aisgf.errors import AisgfError, NotFound, Unauthorized, register_messages
 from aisgf.web.authz import LANG_COOKIE, SESSION_COOKIE, principal
 from aisgf.web.deps import SESSION
@@ -191,8 +192,8 @@ def setup(request: Request, token: str, username: str = Form(max_length=100),
         return render(request, "setup.html", status_code=422, token=token, username=username,
                       error=N_("The two passwords differ."))
     try:
-        user = acc.create_user(s, username=username, password=password, role="admin", actor=f"setup:{username}",
-                               language=request.state.lang)
+        user = acc.create_user(s, username=username, password=password, role="admin",
+                               by=system_principal(f"setup:{username}"), language=request.state.lang)
     except AisgfError as exc:
         s.rollback()
         return render(request, "setup.html", status_code=exc.status, token=token, username=username,
@@ -244,7 +245,7 @@ def password(request: Request, current_password: str = Form(max_length=1000), ne
              s: Session = SESSION) -> Response:
     ws = _web_session(request)
     try:
-        acc.change_password(s, ws.user, current=current_password, new=new_password, actor=principal(request).actor)
+        acc.change_password(s, ws.user, current=current_password, new=new_password, by=principal(request))
     except AisgfError as exc:
         s.rollback()
         return _account_page(request, s, status_code=exc.status, error_raw=error_text(exc, request.state.lang))
@@ -254,20 +255,20 @@ def password(request: Request, current_password: str = Form(max_length=1000), ne
 @router.post("/account/tokens")
 def new_token(request: Request, name: str = Form(max_length=60), s: Session = SESSION) -> Response:
     ws = _web_session(request)
-    token = acc.create_token(s, ws.user, name=name, actor=principal(request).actor)
+    token = acc.create_token(s, ws.user, name=name, by=principal(request))
     return _account_page(request, s, new_token=token)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke(request: Request, token_id: int, s: Session = SESSION) -> Response:
     ws = _web_session(request)
-    acc.revoke_token(s, ws.user, token_id, actor=principal(request).actor)
+    acc.revoke_token(s, ws.user, token_id, by=principal(request))
     return redirect(request, "/account", notice="token_revoked")
 
 
 @router.post("/account/logout-everywhere")
 def logout_everywhere(request: Request, s: Session = SESSION) -> Response:
     ws = _web_session(request)
-    acc.logout_everywhere(s, ws.user, actor=principal(request).actor)
+    acc.logout_everywhere(s, ws.user, by=principal(request))
     request.state.delete_cookies = [SESSION_COOKIE]
     return redirect(request, "/login", notice="logged_out_everywhere")
