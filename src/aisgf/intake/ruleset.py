@@ -191,6 +191,16 @@ class Ruleset:
         return self.spec.version
 
     @property
+    def tiers(self) -> tuple[str, ...]:
+        """The tiers this ruleset defines, lowest first (the registry's tier vocabulary)."""
+        return tuple(t for t in TIERS if t in self.spec.tiers)
+
+    @property
+    def lanes(self) -> tuple[str, ...]:
+        """The review lanes this ruleset defines, fastest first (the registry's lane vocabulary)."""
+        return tuple(lane for lane in LANES if lane in self.spec.lanes)
+
+    @property
     def functions(self) -> tuple[str, ...]:
         """The reviewer functions this ruleset knows, in its order: the vocabulary of accounts and reviews."""
         return tuple(self.spec.reviewers)

@@ -57,7 +57,8 @@ def dashboard(request: Request, s: Session = SESSION) -> Response:
     p = principal(request)
     data = views.dashboard(s, owner_id=acc.owned_only(p), with_audit=p.may("audit.read"))
     queue = views.review_queue(s, p.functions, limit=50) if p.may("review.decide") else None
-    return render(request, "dashboard.html", d=data, queue=queue, notice=_notice(request), lifecycle=values(Lifecycle))
+    return render(request, "dashboard.html", d=data, queue=queue, notice=_notice(request), lifecycle=values(Lifecycle),
+                  **_tiers_and_lanes())
 
 
 @router.get("/systems")
@@ -67,7 +68,16 @@ def systems(request: Request, status: str | None = None, tier: str | None = None
     rows, total = svc.list_systems(s, status=status or None, tier=tier or None, lane=lane or None,
                                    viewer=p, limit=50, offset=max(offset, 0))
     return render(request, "systems.html", rows=rows, total=total, offset=max(offset, 0), lifecycle=values(Lifecycle),
+                  **_tiers_and_lanes(),
                   filters={"status": status or "", "tier": tier or "", "lane": lane or ""})
+
+
+def _tiers_and_lanes() -> dict[str, Any]:
+    """The tiers and lanes of the ruleset in force, highest and slowest first (as the pages list them)."""
+    from aisgf.intake.ruleset import load_ruleset
+
+    rs = load_ruleset()
+    return {"tiers": list(reversed(rs.tiers)), "lanes": list(reversed(rs.lanes))}
 
 
 def _system(s: Session, request: Request, key: str) -> Any:

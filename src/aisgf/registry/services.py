@@ -298,11 +298,12 @@ def list_systems(
     owner: str | None = None, limit: int = 50, offset: int = 0, viewer: Principal | None = None,
 ) -> tuple[list[AISystem], int]:
     """Systems by status, tier, lane and owner, limited to those `viewer` may see."""
-    from aisgf.intake.ruleset import LANES, TIERS
+    from aisgf.intake.ruleset import load_ruleset
 
+    ruleset = load_ruleset()  # tiers and lanes are the vocabulary of the ruleset in force
     _one_of(status, values(Lifecycle), "registry.unknown_status", "status")
-    _one_of(tier, TIERS, "registry.unknown_tier", "tier")
-    _one_of(lane, LANES, "registry.unknown_lane", "lane")
+    _one_of(tier, ruleset.tiers, "registry.unknown_tier", "tier")
+    _one_of(lane, ruleset.lanes, "registry.unknown_lane", "lane")
     q = select(AISystem)
     if status:
         q = q.where(AISystem.status == status)
