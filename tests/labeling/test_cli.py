@@ -33,6 +33,11 @@ def test_keygen_embed_detect_verify_propagate(copy_of, tmp_path: Path) -> None: 
     assert r.exit_code == 0 and "intact" in r.output
     r = runner.invoke(app, ["label", "propagate", str(png), "--propagator", "002PLAT"])
     assert r.exit_code == 0, r.output
+    # a batch that ran with a file it could not label: the check-failed code, as for embed
+    r = runner.invoke(app, ["label", "propagate", str(junk), "--propagator", "002PLAT"])
+    assert r.exit_code == EXIT_CHECK_FAILED and "blob.bin" in r.output, r.output
+    r = runner.invoke(app, ["label", "explicit", str(junk)])
+    assert r.exit_code == EXIT_CHECK_FAILED and "blob.bin" in r.output, r.output
     html = tmp_path / "report.html"
     r = runner.invoke(app, ["label", "detect", str(png), str(mp3), "--html", str(html), "--key", str(pub)])
     assert r.exit_code == 0 and "生成合成内容标识检测报告" in html.read_text(encoding="utf-8")

@@ -143,8 +143,8 @@ def propagate(
         except AisgfError as exc:
             failed += 1
             report_error(exc)
-    if failed:
-        raise typer.Exit(2)
+    if failed:  # the batch ran and some files failed: the check-failed code, as `label embed`
+        raise typer.Exit(EXIT_CHECK_FAILED)
 
 
 def _run_detect(
@@ -326,8 +326,8 @@ def explicit(
         except AisgfError as exc:
             failed += 1
             report_error(exc)
-    if failed:
-        raise typer.Exit(2)
+    if failed:  # the batch ran and some files failed: the check-failed code, as `label embed`
+        raise typer.Exit(EXIT_CHECK_FAILED)
 
 
 @app.command()
