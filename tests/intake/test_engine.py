@@ -289,3 +289,42 @@ def test_ruleset_change_shows_in_comparison(write, questionnaire, fake_catalog, 
     )
     assert changes[:2] == ["tier: high → low", "lane: slow → fast"]
     assert old.digest != new.digest
+
+
+# -- roles the answers imply -----------------------------------------------------------------
+
+
+def test_a_public_service_makes_the_organisation_a_provider_even_undeclared(answers, ruleset, catalog) -> None:
+    d = evaluate(answers(public_facing=True, org_roles=[]), ruleset=ruleset, catalog=catalog)
+    assert d.roles == ["provider"] and d.roles_inferred == ["provider"]
+    assert d.reasons[0].rule == "infer_provider" and "public_facing" in d.reasons[0].matched[0]
+    assert "服务提供者" in d.reasons[0].description_zh and "6.2" in d.reasons[0].description_en
+    role_rule = next(r for r in d.reasons if r.rule == "role_guidelines")
+    assert any(o.startswith("6.2.") for o in role_rule.obligations)  # §6.2 is owed, through the inferred role
+    internal = evaluate(answers(public_facing=False, org_roles=[]), ruleset=ruleset, catalog=catalog)
+    assert internal.roles == [] and not any(o.startswith("6.2.") for o in internal.obligation_ids
+                                            if o not in ("6.2.e",))
+
+
+def test_a_fine_tuner_is_a_developer_and_declared_roles_are_kept(answers, ruleset, catalog) -> None:
+    d = evaluate(answers(trains_or_fine_tunes=True, org_roles=["provider"]), ruleset=ruleset, catalog=catalog)
+    assert d.roles == ["developer", "provider"] and d.roles_inferred == ["developer"]
+    assert any(o.startswith("6.1.") for o in d.obligation_ids)
+    declared = evaluate(answers(trains_or_fine_tunes=True, org_roles=["developer"]), ruleset=ruleset,
+                        catalog=catalog)
+    assert declared.roles == ["developer"] and declared.roles_inferred == []
+    assert "infer_developer" not in declared.fired_rules  # a declared role needs no inference
+    in_house = evaluate(answers(model_source="in_house", org_roles=[]), ruleset=ruleset, catalog=catalog)
+    assert in_house.roles_inferred == ["developer"]
+
+
+def test_an_inferred_role_must_be_one_the_questionnaire_offers(write, questionnaire, fake_catalog) -> None:
+    from aisgf.intake.ruleset import parse_ruleset
+    from aisgf.sourcefile import read_source
+
+    text = MINI.replace("rules:\n", "inferred_roles:\n  - id: infer_x\n    role: astronaut\n"
+                        "    when: always\n    description: {zh: 某, en: x}\nrules:\n", 1)
+    path = write("rules.yaml", text)
+    with pytest.raises(InvalidInput) as err:
+        parse_ruleset(read_source(path, what="ruleset file"), questionnaire, fake_catalog)
+    assert "unknown role 'astronaut'" in str(err.value) and "rules.yaml:" in str(err.value)

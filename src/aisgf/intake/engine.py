@@ -103,6 +103,11 @@ class Decision(BaseModel):
         description="§3 risks the rules name for this system: what the obligations address, not duties themselves",
     )
     reasons: list[Reason]
+    roles: list[str] = Field(
+        default_factory=list,
+        description="the organisation's roles for this system: those declared, and those the answers imply")
+    roles_inferred: list[str] = Field(
+        default_factory=list, description="roles the answers imply that were not declared (each with a reason)")
     adjustments: list[Adjustment] = Field(default_factory=list)
     answers: dict[str, Any] = Field(description="the answers as assessed: validated, defaults filled")
     catalog_framework: str
@@ -149,8 +154,22 @@ def evaluate(
     given = validate_answers(answers, questionnaire)
     bound = ruleset.bind(catalog)
     spec = ruleset.spec
-    roles = given.get(spec.roles_question) or ()
+    declared = list(given.get(spec.roles_question) or ())
     rank = bound.order.__getitem__
+    role_reasons: list[Reason] = []
+    inferred: list[str] = []
+    for inf, condition in ruleset.inferences:
+        if inf.role in declared or inf.role in inferred or not condition.test(given):
+            continue
+        inferred.append(inf.role)
+        role_reasons.append(Reason(rule=inf.id, description_zh=inf.description.zh, description_en=inf.description.en,
+                                   matched=condition.explain(given)))
+    options = ruleset.questionnaire.get(spec.roles_question)
+    order = {v: i for i, v in enumerate(options.option_values)} if options is not None else {}
+    roles = sorted({*declared, *inferred}, key=lambda r: order.get(r, len(order)))
+    # Rules see the roles as inferred too (a rule on org_roles fires for an implied role); the decision
+    # keeps the answers as given.
+    facts = {**given, spec.roles_question: roles} if inferred else given
 
     tier: Tier = "low"
     lane: Lane = "fast"
@@ -160,7 +179,7 @@ def evaluate(
     reasons: list[Reason] = []
 
     for index, rule in enumerate(ruleset.rules):
-        if not rule.condition.test(given):
+        if not rule.condition.test(facts):
             continue
         rs = rule.spec
         if rs.tier and TIER_RANK[rs.tier] > TIER_RANK[tier]:
@@ -187,7 +206,7 @@ def evaluate(
                 reviewers=ruleset.reviewer_order(set(rs.reviewers)),
                 controls=list(rs.controls),
                 obligations=sorted(cited, key=rank),
-                matched=rule.condition.explain(given),
+                matched=rule.condition.explain(facts),
             )
         )
 
@@ -253,7 +272,9 @@ def evaluate(
         controls=controls,
         obligations=obligations,
         risks=risks,
-        reasons=reasons,
+        reasons=[*role_reasons, *reasons],
+        roles=roles,
+        roles_inferred=inferred,
         adjustments=adjustments,
         answers=given,
         catalog_framework=catalog.framework,

@@ -114,6 +114,15 @@ class RuleSpec(_Strict):
     by_role: dict[str, list[str]] = Field(default_factory=dict)
 
 
+class RoleInferenceSpec(_Strict):
+    """A role the answers imply, whether or not the organisation declared it (framework §6 by role)."""
+
+    id: str = Field(pattern=_SLUG)
+    role: str
+    when: Any
+    description: Bilingual
+
+
 class RulesetSpec(_Strict):
     """The whole ruleset file."""
 
@@ -122,6 +131,8 @@ class RulesetSpec(_Strict):
     framework: str = Field(min_length=1, description="catalog framework the IDs refer to, e.g. aisgf-1.0")
     title: Bilingual | None = None
     roles_question: str = Field(default="org_roles", description="multi question whose values key by_role")
+    inferred_roles: list[RoleInferenceSpec] = Field(
+        default_factory=list, description="roles the answers imply, unioned with the declared ones")
     reviewers: dict[str, Bilingual] = Field(min_length=1)
     controls: dict[str, ControlSpec] = Field(default_factory=dict)
     tiers: dict[Tier, TierSpec]
@@ -170,10 +181,12 @@ class Ruleset:
     """A checked, compiled ruleset. Build it with `load_ruleset` or `parse_ruleset`."""
 
     def __init__(
-        self, spec: RulesetSpec, rules: list[CompiledRule], questionnaire: Questionnaire, source: str
+        self, spec: RulesetSpec, rules: list[CompiledRule], questionnaire: Questionnaire, source: str,
+        inferences: list[tuple[RoleInferenceSpec, Any]] | None = None,
     ):
         self.spec = spec
         self.rules = rules
+        self.inferences = inferences or []  # (spec, compiled condition), in file order
         self.questionnaire = questionnaire
         self.source = source
         canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
@@ -441,6 +454,15 @@ def parse_ruleset(doc: SourceDoc, questionnaire: Questionnaire, catalog: Catalog
             )
         if condition is not None:
             compiled.append(CompiledRule(rule, condition))
+    inferences: list[tuple[RoleInferenceSpec, Any]] = []
+    for i, inf in enumerate(spec.inferred_roles):
+        base = ("inferred_roles", i)
+        if role_values and inf.role not in role_values:
+            problems.append(doc.problem((*base, "role"), f"unknown role {inf.role!r}; accepted: "
+                                        f"{', '.join(role_values)}", accepted=role_values))
+        condition = compiler.compile(inf.when, (*base, "when"))
+        if condition is not None:
+            inferences.append((inf, condition))
     if not has_baseline:
         problems.append(
             doc.problem(
@@ -451,7 +473,7 @@ def parse_ruleset(doc: SourceDoc, questionnaire: Questionnaire, catalog: Catalog
     problems.extend(compiler.problems)
     problems.sort(key=lambda p: _line_of(p.where))
     raise_problems(problems)
-    return Ruleset(spec, compiled, questionnaire, doc.name)
+    return Ruleset(spec, compiled, questionnaire, doc.name, inferences)
 
 
 def _line_of(where: str) -> int:
