@@ -136,3 +136,14 @@ def test_rules_questions_template_round_trip(app, runner, write) -> None:
     result = runner.invoke(app, ["assess", str(write("t.yaml", filled)), "--json"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["tier"] == "low"
+
+
+def test_assess_says_which_answers_contradict_each_other(app, runner, write) -> None:
+    text = ANSWERS.replace("public_facing: true", "public_facing: true\n  user_scale: internal")
+    assert text != ANSWERS
+    result = runner.invoke(app, ["assess", str(write("answers.yaml", text))])
+    assert result.exit_code == 0 and "marked public-facing, but its user scale is staff only" in result.stdout
+    result = runner.invoke(app, ["assess", str(write("answers.yaml", text)), "--lang", "zh"])
+    assert "仅本单位员工" in result.stdout
+    doc = json.loads(runner.invoke(app, ["assess", str(write("answers.yaml", text)), "--json"]).stdout)
+    assert [w["id"] for w in doc["warnings"]] == ["public_but_staff_only"]

@@ -328,3 +328,20 @@ def test_an_inferred_role_must_be_one_the_questionnaire_offers(write, questionna
     with pytest.raises(InvalidInput) as err:
         parse_ruleset(read_source(path, what="ruleset file"), questionnaire, fake_catalog)
     assert "unknown role 'astronaut'" in str(err.value) and "rules.yaml:" in str(err.value)
+
+
+@pytest.mark.parametrize(("changes", "warning"), [
+    ({"public_facing": True, "user_scale": "internal"}, "public_but_staff_only"),
+    ({"public_facing": False, "user_scale": "over_1m"}, "outside_users_but_not_public"),
+    ({"minors_among_users": True, "user_scale": "internal"}, "minors_in_an_internal_tool"),
+    ({"trains_or_fine_tunes": True, "model_source": "third_party_model"}, "trains_a_model_used_as_is"),
+])
+def test_answers_that_contradict_each_other_are_warnings(answers, ruleset, catalog, changes, warning) -> None:
+    d = evaluate(answers(**changes), ruleset=ruleset, catalog=catalog)
+    assert [w.id for w in d.warnings] == [warning]
+    w = d.warnings[0]
+    assert w.message_zh and w.message_en and len(w.matched) >= 2  # both languages, and the answers that clash
+
+
+def test_consistent_answers_have_no_warnings(answers, ruleset, catalog) -> None:
+    assert evaluate(answers(), ruleset=ruleset, catalog=catalog).warnings == []

@@ -153,6 +153,8 @@ def render_decision(
     for adj in decision.adjustments:
         added = f": {', '.join(adj.added)}" if adj.added else ""
         say(f"[dim]+ {escape(adj.message + added)}[/dim]")
+    for w in decision.warnings:  # contradictory answers: said, never silent
+        say(f"[yellow]! {escape(w.message_zh if zh else w.message_en)}[/yellow]")
     say(
         f"[dim]ruleset {decision.ruleset_id} {decision.ruleset_version} "
         f"(sha256 {decision.ruleset_hash[:12]}); "

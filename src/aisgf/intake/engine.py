@@ -88,6 +88,17 @@ class Adjustment(BaseModel):
     added: list[str] = Field(default_factory=list)
 
 
+class AnswerWarning(BaseModel):
+    """Answers that contradict each other, named in both languages with the answers that clash."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    message_zh: str
+    message_en: str
+    matched: list[str] = Field(default_factory=list, description="the answers that clash")
+
+
 class Decision(BaseModel):
     """The outcome of one intake assessment."""
 
@@ -109,6 +120,8 @@ class Decision(BaseModel):
     roles_inferred: list[str] = Field(
         default_factory=list, description="roles the answers imply that were not declared (each with a reason)")
     adjustments: list[Adjustment] = Field(default_factory=list)
+    warnings: list[AnswerWarning] = Field(
+        default_factory=list, description="answers that contradict each other: to be resolved before sign-off")
     answers: dict[str, Any] = Field(description="the answers as assessed: validated, defaults filled")
     catalog_framework: str
     catalog_version: str
@@ -276,6 +289,8 @@ def evaluate(
         roles=roles,
         roles_inferred=inferred,
         adjustments=adjustments,
+        warnings=[AnswerWarning(id=c.id, message_zh=c.message.zh, message_en=c.message.en, matched=cond.explain(given))
+                  for c, cond in ruleset.contradictions if cond.test(given)],
         answers=given,
         catalog_framework=catalog.framework,
         catalog_version=catalog.version,

@@ -123,6 +123,14 @@ class RoleInferenceSpec(_Strict):
     description: Bilingual
 
 
+class ContradictionSpec(_Strict):
+    """Answers that cannot all be true at once: a warning in the decision, never silence."""
+
+    id: str = Field(pattern=_SLUG)
+    when: Any
+    message: Bilingual
+
+
 class RulesetSpec(_Strict):
     """The whole ruleset file."""
 
@@ -133,6 +141,8 @@ class RulesetSpec(_Strict):
     roles_question: str = Field(default="org_roles", description="multi question whose values key by_role")
     inferred_roles: list[RoleInferenceSpec] = Field(
         default_factory=list, description="roles the answers imply, unioned with the declared ones")
+    contradictions: list[ContradictionSpec] = Field(
+        default_factory=list, description="answers that contradict each other: warnings in the decision")
     reviewers: dict[str, Bilingual] = Field(min_length=1)
     controls: dict[str, ControlSpec] = Field(default_factory=dict)
     tiers: dict[Tier, TierSpec]
@@ -183,10 +193,12 @@ class Ruleset:
     def __init__(
         self, spec: RulesetSpec, rules: list[CompiledRule], questionnaire: Questionnaire, source: str,
         inferences: list[tuple[RoleInferenceSpec, Any]] | None = None,
+        contradictions: list[tuple[ContradictionSpec, Any]] | None = None,
     ):
         self.spec = spec
         self.rules = rules
         self.inferences = inferences or []  # (spec, compiled condition), in file order
+        self.contradictions = contradictions or []
         self.questionnaire = questionnaire
         self.source = source
         canonical = json.dumps(spec.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
@@ -463,6 +475,11 @@ def parse_ruleset(doc: SourceDoc, questionnaire: Questionnaire, catalog: Catalog
         condition = compiler.compile(inf.when, (*base, "when"))
         if condition is not None:
             inferences.append((inf, condition))
+    contradictions: list[tuple[ContradictionSpec, Any]] = []
+    for i, con in enumerate(spec.contradictions):
+        condition = compiler.compile(con.when, ("contradictions", i, "when"))
+        if condition is not None:
+            contradictions.append((con, condition))
     if not has_baseline:
         problems.append(
             doc.problem(
@@ -473,7 +490,7 @@ def parse_ruleset(doc: SourceDoc, questionnaire: Questionnaire, catalog: Catalog
     problems.extend(compiler.problems)
     problems.sort(key=lambda p: _line_of(p.where))
     raise_problems(problems)
-    return Ruleset(spec, compiled, questionnaire, doc.name, inferences)
+    return Ruleset(spec, compiled, questionnaire, doc.name, inferences, contradictions)
 
 
 def _line_of(where: str) -> int:
