@@ -60,7 +60,6 @@ MESSAGES = register_messages({
     "accounts.say_who_acts": "say which account acts: --as USERNAME or AISGF_ACTOR=USERNAME (an existing account)",
     "accounts.disabled_actor": "the account {username!r} is disabled; it cannot act",
     "accounts.not_allowed": "a person with the role {role!r} may not do {action!r}",
-    "accounts.may_not_govern": "a person with the role {role!r} does not change governed records",
 })
 
 

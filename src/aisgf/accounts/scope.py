@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from aisgf.accounts.models import ROLES
-from aisgf.accounts.people import normal_name
 from aisgf.accounts.principal import SYSTEM, Principal, principal_for
 from aisgf.errors import Forbidden, InvalidInput, NotFound, Unauthorized
 
@@ -125,26 +124,8 @@ def check_can_see(p: Principal, system: AISystem) -> None:
         raise NotFound.coded("registry.no_system", where="system", ref=system.key)
 
 
-def check_can_govern(p: Principal, system: AISystem) -> None:
-    """Reassess, update obligations, add evidence, change status: governors, owners for their own systems."""
-    check_can_see(p, system)
-    if not allowed(p, "system.govern", system):
-        raise Forbidden.coded("accounts.may_not_govern", where="system", role=p.role)
-
-
 def check_can_review(p: Principal, function: str) -> None:
     """Reviewers decide for their own functions only."""
     if not allowed(p, "review.decide", function):
         mine: list[str] | str = list(p.functions) or "none"
         raise Forbidden.coded("accounts.review_other_function", where="function", mine=mine, function=function)
-
-
-def owner_for_new_system(p: Principal, requested: str | None) -> str:
-    """An owner registers systems for themself; a governance lead may name any owner."""
-    if not allowed(p, "system.choose_owner"):
-        if requested and normal_name(requested) != p.username:
-            raise Forbidden.coded("accounts.owner_registers_own", where="system.owner")
-        return p.username
-    if not requested or not requested.strip():
-        raise InvalidInput.coded("registry.system_needs_owner", where="system.owner")
-    return requested.strip()

@@ -22,6 +22,7 @@ from aisgf.catalog.loader import load_catalog, load_operating_model
 from aisgf.catalog.model import Catalog
 from aisgf.catalog.oscal import export_oscal
 from aisgf.catalog.schemas import CatalogItemOut, SearchHitOut
+from aisgf.cliutil import AS
 
 app = typer.Typer(help="The framework catalog (bilingual, with provenance).", no_args_is_help=True)
 
@@ -227,8 +228,7 @@ def coverage_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
 @app.command("import")
 def import_cmd(
     file: Path = typer.Argument(..., help="Overlay YAML with official texts from your own copy of the framework"),
-    actor: str | None = typer.Option(None, "--as", "--actor", metavar="USERNAME",
-                                     help="The account you act as, with its role (default: $AISGF_ACTOR)"),
+    actor: str | None = AS,
 ) -> None:
     """Validate an overlay, copy it into the overlay folder and record it in the audit trail."""
     from aisgf.accounts.scope import require

@@ -38,9 +38,6 @@ class ReviewDecision(StrEnum):
 # An obligation is still owed (and can be overdue) in these statuses.
 OUTSTANDING: tuple[ObligationStatus, ...] = (ObligationStatus.open, ObligationStatus.in_progress)
 
-# The statuses a person may set by hand; the others follow from assessments and reviews.
-SET_BY_HAND: tuple[Lifecycle, ...] = (Lifecycle.live, Lifecycle.retired)
-
 
 def values(enum: type[StrEnum]) -> list[str]:
     """The accepted words of an enum, in order (for error messages and forms)."""

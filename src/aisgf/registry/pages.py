@@ -330,7 +330,7 @@ async def intake_submit(request: Request, s: Session = SESSION) -> Response:
     def work() -> str:
         if not name:
             raise InvalidInput.coded("registry.system_needs_name", where="name")
-        owner = acc.owner_for_new_system(p, owner_req if p.may("system.choose_owner") else None)
+        owner = owner_req if p.may("system.choose_owner") else None  # an owner registers for themself
         system = svc.register_system(s, name=name, owner=owner, description=description, answers=answers,
                                      by=p)
         return system.key

@@ -173,7 +173,7 @@ def register_system(
     session: Session,
     *,
     name: str,
-    owner: str,
+    owner: str | None,
     answers: dict[str, Any],
     by: Principal,
     description: str = "",
