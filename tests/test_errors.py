@@ -70,7 +70,7 @@ def test_every_code_has_a_chinese_translation_with_the_same_placeholders() -> No
 
 def test_chinese_text_uses_labels_and_falls_back_to_english() -> None:
     e = Conflict.coded("registry.bad_move", old="intake", new="live")
-    assert error_text(e, "zh") == "系统不能从“立项登记”变为“已上线”"
+    assert error_text(e, "zh") == "系统不能从“立项”变为“已上线”"
     review = InvalidInput.coded("registry.review_not_required", lane="fast", function="senior",
                                 required=["business", "legal"])
     assert error_text(review, "zh") == "该系统的“快速通道”不需要“高级管理层签批”审查(需要:业务负责人、法务合规)"

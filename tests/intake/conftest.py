@@ -91,8 +91,9 @@ def ruleset(questionnaire: Questionnaire, catalog: Any) -> Ruleset:
     return load_ruleset(shipped_path("ruleset.yaml"), questionnaire=questionnaire, catalog=catalog)
 
 
-#: An internal productivity tool: the seed's example of a low-risk project.
-INTERNAL_TOOL: dict[str, Any] = {
+#: An internal productivity tool: the seed's example of a low-risk project. The answers of
+#: questionnaire 1.0.0 (the required questions): a file written for it still assesses, with warnings.
+INTERNAL_TOOL_1_0: dict[str, Any] = {
     "public_facing": False,
     "generates_content": True,
     "personal_information": "none",
@@ -103,6 +104,27 @@ INTERNAL_TOOL: dict[str, Any] = {
     "org_roles": [],
     "cross_border_data": False,
     "export_controlled": False,
+}
+
+#: The same tool with every question of today's questionnaire answered.
+INTERNAL_TOOL: dict[str, Any] = {
+    **INTERNAL_TOOL_1_0,
+    "service_region": "china",
+    "user_scale": "internal",
+    "deep_synthesis": False,
+    "recommendation": False,
+    "public_opinion": False,
+    "automated_decisions": False,
+    "shares_personal_information": False,
+    "upstream_filed": True,
+    "multiple_models": False,
+    "trains_or_fine_tunes": False,
+    "deployment": "own_use",
+    "cii_operator": False,
+    "state_organ": False,
+    "autonomy": "advises",
+    "physical_safety": False,
+    "minors_among_users": False,
 }
 
 

@@ -36,10 +36,11 @@ def test_assess_prints_decision_for_people(app, runner, write) -> None:
     assert "Senior sign-off (senior)" in out
     assert "manual_fallback" in out and "6.3.i" in out and "6.2.d" in out
     # every rule that fired, in order, with what matched
-    order = [out.index(f". {rule}") for rule in ("baseline", "public_facing", "high_impact_decisions", "key_sector")]
+    order = [out.index(f". {rule}") for rule in ("baseline", "public_facing", "high_impact_decisions",
+                                                 "key_sector_seed")]
     assert order == sorted(order)
     assert "sector in [finance" in out and "(answer: finance)" in out
-    assert "ruleset aisgf-default 1.0.0" in out
+    assert "ruleset aisgf-default 1.1.0" in out
 
 
 def test_assess_in_chinese(app, runner, write) -> None:
@@ -56,7 +57,7 @@ def test_assess_json_is_the_decision_on_stdout_only(app, runner, write, ruleset)
     assert doc["tier"] == "high" and doc["lane"] == "slow"
     assert doc["reviewers"] == ["business", "data", "legal", "infosec", "senior"]
     assert {"id", "title", "title_zh", "title_en", "roles", "triggered_by"} <= set(doc["obligations"][0])
-    assert doc["reasons"][0]["rule"] == "baseline"
+    assert [r["rule"] for r in doc["reasons"]][:2] == ["infer_key_sector_user", "baseline"]
     assert {"id", "name_zh", "name_en"} <= set(doc["controls"][0])
     assert doc["ruleset_hash"] == ruleset.digest
     assert doc["system"]["key"] == "credit-scoring"
@@ -93,7 +94,7 @@ def test_assess_with_another_ruleset(app, runner, write) -> None:
 def test_rules_validate_ok_and_broken(app, runner, write) -> None:
     ok = runner.invoke(app, ["rules", "validate", str(shipped_path("ruleset.yaml"))])
     assert ok.exit_code == 0, ok.output
-    assert "ok:" in ok.stdout and "16 rules" in ok.stdout
+    assert "ok:" in ok.stdout and "32 rules" in ok.stdout
     broken_text = MINI.replace("obligations: [6.3.i]", "obligations: [6.3.z]")
     broken = write("broken.yaml", broken_text)
     bad = runner.invoke(app, ["rules", "validate", str(broken)])
@@ -146,4 +147,5 @@ def test_assess_says_which_answers_contradict_each_other(app, runner, write) -> 
     result = runner.invoke(app, ["assess", str(write("answers.yaml", text)), "--lang", "zh"])
     assert "仅本单位员工" in result.stdout
     doc = json.loads(runner.invoke(app, ["assess", str(write("answers.yaml", text)), "--json"]).stdout)
-    assert [w["id"] for w in doc["warnings"]] == ["public_but_staff_only"]
+    assert next(w["id"] for w in doc["warnings"]) == "public_but_staff_only"
+    assert "unanswered:service_region" in [w["id"] for w in doc["warnings"]]  # the file predates that question

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 
 import pytest
 
@@ -57,23 +56,72 @@ def test_public_facing_finance_with_sensitive_pi_is_high_slow_with_senior(answer
     ):
         assert control in d.control_ids, control
     assert {"4.1.2.d", "5.3", "6.3.i", "6.2.a"} <= set(d.obligation_ids)
-    assert {"key_sector", "sensitive_data", "sensitive_data_public", "public_facing"} <= set(d.fired_rules)
+    assert {"key_sector_seed", "sensitive_personal_information", "sensitive_data_public",
+            "public_facing"} <= set(d.fired_rules)
 
 
 def test_key_sector_requires_human_control_and_manual_fallback(answers, ruleset, catalog) -> None:
-    d = evaluate(answers(sector="healthcare"), ruleset=ruleset, catalog=catalog)
+    d = evaluate(answers(sector="healthcare", autonomy="acts_with_approval"), ruleset=ruleset, catalog=catalog)
     assert (d.tier, d.lane) == ("high", "slow")
     assert {"manual_fallback", "human_in_the_loop", "emergency_control"} <= set(d.control_ids)
     by_id = {o.id: o for o in d.obligations}
-    for item_id in ("6.3.h", "6.3.i", "4.2.4.b"):
-        assert by_id[item_id].triggered_by == ["key_sector"]
+    for item_id in ("6.3.h", "6.3.i"):
+        assert by_id[item_id].triggered_by[:2] == ["role_guidelines", "key_sector_framework"]
+    assert by_id["4.2.4.b"].triggered_by == ["key_sector_framework"]
     assert by_id["6.3.i"].roles == ["key_sector_user"]
     assert by_id["6.3.i"].title  # a short title even where the catalog has no heading
-    reason = next(r for r in d.reasons if r.rule == "key_sector")
-    assert reason.matched == [
-        "sector in [finance, healthcare, transport, industrial, public_services, government, "
-        "critical_infrastructure] (answer: healthcare)"
-    ]
+    assert d.roles_inferred == ["key_sector_user"]
+    reason = next(r for r in d.reasons if r.rule == "key_sector_framework")
+    assert reason.matched == ["sector in [government, healthcare, transport] (answer: healthcare)",
+                              "deployment in [own_use, both] (answer: own_use)"]
+    assert reason.matched_zh == ["行业领域为“政府部门、医疗卫生、交通运输”之一（回答：医疗卫生）",
+                                 "使用方为“本单位自己使用、本单位使用，也提供给他人”之一（回答：本单位自己使用）"]
+    assert "框架自身的定义" in reason.description_zh and "framework's own definition" in reason.description_en
+
+
+def test_how_far_a_key_sector_tier_rises_depends_on_autonomy(answers, ruleset, catalog) -> None:
+    advises = evaluate(answers(sector="finance", autonomy="advises"), ruleset=ruleset, catalog=catalog)
+    assert (advises.tier, advises.lane) == ("medium", "standard")
+    assert "key_sector_seed" in advises.fired_rules and "key_sector_acts" not in advises.fired_rules
+    assert "种子文档" in next(r for r in advises.reasons if r.rule == "key_sector_seed").description_zh
+    approves = evaluate(answers(sector="finance", autonomy="acts_with_approval"), ruleset=ruleset, catalog=catalog)
+    assert (approves.tier, approves.lane) == ("high", "slow") and "senior" in approves.reviewers
+    alone = evaluate(answers(sector="finance", autonomy="acts_autonomously"), ruleset=ruleset, catalog=catalog)
+    assert "key_sector_autonomous" in alone.fired_rules and "key_sector_autonomous" not in approves.fired_rules
+
+
+def test_key_sector_guidelines_are_owed_by_the_user_not_a_supplier(answers, ruleset, catalog) -> None:
+    supplier = evaluate(answers(sector="transport", deployment="for_others", trains_or_fine_tunes=True,
+                                physical_safety=True), ruleset=ruleset, catalog=catalog)
+    assert not any(o.startswith("6.3.") for o in supplier.obligation_ids)
+    assert "key_sector_user" not in supplier.roles and "developer" in supplier.roles
+    assert any(o.startswith("6.1.") for o in supplier.obligation_ids)
+    assert {"3.1.1.c", "3.1.1.f"} <= set(supplier.risk_ids) and supplier.tier == "high"
+    assert "key_sector_supplier" in supplier.fired_rules
+
+
+def test_cii_is_its_own_question_and_old_sector_answers_map_to_it(answers, ruleset, catalog) -> None:
+    factory = evaluate(answers(sector="industrial"), ruleset=ruleset, catalog=catalog)
+    plant = evaluate(answers(sector="industrial", cii_operator=True), ruleset=ruleset, catalog=catalog)
+    assert "cii_incident_reporting" in plant.fired_rules and "cii_incident_reporting" not in factory.fired_rules
+    assert "key_sector_framework" in plant.fired_rules and "key_sector_framework" not in factory.fired_rules
+    old = {k: v for k, v in answers().items() if k != "cii_operator"} | {"sector": "critical_infrastructure"}
+    legacy = evaluate(old, ruleset=ruleset, catalog=catalog)
+    assert legacy.answers["cii_operator"] is True and legacy.answers["sector"] == "general"
+    assert "cii_incident_reporting" in legacy.fired_rules
+    assert [w.id for w in legacy.warnings if not w.id.startswith("undeclared_role:")] == ["legacy:sector"]
+    note = next(w for w in legacy.warnings if w.id == "legacy:sector")
+    assert "cii_operator" in note.message_en and "关键信息基础设施" in note.message_zh
+
+
+def test_answers_written_for_an_older_questionnaire_assess_with_a_warning_per_question(ruleset, catalog) -> None:
+    from .conftest import INTERNAL_TOOL, INTERNAL_TOOL_1_0
+
+    d = evaluate(INTERNAL_TOOL_1_0, ruleset=ruleset, catalog=catalog)
+    missing = [k for k in INTERNAL_TOOL if k not in INTERNAL_TOOL_1_0]
+    assert [w.id for w in d.warnings] == [f"unanswered:{q}" for q in ruleset.questionnaire.ids if q in missing]
+    w = next(w for w in d.warnings if w.id == "unanswered:autonomy")
+    assert "autonomy" in w.message_en and "经人批准后执行" in w.message_zh  # names the question and the default
 
 
 @pytest.mark.parametrize(
@@ -88,7 +136,7 @@ def test_key_sector_requires_human_control_and_manual_fallback(answers, ruleset,
             {"responsibility_chain_review"},
             set(),
         ),
-        ({"generates_content": True}, "low", {"4.1.3.a", "5.2", "3.2.1.b"}, {"content_labeling"}, set()),
+        ({"generates_content": True}, "low", {"3.2.1.b"}, {"output_validation"}, set()),
         (
             {"public_facing": True},
             "medium",
@@ -97,8 +145,13 @@ def test_key_sector_requires_human_control_and_manual_fallback(answers, ruleset,
             set(),
         ),
         ({"high_impact_decisions": True}, "high", {"6.2.d"}, {"explainability_plan"}, {"senior"}),
-        ({"minors_among_users": True}, "medium", {"6.4.f"}, {"minor_protection"}, {"legal"}),
-        ({"important_data": True}, "medium", {"4.1.2.d", "5.3"}, {"data_security_management"}, {"data"}),
+        ({"minors_among_users": True}, "medium", {"6.2.j"}, {"minor_protection"}, {"legal"}),
+        ({"important_data": True}, "medium", {"4.1.2.d"}, {"data_security_risk_assessment"}, {"data"}),
+        ({"recommendation": True}, "low", {"3.2.3.a", "4.2.3.b"}, {"recommendation_safeguards"}, set()),
+        ({"multiple_models": True}, "medium", {"4.1.3.b"}, {"platform_safeguards"}, {"infosec"}),
+        ({"physical_safety": True}, "high", {"3.1.1.c", "3.1.1.f"}, {"robustness_testing"}, {"senior"}),
+        ({"public_opinion": True, "public_facing": True}, "high", {"3.2.3.a"}, set(), {"senior"}),
+        ({"deep_synthesis": True}, "high", {"3.2.1.b"}, {"likeness_consent"}, {"senior"}),
         (
             {"trains_or_fine_tunes": True},
             "medium",
@@ -134,7 +187,7 @@ def test_obligations_in_framework_order(answers, ruleset, catalog) -> None:
 
 def test_decision_records_fingerprints_and_dumps_to_json(answers, ruleset, catalog) -> None:
     d = evaluate(answers(), ruleset=ruleset, catalog=catalog)
-    assert d.ruleset_hash == ruleset.digest and d.ruleset_version == "1.0.0" and d.ruleset_id == "aisgf-default"
+    assert d.ruleset_hash == ruleset.digest and d.ruleset_version == "1.1.0" and d.ruleset_id == "aisgf-default"
     assert (d.catalog_framework, d.catalog_version, d.catalog_digest) == (
         catalog.framework,
         catalog.version,
@@ -163,23 +216,6 @@ def test_invalid_answers_are_refused(answers, ruleset, catalog) -> None:
 def test_defaults_use_ruleset_and_catalog_in_force(answers) -> None:
     d = evaluate(answers())
     assert d.ruleset_id == "aisgf-default" and d.catalog_framework == "aisgf-1.0"
-
-
-def test_assessment_is_fast(answers, ruleset, catalog) -> None:
-    given = answers(
-        public_facing=True,
-        sector="finance",
-        personal_information="sensitive",
-        high_impact_decisions=True,
-        org_roles=["developer", "provider", "key_sector_user"],
-    )
-    evaluate(given, ruleset=ruleset, catalog=catalog)  # first call binds the catalog
-    runs = 200
-    start = time.perf_counter()
-    for _ in range(runs):
-        evaluate(given, ruleset=ruleset, catalog=catalog)
-    per_call_ms = (time.perf_counter() - start) / runs * 1000
-    assert per_call_ms < 5, per_call_ms
 
 
 # -- combination logic on a small ruleset and a fake catalog -----------------------------------
@@ -222,8 +258,9 @@ def test_highest_tier_slowest_lane_and_unions(combo, fake_catalog, answers) -> N
     assert d.reviewers == ["business", "data", "senior"]  # declaration order
     assert d.control_ids == ["manual_fallback", "decision_logging"]
     by_id = {o.id: o for o in d.obligations}
-    assert list(by_id) == ["4.1.2.d", "5.1", "6.1.a", "6.1.b", "6.2.a", "6.3.i"]
-    assert by_id["5.1"].triggered_by == ["baseline", "public"]
+    assert list(by_id) == ["4.1.2.d", "6.1.a", "6.1.b", "6.2.a", "6.3.i"]
+    # 5.1 is addressed to the state: context, never an obligation that needs evidence
+    assert [(c.id, c.triggered_by) for c in d.context] == [("5.1", ["baseline", "public"])]
     assert by_id["6.1.b"].triggered_by == ["roles"]
     assert "6.2.a" in by_id and by_id["6.2.a"].triggered_by == ["public"]  # not via by_role: no provider role
     # titles: English first, Chinese if there is no English, the ID if there is neither
@@ -335,13 +372,28 @@ def test_an_inferred_role_must_be_one_the_questionnaire_offers(write, questionna
     ({"public_facing": False, "user_scale": "over_1m"}, "outside_users_but_not_public"),
     ({"minors_among_users": True, "user_scale": "internal"}, "minors_in_an_internal_tool"),
     ({"trains_or_fine_tunes": True, "model_source": "third_party_model"}, "trains_a_model_used_as_is"),
+    ({"org_roles": ["key_sector_user"]}, "key_sector_user_outside_key_sectors"),
+    ({"org_roles": ["key_sector_user"], "sector": "finance", "deployment": "for_others"},
+     "key_sector_user_but_for_others"),
+    ({"cii_operator": True, "deployment": "for_others"}, "cii_but_for_others"),
+    ({"public_opinion": True}, "public_opinion_but_not_public"),
+    ({"deep_synthesis": True, "generates_content": False}, "deep_synthesis_without_content"),
+    ({"upstream_filed": True, "model_source": "in_house"}, "filed_upstream_but_in_house"),
+    ({"automated_decisions": True}, "automated_decisions_without_personal_information"),
 ])
 def test_answers_that_contradict_each_other_are_warnings(answers, ruleset, catalog, changes, warning) -> None:
     d = evaluate(answers(**changes), ruleset=ruleset, catalog=catalog)
-    assert [w.id for w in d.warnings] == [warning]
+    assert [w.id for w in d.warnings if not w.id.startswith("undeclared_role:")] == [warning]
     w = d.warnings[0]
     assert w.message_zh and w.message_en and len(w.matched) >= 2  # both languages, and the answers that clash
 
 
 def test_consistent_answers_have_no_warnings(answers, ruleset, catalog) -> None:
     assert evaluate(answers(), ruleset=ruleset, catalog=catalog).warnings == []
+
+
+def test_a_role_the_answers_imply_but_do_not_declare_is_a_warning(answers, ruleset, catalog) -> None:
+    d = evaluate(answers(trains_or_fine_tunes=True, model_source="foundation_model"), ruleset=ruleset,
+                 catalog=catalog)
+    assert [w.id for w in d.warnings] == ["undeclared_role:developer"]
+    assert "研发者" in d.warnings[0].message_zh and "org_roles" in d.warnings[0].message_en

@@ -33,8 +33,8 @@ def test_shipped_questionnaire_has_the_portable_ids(questionnaire: Questionnaire
         "industrial",
         "public_services",
         "government",
-        "critical_infrastructure",
     ]
+    assert [old.value for old in questionnaire.legacy] == ["critical_infrastructure"]  # now cii_operator
     assert questionnaire.get("personal_information").option_values == ["none", "personal", "sensitive"]
     assert questionnaire.get("model_source").option_values == [
         "in_house",
@@ -169,7 +169,7 @@ def test_settings_override_questionnaire(monkeypatch, write, questionnaire) -> N
     from aisgf.config import get_settings
     from aisgf.intake.questionnaire import shipped_path
 
-    custom = shipped_path("questionnaire.yaml").read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "9"')
+    custom = shipped_path("questionnaire.yaml").read_text(encoding="utf-8").replace('version: "1.1.0"', 'version: "9"')
     path = write("custom-q.yaml", custom)
     monkeypatch.setenv("AISGF_QUESTIONNAIRE_FILE", str(path))
     get_settings.cache_clear()

@@ -260,7 +260,7 @@ def test_default_ruleset_is_cached_and_follows_settings(monkeypatch, write) -> N
     from aisgf.config import get_settings
 
     assert load_ruleset() is load_ruleset()  # compiled once
-    custom = shipped_path("ruleset.yaml").read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "7"')
+    custom = shipped_path("ruleset.yaml").read_text(encoding="utf-8").replace('version: "1.1.0"', 'version: "7"')
     path = write("custom.yaml", custom)
     monkeypatch.setenv("AISGF_RULESET_FILE", str(path))
     get_settings.cache_clear()
@@ -269,7 +269,7 @@ def test_default_ruleset_is_cached_and_follows_settings(monkeypatch, write) -> N
     finally:
         monkeypatch.delenv("AISGF_RULESET_FILE")
         get_settings.cache_clear()
-    assert load_ruleset().version == "1.0.0"
+    assert load_ruleset().version == "1.1.0"
 
 
 @pytest.mark.parametrize(

@@ -17,7 +17,7 @@ from tests.web.helpers import make_user
 
 
 def _custom_ruleset(tmp_path: Path) -> Path:
-    text = shipped_path("ruleset.yaml").read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "7.0.0"')
+    text = shipped_path("ruleset.yaml").read_text(encoding="utf-8").replace('version: "1.1.0"', 'version: "7.0.0"')
     senior = "  senior: {zh: 高级管理层签批, en: Senior sign-off}\n"
     text = text.replace(senior, senior + "  ethics: {zh: 伦理审查, en: Ethics review}\n")
     path = tmp_path / "custom-ruleset.yaml"
@@ -40,8 +40,8 @@ def test_an_app_reads_the_ruleset_of_its_own_settings(sqlite_db: Database, tmp_p
         assert doc["version"] == "7.0.0" and "ethics" in doc["spec"]["reviewers"]
     with TestClient(create_app(sqlite_db.settings, sqlite_db), headers=auth) as c:  # the same database
         doc = c.get("/api/intake/ruleset").json()
-        assert doc["version"] == "1.0.0" and "ethics" not in doc["spec"]["reviewers"]
-    assert load_ruleset().version == "1.0.0"  # outside any app: the process settings' ruleset
+        assert doc["version"] == "1.1.0" and "ethics" not in doc["spec"]["reviewers"]
+    assert load_ruleset().version == "1.1.0"  # outside any app: the process settings' ruleset
 
 
 def test_services_ask_the_context_in_force(sqlite_db: Database, tmp_path: Path) -> None:

@@ -52,8 +52,6 @@ def _console() -> Console:
 
 
 _TIER_STYLE = {"low": "green", "medium": "yellow", "high": "bold red"}
-_TIER_ZH = {"low": "低", "medium": "中", "high": "高"}
-_LANE_ZH = {"fast": "快速", "standard": "标准", "slow": "慢速"}
 
 
 def _row(table: Table, *cells: str) -> None:
@@ -81,7 +79,12 @@ def render_decision(
     lang: str = "en",
     system: dict[str, Any] | None = None,
 ) -> None:
-    """Print a decision for people: outcome first, then controls, obligations and every reason."""
+    """Print a decision for people: outcome first, then controls, obligations and every reason.
+
+    Under `--lang zh` every word is Chinese except IDs and codes (rule, control and catalog IDs,
+    digests): tier, lane and reviewer names come from the ruleset, conditions from the
+    questionnaire's labels, and an item with no Chinese text says so instead of showing English.
+    """
     zh = lang == "zh"
     spec = ruleset.spec
 
@@ -92,75 +95,112 @@ def render_decision(
     def reviewer_name(rid: str) -> str:
         return spec.reviewers[rid].get(lang)
 
+    def tier_name(t: str) -> str:
+        named = spec.tiers[t].name  # type: ignore[index]
+        return named.get(lang) if named else t
+
+    def lane_name(name: str) -> str:
+        named = spec.lanes[name].name  # type: ignore[index]
+        return named.get(lang) if named else name
+
+    def trigger(t: str) -> str:
+        if zh and t.startswith("tier:"):
+            return f"等级：{tier_name(t[5:])}"
+        return t
+
+    def triggers(ts: list[str]) -> str:
+        return ("、" if zh else ", ").join(trigger(t) for t in ts)
+
+    def title_of(o: Any) -> str:
+        if zh:
+            return o.title_zh or "（仅有英文文本）"
+        return o.title_en or (f"{o.title_zh} (Chinese text only)" if o.title_zh else o.title)
+
     if system:
         title = system.get("name", "")
         extra = ", ".join(str(system[k]) for k in ("key", "owner") if system.get(k))
         console.print(f"[bold]{escape(title)}[/bold]" + (f" ({escape(extra)})" if extra else ""))
-    tier_label = f"{_TIER_ZH[decision.tier]}({decision.tier})" if zh else decision.tier.upper()
-    lane_label = f"{_LANE_ZH[decision.lane]}({decision.lane})" if zh else decision.lane
-    console.print(
-        f"{'风险等级' if zh else 'Tier'}: [{_TIER_STYLE[decision.tier]}]{tier_label}[/]   "
-        f"{'评审通道' if zh else 'Lane'}: [bold]{lane_label}[/bold]"
-    )
-    console.print(
-        f"{'评审人' if zh else 'Reviewers'}: "
-        + escape(", ".join(f"{reviewer_name(r)} ({r})" for r in decision.reviewers))
-    )
+    if zh:
+        console.print(f"风险等级：[{_TIER_STYLE[decision.tier]}]{tier_name(decision.tier)}[/]   "
+                      f"评审通道：[bold]{lane_name(decision.lane)}[/bold]")
+        console.print("评审人：" + escape("、".join(reviewer_name(r) for r in decision.reviewers)))
+    else:
+        console.print(f"Tier: [{_TIER_STYLE[decision.tier]}]{decision.tier.upper()}[/]   "
+                      f"Lane: [bold]{decision.lane}[/bold]")
+        console.print("Reviewers: " + escape(", ".join(f"{reviewer_name(r)} ({r})" for r in decision.reviewers)))
+    if decision.roles:
+        roles_q = ruleset.questionnaire.get(spec.roles_question)
+        names = [roles_q.value_text(r, lang) if roles_q else r for r in decision.roles]
+        inferred = set(decision.roles_inferred)
+        marks = [f"{n}（由答案推定）" if zh and r in inferred else (f"{n} (inferred)" if r in inferred else n)
+                 for r, n in zip(decision.roles, names, strict=True)]
+        console.print(("本单位角色：" + "、".join(marks)) if zh else ("Roles: " + ", ".join(marks)))
 
+    id_col = "编号" if zh else "ID"
     controls = Table(title="控制措施" if zh else "Controls", title_justify="left", show_lines=False)
-    controls.add_column("ID", no_wrap=True)
+    controls.add_column(id_col, no_wrap=True)
     controls.add_column("措施" if zh else "Control")
-    controls.add_column("依据" if zh else "Triggered by")
+    controls.add_column("依据规则" if zh else "Triggered by")
     for c in decision.controls:
-        _row(controls, c.id, c.name_zh if zh else c.name_en, ", ".join(c.triggered_by))
+        _row(controls, c.id, c.name_zh if zh else c.name_en, triggers(c.triggered_by))
     console.print(controls)
 
-    obligations = Table(title="适用条款" if zh else "Obligations", title_justify="left")
-    obligations.add_column("ID", no_wrap=True)
-    obligations.add_column("标题" if zh else "Title")
-    obligations.add_column("依据规则" if zh else "Triggered by")
-    for o in decision.obligations:
-        title = (o.title_zh or o.title) if zh else o.title
-        _row(obligations, o.id, title, ", ".join(o.triggered_by))
-    console.print(obligations)
+    def items_table(title: str, items: list[Any], what: str) -> None:
+        table = Table(title=title, title_justify="left")
+        table.add_column(id_col, no_wrap=True)
+        table.add_column(what)
+        table.add_column("依据规则" if zh else "Triggered by")
+        for o in items:
+            _row(table, o.id, title_of(o), triggers(o.triggered_by))
+        console.print(table)
 
+    items_table("适用条款（本单位义务）" if zh else "Obligations", decision.obligations, "标题" if zh else "Title")
     if decision.risks:
-        risks = Table(title="所涉风险(第3章)" if zh else "Risks addressed (section 3)", title_justify="left")
-        risks.add_column("ID", no_wrap=True)
-        risks.add_column("风险" if zh else "Risk")
-        risks.add_column("依据规则" if zh else "Triggered by")
-        for r in decision.risks:
-            _row(risks, r.id, (r.title_zh or r.title) if zh else r.title, ", ".join(r.triggered_by))
-        console.print(risks)
+        items_table("所涉风险（第 3 章）" if zh else "Risks addressed (section 3)", decision.risks,
+                    "风险" if zh else "Risk")
+    if decision.context:
+        items_table("背景条款（面向国家或社会公众，不是本单位的义务）" if zh
+                    else "Context (addressed to the state or the public, not the organisation's obligations)",
+                    decision.context, "标题" if zh else "Title")
 
     console.print(
-        f"[bold]{'判定理由(按规则顺序)' if zh else 'Reasons (every rule that fired, in order)'}[/bold]"
+        f"[bold]{'判定理由（按规则顺序）' if zh else 'Reasons (every rule that fired, in order)'}[/bold]"
     )
     for i, reason in enumerate(decision.reasons, 1):
         asks = []
         if reason.tier:
-            asks.append(f"tier ≥ {reason.tier}")
+            asks.append(f"风险等级至少为{tier_name(reason.tier)}" if zh else f"tier ≥ {reason.tier}")
         if reason.lane:
-            asks.append(f"lane ≥ {reason.lane}")
+            asks.append(f"至少走{lane_name(reason.lane)}" if zh else f"lane ≥ {reason.lane}")
         if reason.reviewers:
-            asks.append("reviewers: " + ", ".join(reason.reviewers))
+            asks.append("评审人：" + "、".join(reviewer_name(r) for r in reason.reviewers) if zh
+                        else "reviewers: " + ", ".join(reason.reviewers))
         say(
             f"{i}. [bold]{escape(reason.rule)}[/bold]"
-            + (f"  [dim]{escape('; '.join(asks))}[/dim]" if asks else "")
+            + (f"  [dim]{escape(('；' if zh else '; ').join(asks))}[/dim]" if asks else "")
         )
         say(f"   {escape(reason.description_zh if zh else reason.description_en)}")
-        say(f"   [dim]{'命中条件' if zh else 'matched'}: {escape('; '.join(reason.matched))}[/dim]")
+        matched = (reason.matched_zh or reason.matched) if zh else reason.matched
+        say(f"   [dim]{'命中条件：' if zh else 'matched: '}{escape(('；' if zh else '; ').join(matched))}[/dim]")
     for adj in decision.adjustments:
-        added = f": {', '.join(adj.added)}" if adj.added else ""
-        say(f"[dim]+ {escape(adj.message + added)}[/dim]")
-    for w in decision.warnings:  # contradictory answers: said, never silent
+        if zh:
+            say(f"[dim]+ {escape(adj.message_zh or adj.message)}[/dim]")
+        else:
+            added = f": {', '.join(adj.added)}" if adj.added else ""
+            say(f"[dim]+ {escape(adj.message + added)}[/dim]")
+    for w in decision.warnings:  # contradictions, unanswered questions, implied roles: said, never silent
         say(f"[yellow]! {escape(w.message_zh if zh else w.message_en)}[/yellow]")
-    say(
-        f"[dim]ruleset {decision.ruleset_id} {decision.ruleset_version} "
-        f"(sha256 {decision.ruleset_hash[:12]}); "
-        f"catalog {decision.catalog_framework} {decision.catalog_version} "
-        f"(digest {decision.catalog_digest[:12]}); questionnaire {decision.questionnaire_version}[/dim]"
-    )
+    if zh:
+        say(f"[dim]规则集 {decision.ruleset_id} {decision.ruleset_version}（摘要 {decision.ruleset_hash[:12]}）；"
+            f"条款目录 {decision.catalog_framework} {decision.catalog_version}（摘要 {decision.catalog_digest[:12]}）；"
+            f"问卷 {decision.questionnaire_version}[/dim]")
+    else:
+        say(
+            f"[dim]ruleset {decision.ruleset_id} {decision.ruleset_version} "
+            f"(sha256 {decision.ruleset_hash[:12]}); "
+            f"catalog {decision.catalog_framework} {decision.catalog_version} "
+            f"(digest {decision.catalog_digest[:12]}); questionnaire {decision.questionnaire_version}[/dim]"
+        )
 
 
 def assess(

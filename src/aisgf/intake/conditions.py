@@ -13,13 +13,15 @@ assessed. Grammar (every form is a YAML mapping, or the word ``always``)::
 
 Each condition compiles to a closure (`test`) so evaluation is a few dictionary lookups, and can
 `explain` itself: the human-readable texts of the parts that made it true, with the answer given,
-which the decision keeps as its reasons.
+which the decision keeps as its reasons. English explanations name question IDs (they are what an
+answer file says); Chinese ones (`lang="zh"`) use the questions' short names and the options'
+labels, so a reason read in Chinese holds no English fragment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aisgf.intake.questionnaire import Question, Questionnaire
@@ -50,11 +52,11 @@ class Condition:
     def test(self, answers: Answers) -> bool:
         raise NotImplementedError
 
-    def explain(self, answers: Answers) -> list[str]:
+    def explain(self, answers: Answers, lang: str = "en") -> list[str]:
         """Texts of the parts that hold for these answers (call only when `test` is true)."""
         raise NotImplementedError
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
         """The condition as one line of text, for `rules show` and documentation."""
         raise NotImplementedError
 
@@ -64,11 +66,11 @@ class Always(Condition):
     def test(self, answers: Answers) -> bool:
         return True
 
-    def explain(self, answers: Answers) -> list[str]:
-        return ["always (baseline)"]
+    def explain(self, answers: Answers, lang: str = "en") -> list[str]:
+        return ["始终适用（基线规则）"] if lang == "zh" else ["always (baseline)"]
 
-    def describe(self) -> str:
-        return "always"
+    def describe(self, lang: str = "en") -> str:
+        return "始终适用" if lang == "zh" else "always"
 
 
 @dataclass(frozen=True)
@@ -77,18 +79,28 @@ class Compare(Condition):
     op: str
     value: Any
     _fn: Callable[[Any], bool]
+    q: Question | None = field(default=None, compare=False, repr=False)
 
     def test(self, answers: Answers) -> bool:
         return self._fn(answers.get(self.question))
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        if lang == "zh" and self.q is not None:
+            name, shown = self.q.name("zh"), self.q.value_text(self.value, "zh")
+            if self.op == "equals":
+                return f"{name}：{shown}"
+            if self.op == "contains":
+                return f"{name}包含“{shown}”"
+            return f"{name}为“{shown}”之一"
         op = {"equals": "=", "contains_any": "contains any of"}.get(self.op, self.op)
         return f"{self.question} {op} {_fmt(self.value)}"
 
-    def explain(self, answers: Answers) -> list[str]:
+    def explain(self, answers: Answers, lang: str = "en") -> list[str]:
         given = answers.get(self.question)
         if self.op == "equals":
-            return [self.describe()]
+            return [self.describe(lang)]
+        if lang == "zh" and self.q is not None:
+            return [f"{self.describe(lang)}（回答：{self.q.value_text(given, 'zh')}）"]
         return [f"{self.describe()} (answer: {_fmt(given)})"]
 
 
@@ -99,11 +111,11 @@ class All(Condition):
     def test(self, answers: Answers) -> bool:
         return all(p.test(answers) for p in self.parts)
 
-    def explain(self, answers: Answers) -> list[str]:
-        return [text for p in self.parts for text in p.explain(answers)]
+    def explain(self, answers: Answers, lang: str = "en") -> list[str]:
+        return [text for p in self.parts for text in p.explain(answers, lang)]
 
-    def describe(self) -> str:
-        return " and ".join(_group(p) for p in self.parts)
+    def describe(self, lang: str = "en") -> str:
+        return ("，且" if lang == "zh" else " and ").join(_group(p, lang) for p in self.parts)
 
 
 @dataclass(frozen=True)
@@ -113,12 +125,12 @@ class Any_(Condition):
     def test(self, answers: Answers) -> bool:
         return any(p.test(answers) for p in self.parts)
 
-    def explain(self, answers: Answers) -> list[str]:
+    def explain(self, answers: Answers, lang: str = "en") -> list[str]:
         # Every branch that holds is a reason, not only the first one.
-        return [text for p in self.parts if p.test(answers) for text in p.explain(answers)]
+        return [text for p in self.parts if p.test(answers) for text in p.explain(answers, lang)]
 
-    def describe(self) -> str:
-        return " or ".join(_group(p) for p in self.parts)
+    def describe(self, lang: str = "en") -> str:
+        return ("，或" if lang == "zh" else " or ").join(_group(p, lang) for p in self.parts)
 
 
 @dataclass(frozen=True)
@@ -128,15 +140,19 @@ class Not(Condition):
     def test(self, answers: Answers) -> bool:
         return not self.part.test(answers)
 
-    def explain(self, answers: Answers) -> list[str]:
+    def explain(self, answers: Answers, lang: str = "en") -> list[str]:
+        if lang == "zh":
+            return [f"并非“{self.part.describe(lang)}”"]
         return [f"not ({self.part.describe()})"]
 
-    def describe(self) -> str:
-        return f"not {_group(self.part)}"
+    def describe(self, lang: str = "en") -> str:
+        return f"并非“{self.part.describe(lang)}”" if lang == "zh" else f"not {_group(self.part)}"
 
 
-def _group(c: Condition) -> str:
-    return f"({c.describe()})" if isinstance(c, All | Any_) and len(c.parts) > 1 else c.describe()
+def _group(c: Condition, lang: str = "en") -> str:
+    if isinstance(c, All | Any_) and len(c.parts) > 1:
+        return f"（{c.describe(lang)}）" if lang == "zh" else f"({c.describe(lang)})"
+    return c.describe(lang)
 
 
 def _accepted(question: Question) -> str:
@@ -250,7 +266,7 @@ class ConditionCompiler:
                 return None
         if isinstance(value, list):
             value = tuple(value)
-        return Compare(qid, op, value, _compile_compare(question, op, value))
+        return Compare(qid, op, value, _compile_compare(question, op, value), question)
 
     @staticmethod
     def _value_ok(question: Question, value: Any) -> bool:

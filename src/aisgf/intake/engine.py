@@ -15,7 +15,7 @@ declaration order, obligations in framework order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -76,6 +76,7 @@ class Reason(BaseModel):
     controls: list[str] = Field(default_factory=list)
     obligations: list[str] = Field(default_factory=list, description="catalog IDs, patterns expanded")
     matched: list[str] = Field(default_factory=list, description="the condition parts that held")
+    matched_zh: list[str] = Field(default_factory=list, description="the same, in Chinese")
 
 
 class Adjustment(BaseModel):
@@ -85,11 +86,17 @@ class Adjustment(BaseModel):
 
     kind: str  # "lane", "reviewers", "controls"
     message: str
+    message_zh: str = ""
     added: list[str] = Field(default_factory=list)
 
 
 class AnswerWarning(BaseModel):
-    """Answers that contradict each other, named in both languages with the answers that clash."""
+    """Something in the answers to resolve before sign-off, in both languages.
+
+    Answers that contradict each other (`id` is the ruleset's contradiction), a question the
+    answers do not answer (`unanswered:<question>`), an answer value of an earlier questionnaire
+    (`legacy:<question>`), a role the answers imply but do not declare (`undeclared_role:<role>`).
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -112,6 +119,11 @@ class Decision(BaseModel):
     risks: list[ObligationRef] = Field(
         default_factory=list,
         description="§3 risks the rules name for this system: what the obligations address, not duties themselves",
+    )
+    context: list[ObligationRef] = Field(
+        default_factory=list,
+        description="items the rules cite that are addressed to the state or the public, not to the organisation: "
+                    "shown for context, never obligations that need evidence",
     )
     reasons: list[Reason]
     roles: list[str] = Field(
@@ -164,6 +176,7 @@ def evaluate(
     ruleset = ruleset if ruleset is not None else load_ruleset()
     catalog = catalog if catalog is not None else default_catalog()
     questionnaire = questionnaire if questionnaire is not None else ruleset.questionnaire
+    notes = questionnaire.notes(answers)  # on the answers as given: what they leave out
     given = validate_answers(answers, questionnaire)
     bound = ruleset.bind(catalog)
     spec = ruleset.spec
@@ -176,7 +189,7 @@ def evaluate(
             continue
         inferred.append(inf.role)
         role_reasons.append(Reason(rule=inf.id, description_zh=inf.description.zh, description_en=inf.description.en,
-                                   matched=condition.explain(given)))
+                                   matched=condition.explain(given), matched_zh=condition.explain(given, "zh")))
     options = ruleset.questionnaire.get(spec.roles_question)
     order = {v: i for i, v in enumerate(options.option_values)} if options is not None else {}
     roles = sorted({*declared, *inferred}, key=lambda r: order.get(r, len(order)))
@@ -220,15 +233,26 @@ def evaluate(
                 controls=list(rs.controls),
                 obligations=sorted(cited, key=rank),
                 matched=rule.condition.explain(facts),
+                matched_zh=rule.condition.explain(facts, "zh"),
             )
         )
 
     adjustments: list[Adjustment] = []
     tier_spec = spec.tiers[tier]
+
+    def tier_zh(t: str) -> str:
+        named = spec.tiers[t].name  # type: ignore[index]
+        return named.zh if named else t
+
+    def lane_zh(name: str) -> str:
+        named = spec.lanes[name].name  # type: ignore[index]
+        return named.zh if named else name
+
     if LANE_RANK[tier_spec.lane] > LANE_RANK[lane]:
         adjustments.append(
             Adjustment(
-                kind="lane", message=f"tier {tier} requires at least the {tier_spec.lane} lane (was {lane})"
+                kind="lane", message=f"tier {tier} requires at least the {tier_spec.lane} lane (was {lane})",
+                message_zh=f"{tier_zh(tier)}项目至少走{lane_zh(tier_spec.lane)}（原为{lane_zh(lane)}）",
             )
         )
         lane = tier_spec.lane
@@ -237,13 +261,19 @@ def evaluate(
         control_triggers.setdefault(control, []).append(f"tier:{tier}")
     if new_controls:
         adjustments.append(
-            Adjustment(kind="controls", message=f"tier {tier} requires these controls", added=new_controls)
+            Adjustment(kind="controls", message=f"tier {tier} requires these controls",
+                       message_zh=f"{tier_zh(tier)}项目须具备以下控制措施："
+                                  + "、".join(spec.controls[c].name.zh for c in new_controls),
+                       added=new_controls)
         )
     lane_reviewers = [r for r in spec.lanes[lane].reviewers if r not in reviewers]
     if lane_reviewers:
         adjustments.append(
             Adjustment(
-                kind="reviewers", message=f"the {lane} lane requires these reviewers", added=lane_reviewers
+                kind="reviewers", message=f"the {lane} lane requires these reviewers",
+                message_zh=f"{lane_zh(lane)}须由以下评审人评审："
+                           + "、".join(spec.reviewers[r].zh for r in lane_reviewers),
+                added=lane_reviewers,
             )
         )
         reviewers.update(lane_reviewers)
@@ -262,11 +292,20 @@ def evaluate(
         )
     # A rule may cite §3 risks beside the measures: the risks are reported as such, and only the
     # countermeasures, measures and guidelines become obligations a system must meet.
+    # Items addressed to the state (5.1 "formulate and introduce standards…") or to the public (6.4)
+    # are context: a company cannot meet them, so they never ask for evidence.
     obligations: list[ObligationRef] = []
     risks: list[ObligationRef] = []
+    context: list[ObligationRef] = []
     for item_id in sorted(obligation_triggers, key=rank):
         info = bound.items[item_id]
-        (risks if info.kind == "risk" else obligations).append(
+        if info.kind == "risk":
+            bucket = risks
+        elif addresses_organisations(info.roles):
+            bucket = obligations
+        else:
+            bucket = context
+        bucket.append(
             ObligationRef(
                 id=item_id,
                 title=info.title_en or info.title_zh or item_id,
@@ -285,12 +324,18 @@ def evaluate(
         controls=controls,
         obligations=obligations,
         risks=risks,
+        context=context,
         reasons=[*role_reasons, *reasons],
         roles=roles,
         roles_inferred=inferred,
         adjustments=adjustments,
-        warnings=[AnswerWarning(id=c.id, message_zh=c.message.zh, message_en=c.message.en, matched=cond.explain(given))
-                  for c, cond in ruleset.contradictions if cond.test(given)],
+        warnings=[
+            *(AnswerWarning(id=c.id, message_zh=c.message.zh, message_en=c.message.en, matched=cond.explain(given))
+              for c, cond in ruleset.contradictions if cond.test(given)),
+            *_undeclared_roles(inferred, ruleset),
+            *(AnswerWarning(id=n.id, message_zh=n.message_zh, message_en=n.message_en, matched=n.matched)
+              for n in notes),
+        ],
         answers=given,
         catalog_framework=catalog.framework,
         catalog_version=catalog.version,
@@ -301,6 +346,33 @@ def evaluate(
         questionnaire_version=questionnaire.version,
         questionnaire_digest=questionnaire.digest,
     )
+
+
+ORGANISATION_ROLES = frozenset({"developer", "provider", "key_sector_user"})
+
+
+def addresses_organisations(addressees: Sequence[str]) -> bool:
+    """True when a catalog item is addressed to an organisation (developer, provider or key-sector user).
+
+    An item with no addressees recorded counts as the organisation's, so nothing is dropped silently.
+    """
+    return not addressees or not ORGANISATION_ROLES.isdisjoint(addressees)
+
+
+def _undeclared_roles(inferred: list[str], ruleset: Ruleset) -> list[AnswerWarning]:
+    """A role the answers imply but org_roles does not declare: counted, and said (never silent)."""
+    roles_q = ruleset.questionnaire.get(ruleset.spec.roles_question)
+    out = []
+    for role in inferred:
+        zh = roles_q.value_text(role, "zh") if roles_q else role
+        en = roles_q.value_text(role, "en") if roles_q else role
+        out.append(AnswerWarning(
+            id=f"undeclared_role:{role}",
+            message_zh=f"答案表明本单位是“{zh}”，但“本单位角色”未选择它；判定已按该角色计算，请在答案中补充。",
+            message_en=f"The answers make the organisation a {en.lower()} ({role}), which org_roles does not "
+                       "declare; the decision counts the role, so declare it.",
+            matched=[role]))
+    return out
 
 
 def decide(answers: Mapping[str, Any], *, where: str = "answers", ruleset: Ruleset | None = None) -> dict[str, Any]:

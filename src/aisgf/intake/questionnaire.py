@@ -81,6 +81,7 @@ class Question(BaseModel):
 
     id: str = Field(pattern=_SLUG)
     type: QuestionType
+    label: Bilingual | None = Field(default=None, description="a short name, for reasons and warnings")
     question: Bilingual
     help: Bilingual | None = None
     options: list[Option] = Field(default_factory=list)
@@ -114,6 +115,23 @@ class Question(BaseModel):
     @property
     def option_values(self) -> list[str]:
         return [o.value for o in self.options]
+
+    def name(self, lang: str) -> str:
+        """The short name people read in a reason ("面向公众"), else the question itself."""
+        return (self.label or self.question).get(lang)
+
+    def value_text(self, value: Any, lang: str) -> str:
+        """An answer as people read it: 是/否, an option's label, a list of labels (、 in Chinese)."""
+        if isinstance(value, bool):
+            return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        if isinstance(value, list | tuple):
+            if not value:
+                return "（无）" if lang == "zh" else "(none)"
+            return ("、" if lang == "zh" else ", ").join(self.value_text(v, lang) for v in value)
+        for option in self.options:
+            if option.value == value:
+                return option.label.get(lang)
+        return str(value)
 
     def accepted(self) -> list[Any]:
         """The values a person may give, for error messages and forms."""
@@ -177,6 +195,33 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+class LegacyAnswer(BaseModel):
+    """An answer value an earlier questionnaire accepted, and what it means today.
+
+    Why: a governance-as-code file in a project's repository must not break when a value becomes
+    a question of its own (`sector: critical_infrastructure` → `cii_operator: true`). The old value
+    is mapped (answers the file gives itself win) and the decision warns with `message`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    question: str = Field(pattern=_SLUG)
+    value: Any
+    becomes: dict[str, Any] = Field(min_length=1)
+    message: Bilingual
+
+
+class AnswerNote(BaseModel):
+    """Something the answers did not say and the questionnaire filled in, for the decision's warnings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    message_zh: str
+    message_en: str
+    matched: list[str] = Field(default_factory=list)
+
+
 class Questionnaire(BaseModel):
     """The whole questionnaire; question order is the order people see."""
 
@@ -185,6 +230,7 @@ class Questionnaire(BaseModel):
     version: str = Field(min_length=1)
     title: Bilingual | None = None
     questions: list[Question] = Field(min_length=1)
+    legacy: list[LegacyAnswer] = Field(default_factory=list)
 
     _by_id: dict[str, Question] = PrivateAttr(default_factory=dict)
     _source: str = PrivateAttr(default="")
@@ -197,7 +243,55 @@ class Questionnaire(BaseModel):
         if dupes:
             raise ValueError(f"question IDs appear twice: {', '.join(dupes)}")
         self._by_id = {q.id: q for q in self.questions}
+        for i, old in enumerate(self.legacy):
+            if old.question not in self._by_id:
+                raise ValueError(f"legacy[{i}]: unknown question {old.question!r}")
+            for qid, value in old.becomes.items():
+                target = self._by_id.get(qid)
+                if target is None:
+                    raise ValueError(f"legacy[{i}].becomes: unknown question {qid!r}")
+                error = target.check(value)[1]
+                if error:
+                    raise ValueError(f"legacy[{i}].becomes.{qid}: {error}")
         return self
+
+    def upgrade(self, answers: Mapping[str, Any]) -> tuple[dict[str, Any], list[LegacyAnswer]]:
+        """Map legacy answer values to today's questions; answers the file gives itself are kept."""
+        result = dict(answers)
+        applied: list[LegacyAnswer] = []
+        for old in self.legacy:
+            if old.question in answers and answers[old.question] == old.value:
+                applied.append(old)
+                for qid, value in old.becomes.items():
+                    if qid == old.question or answers.get(qid) is None:
+                        result[qid] = value
+        return result, applied
+
+    def notes(self, answers: Mapping[str, Any]) -> list[AnswerNote]:
+        """What the decision should say about answers as given: legacy values mapped, questions not answered.
+
+        Why each unanswered question is named: an answer file written for an earlier questionnaire
+        still assesses (new questions have defaults), but its owner must learn which questions it
+        does not answer and what was assumed, or a default silently decides the tier.
+        """
+        if not isinstance(answers, Mapping):
+            return []
+        notes = [AnswerNote(id=f"legacy:{old.question}", message_zh=old.message.zh, message_en=old.message.en,
+                            matched=[f"{old.question}: {old.value}"])
+                 for old in self.upgrade(answers)[1]]
+        for q in self.questions:
+            if q.required or answers.get(q.id) is not None:
+                continue
+            if any(q.id in old.becomes for old in self.upgrade(answers)[1]):
+                continue
+            zh, en = q.value_text(q.default, "zh"), q.value_text(q.default, "en")
+            notes.append(AnswerNote(
+                id=f"unanswered:{q.id}",
+                message_zh=f"答案未回答问题“{q.name('zh')}”（{q.id}），按默认值“{zh}”评估；请补充作答。",
+                message_en=f"The answers do not answer the question {q.id} ({q.name('en')}); "
+                           f"assessed with its default, {en}. Answer it.",
+                matched=[q.id]))
+        return notes
 
     @property
     def source(self) -> str:
@@ -249,6 +343,7 @@ def validate_answers(
     in_file = locations is not None
     lines = locations or {}
     result: dict[str, Any] = {}
+    answers = questionnaire.upgrade(answers)[0]
 
     def at(qid: str) -> str:
         return lines.get(qid) or f"{where}.{qid}"
