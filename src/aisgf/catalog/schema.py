@@ -359,12 +359,31 @@ DUTY_PARTIES: tuple[str, ...] = (
 #: of filed information (`change`), the service ends (`termination`), the incident is discovered
 #: or learnt of (`incident`), a personal-information processing activity (`processing`), a
 #: cross-border provision (`transfer`), a contract takes effect (`contract`), content is
-#: generated or supplied (`output`), content is published on a platform (`publication`).
+#: generated or supplied (`output`), content is published on a platform (`publication`), a filing,
+#: registration or assessment is completed (`filing`: the number is issued, the report is ready).
 DutyAnchor = Literal[
-    "launch", "change", "termination", "incident", "processing", "transfer", "contract", "output", "publication"
+    "launch",
+    "change",
+    "termination",
+    "incident",
+    "processing",
+    "transfer",
+    "contract",
+    "output",
+    "publication",
+    "filing",
 ]
 DUTY_ANCHORS: tuple[str, ...] = (
-    "launch", "change", "termination", "incident", "processing", "transfer", "contract", "output", "publication"
+    "launch",
+    "change",
+    "termination",
+    "incident",
+    "processing",
+    "transfer",
+    "contract",
+    "output",
+    "publication",
+    "filing",
 )
 
 #: `before` the event (amount = at least that long before, or none: any time before); `within`
@@ -430,7 +449,7 @@ class InstrumentInfo(Strict):
 
     form: InstrumentForm
     issuer: Bilingual
-    issued: str = Field(pattern=_DATE_RE)
+    issued: str | None = Field(default=None, pattern=_DATE_RE, description="None where no source read gives it")
     in_force: str | None = Field(default=None, pattern=_DATE_RE)
     number: str | None = Field(default=None, description="The document number, e.g. 国家互联网信息办公室令第11号")
     url: str | None = None
