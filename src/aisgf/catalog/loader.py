@@ -17,12 +17,12 @@ from pathlib import Path
 
 from aisgf.catalog.model import Catalog, CatalogItem
 from aisgf.catalog.schema import (
+    SECTION_FILE_TYPES,
     EvidenceToolsFile,
     FrameworkFile,
     ItemRecord,
     OperatingModelFile,
     OverlayFile,
-    SectionFile,
     SourceRecord,
     TextVersion,
 )
@@ -84,7 +84,7 @@ def load_framework_folder(folder: Path) -> FrameworkData:
     for name in meta.files:
         path = folder / name
         where = _rel(path)
-        section_file, lines = load_file(SectionFile, path, where)
+        section_file, lines = load_file(SECTION_FILE_TYPES[meta.layer], path, where)
         blobs.append((name, path.read_bytes()))
         if section_file.framework != meta.framework:
             raise error_at(where, lines, ("framework",), f"is {section_file.framework!r}, expected {meta.framework!r}")

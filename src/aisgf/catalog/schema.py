@@ -53,6 +53,14 @@ Basis = Literal["official_table", "framework_text", "editorial"]
 
 Cut = Literal["start", "end", "both", "middle"]
 
+#: What a source of the table is: the issuer's own page (`primary`), an official body's reprint
+#: or an official database copied as is (`official_reprint`), or anyone else (`secondary`).
+SourceKind = Literal["primary", "official_reprint", "secondary"]
+
+#: `framework`: a framework's sections and items (aisgf-1.0); `implementation`: instruments and
+#: their duty-bearing articles (cn-impl-1.0), validated by `ImplSectionFile`.
+Layer = Literal["framework", "implementation"]
+
 ITEM_ID_RE = re.compile(r"^[1-9][0-9]*(\.[0-9]+)*(\.[a-z]|\.p[0-9]{2})?$")
 FRAMEWORK_ID_RE = re.compile(r"^[a-z][a-z0-9-]*-[0-9]+\.[0-9]+$")
 
@@ -178,6 +186,7 @@ class SourceRecord(Strict):
     title: str
     url: str | None = None
     note: str | None = None
+    kind: SourceKind | None = None
 
 
 class SectionFile(Strict):
@@ -200,6 +209,7 @@ class FrameworkFile(Strict):
     sources: dict[str, SourceRecord]
     preamble: list[TextVersion] = Field(default_factory=list)
     note: str | None = None
+    layer: Layer = "framework"
 
     @field_validator("framework")
     @classmethod
@@ -300,3 +310,185 @@ class EvidenceToolsFile(Strict):
     version: str
     framework: str
     tools: dict[str, EvidenceTool] = Field(min_length=1)
+
+
+# --- implementation layer (cn-impl-1.0): instruments and the duties their articles impose ------
+
+#: An implementation catalog holds instruments (a law, rule, notice or standard) and the articles
+#: or clauses of them that put a duty on the organisation.
+ImplKind = Literal["instrument", "article"]
+IMPL_KINDS: tuple[str, ...] = ("instrument", "article")
+
+#: `algorec` (the instrument), `algorec.24` (its Article 24), `incident.4.2` (Art. 4, paragraph 2),
+#: `xbflow.p01` (an aisgf label where no source prints the article number): an instrument code,
+#: then dot-separated parts, the shape the ruleset's catalog references take after the prefix.
+IMPL_ITEM_ID_RE = re.compile(r"^[a-z][a-z0-9]*(\.[0-9a-z]+)*$")
+
+#: Who owes a duty. `pi_processor` is the PIPL's 个人信息处理者, `data_processor` the 数据处理者 of
+#: the cross-border rules, `network_operator` the 网络运营者 of the incident measures,
+#: `technical_supporter` the 技术支持者 of the deep-synthesis rules, `platform` a 网络信息内容传播
+#: 服务 provider, `app_store` an 互联网应用程序分发平台.
+DutyParty = Literal[
+    "provider",
+    "technical_supporter",
+    "developer",
+    "key_sector_user",
+    "platform",
+    "app_store",
+    "network_operator",
+    "cii_operator",
+    "state_organ",
+    "pi_processor",
+    "data_processor",
+]
+DUTY_PARTIES: tuple[str, ...] = (
+    "provider",
+    "technical_supporter",
+    "developer",
+    "key_sector_user",
+    "platform",
+    "app_store",
+    "network_operator",
+    "cii_operator",
+    "state_organ",
+    "pi_processor",
+    "data_processor",
+)
+
+#: The event a deadline counts from: the service goes live (`launch`), a change of the service or
+#: of filed information (`change`), the service ends (`termination`), the incident is discovered
+#: or learnt of (`incident`), a personal-information processing activity (`processing`), a
+#: cross-border provision (`transfer`), a contract takes effect (`contract`), content is
+#: generated or supplied (`output`), content is published on a platform (`publication`), a filing,
+#: registration or assessment is completed (`filing`: the number is issued, the report is ready).
+DutyAnchor = Literal[
+    "launch",
+    "change",
+    "termination",
+    "incident",
+    "processing",
+    "transfer",
+    "contract",
+    "output",
+    "publication",
+    "filing",
+]
+DUTY_ANCHORS: tuple[str, ...] = (
+    "launch",
+    "change",
+    "termination",
+    "incident",
+    "processing",
+    "transfer",
+    "contract",
+    "output",
+    "publication",
+    "filing",
+)
+
+#: `before` the event (amount = at least that long before, or none: any time before); `within`
+#: a period after it (amount none: promptly, no number given); `at` the time of it; `after` it.
+DutyWhen = Literal["before", "within", "at", "after"]
+DutyUnit = Literal["minutes", "hours", "days", "working_days", "months", "years"]
+InstrumentForm = Literal[
+    "law", "administrative_regulation", "departmental_rule", "normative_document", "national_standard"
+]
+_DATE_RE = r"^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$"
+
+
+class Bilingual(Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class DutyDue(Strict):
+    """When a duty falls due: ``{relative_to: launch, when: within, amount: 10, unit: working_days}``."""
+
+    relative_to: DutyAnchor
+    when: DutyWhen
+    amount: int | None = Field(default=None, ge=1)
+    unit: DutyUnit | None = None
+
+    @model_validator(mode="after")
+    def _amount_and_unit(self) -> DutyDue:
+        if (self.amount is None) != (self.unit is None):
+            raise ValueError("give 'amount' and 'unit' together, or neither")
+        if self.when == "at" and self.amount is not None:
+            raise ValueError("a duty due 'at' the event takes no amount")
+        return self
+
+
+class DutyPeriod(Strict):
+    """A minimum period records must be kept (``retain: {amount: 6, unit: months}``)."""
+
+    amount: int = Field(ge=1)
+    unit: DutyUnit
+
+
+class Duty(Strict):
+    """What an article asks of the organisation, in a form a decision can compute with."""
+
+    owed_by: list[DutyParty] = Field(min_length=1)
+    due: DutyDue
+    retain: DutyPeriod | None = None
+    condition: Bilingual | None = None
+    summary: Bilingual
+    #: `official` when the summary is the article's own words; `editorial` when they are aisgf's.
+    summary_status: Literal["official", "editorial"]
+
+    @field_validator("owed_by")
+    @classmethod
+    def _no_twice(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("lists a party twice")
+        return v
+
+
+class InstrumentInfo(Strict):
+    """Who issued an instrument, when, from when it applies, and where its text is published."""
+
+    form: InstrumentForm
+    issuer: Bilingual
+    issued: str | None = Field(default=None, pattern=_DATE_RE, description="None where no source read gives it")
+    in_force: str | None = Field(default=None, pattern=_DATE_RE)
+    number: str | None = Field(default=None, description="The document number, e.g. 国家互联网信息办公室令第11号")
+    url: str | None = None
+    note: str | None = None
+
+
+class ImplItemRecord(ItemRecord):
+    """An instrument or a duty-bearing article of the implementation catalog."""
+
+    kind: ImplKind  # type: ignore[assignment]  # the implementation layer's own vocabulary
+    instrument: InstrumentInfo | None = None
+    duty: Duty | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:  # replaces ItemRecord._id_shape
+        if not IMPL_ITEM_ID_RE.match(v):
+            raise ValueError(f"{v!r} is not an implementation item ID like algorec, algorec.24 or incident.4.2")
+        return v
+
+    @model_validator(mode="after")
+    def _impl_consistent(self) -> ImplItemRecord:
+        if self.kind == "instrument":
+            if self.instrument is None or self.duty is not None or "." in self.id:
+                raise ValueError(f"instrument {self.id} needs an 'instrument' block, no 'duty' and an ID without dots")
+        else:
+            if self.duty is None or self.instrument is not None or "." not in self.id:
+                raise ValueError(f"article {self.id} needs a 'duty' block, no 'instrument' and an ID like code.number")
+        for version in self.texts:
+            if version.status in ("official", "official_excerpt") and not version.url:
+                raise ValueError(f"item {self.id}: an {version.status} {version.lang} text needs a url to check it at")
+        return self
+
+
+class ImplSectionFile(SectionFile):
+    """One file of an implementation catalog: one instrument and its articles."""
+
+    items: list[ImplItemRecord] = Field(min_length=1)  # type: ignore[assignment]
+
+
+#: Which section-file schema a `framework.yaml` layer uses (read by the loader).
+SECTION_FILE_TYPES: dict[str, type[SectionFile]] = {"framework": SectionFile, "implementation": ImplSectionFile}
