@@ -9,6 +9,7 @@ stderr and exits with the error's code.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -48,7 +49,10 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON 
 def _console() -> Console:
     # Created per command so output goes to the stdout in force (CliRunner swaps it).
     # A terminal sets its own width; pipes and tests get 120 columns rather than rich's 80.
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+    # COLUMNS, when set, wins (as for any terminal program), so a reader can ask for unwrapped tables.
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() else (None if sys.stdout.isatty() else 120)
+    return Console(highlight=False, width=width)
 
 
 _TIER_STYLE = {"low": "green", "medium": "yellow", "high": "bold red"}
@@ -158,6 +162,18 @@ def render_decision(
     if decision.risks:
         items_table("所涉风险（第 3 章）" if zh else "Risks addressed (section 3)", decision.risks,
                     "风险" if zh else "Risk")
+    if decision.duties:
+        duties = Table(title="中国实施规则义务（备案、评估、标识、报告）" if zh
+                       else "China implementation duties (filings, assessments, labels, reporting)",
+                       title_justify="left")
+        duties.add_column(id_col, no_wrap=True)
+        duties.add_column("文件与条款" if zh else "Instrument and article")
+        duties.add_column("时限" if zh else "Due")
+        duties.add_column("依据规则" if zh else "Triggered by")
+        for d in decision.duties:
+            where = f"《{d.instrument_zh}》{d.title_zh}" if zh else f"{d.instrument_en}: {d.title_en}"
+            _row(duties, d.id, where, d.due_zh if zh else d.due_en, triggers(d.triggered_by))
+        console.print(duties)
     if decision.context:
         items_table("背景条款（面向国家或社会公众，不是本单位的义务）" if zh
                     else "Context (addressed to the state or the public, not the organisation's obligations)",

@@ -33,7 +33,7 @@ from aisgf.intake.ruleset import (
     load_ruleset,
 )
 
-__all__ = ["Decision", "compare_decisions", "evaluate", "framework_order"]
+__all__ = ["Decision", "DutyRef", "compare_decisions", "due_text", "evaluate", "framework_order"]
 
 
 class ControlRef(BaseModel):
@@ -62,6 +62,64 @@ class ObligationRef(BaseModel):
     triggered_by: list[str] = Field(default_factory=list, description="IDs of the rules that cite it")
 
 
+class DutyRef(BaseModel):
+    """A duty of the China implementation layer (an instrument's article) and when it falls due.
+
+    `due` is machine-readable (relative_to launch / incident / processing…, when before / within /
+    at / after, amount and unit), so a go-live gate can hold a launch until the duties due before it
+    are met and a clock can run from launch or from an incident; `due_zh`/`due_en` say it for people.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str = Field(description="article ID in the implementation catalog, e.g. algorec.24")
+    catalog: str = Field(description="the implementation catalog, e.g. cn-impl-1.0")
+    instrument: str
+    instrument_zh: str
+    instrument_en: str
+    title_zh: str
+    title_en: str
+    summary_zh: str
+    summary_en: str
+    summary_status: str = Field(description="official (the article's words) or editorial (aisgf's summary)")
+    condition_zh: str | None = None
+    condition_en: str | None = None
+    owed_by: list[str] = Field(default_factory=list)
+    due: dict[str, Any]
+    due_zh: str
+    due_en: str
+    retain: dict[str, Any] | None = None
+    text_status: str = Field(description="status of the article's Chinese text in the catalog")
+    triggered_by: list[str] = Field(default_factory=list)
+
+
+_ANCHOR = {
+    "launch": ("提供服务", "the service starts"), "change": ("信息变更", "the change"),
+    "termination": ("终止服务", "the service ends"), "incident": ("发现或获知事件", "the incident is discovered"),
+    "processing": ("处理个人信息", "processing"), "transfer": ("向境外提供", "the transfer abroad"),
+    "contract": ("合同生效", "the contract takes effect"), "output": ("生成或提供内容", "content is generated"),
+    "publication": ("传播内容", "content is published"), "filing": ("完成备案", "the filing"),
+}
+_UNIT = {"minutes": ("分钟", "minutes"), "hours": ("小时", "hours"), "days": ("日", "days"),
+         "working_days": ("个工作日", "working days"), "months": ("个月", "months"), "years": ("年", "years")}
+
+
+def due_text(due: Mapping[str, Any]) -> tuple[str, str]:
+    """When a duty falls due, in Chinese and English ("提供服务之日起 10 个工作日内", "before the service starts")."""
+    zh_anchor, en_anchor = _ANCHOR.get(due["relative_to"], (due["relative_to"], due["relative_to"]))
+    when, amount, unit = due["when"], due.get("amount"), due.get("unit")
+    if when == "within" and amount and unit:
+        zh_unit, en_unit = _UNIT[unit]
+        if due["relative_to"] in ("launch", "change", "termination", "contract"):
+            return f"{zh_anchor}之日起 {amount} {zh_unit}内", f"within {amount} {en_unit} of when {en_anchor}"
+        return f"{zh_anchor}后 {amount} {zh_unit}内", f"within {amount} {en_unit} after {en_anchor}"
+    if when == "before":
+        return f"{zh_anchor}前", f"before {en_anchor}"
+    if when == "after":
+        return f"{zh_anchor}后", f"after {en_anchor}"
+    return f"{zh_anchor}时", f"when {en_anchor}"
+
+
 class Reason(BaseModel):
     """One rule that fired, what it asked for, and which answers made it fire."""
 
@@ -75,6 +133,7 @@ class Reason(BaseModel):
     reviewers: list[str] = Field(default_factory=list)
     controls: list[str] = Field(default_factory=list)
     obligations: list[str] = Field(default_factory=list, description="catalog IDs, patterns expanded")
+    duties: list[str] = Field(default_factory=list, description="implementation-layer articles")
     matched: list[str] = Field(default_factory=list, description="the condition parts that held")
     matched_zh: list[str] = Field(default_factory=list, description="the same, in Chinese")
 
@@ -119,6 +178,11 @@ class Decision(BaseModel):
     risks: list[ObligationRef] = Field(
         default_factory=list,
         description="§3 risks the rules name for this system: what the obligations address, not duties themselves",
+    )
+    duties: list[DutyRef] = Field(
+        default_factory=list,
+        description="duties of the China implementation layer (filings, assessments, reporting), each with its "
+                    "instrument, article and when it falls due",
     )
     context: list[ObligationRef] = Field(
         default_factory=list,
@@ -193,6 +257,7 @@ def evaluate(
     options = ruleset.questionnaire.get(spec.roles_question)
     order = {v: i for i, v in enumerate(options.option_values)} if options is not None else {}
     roles = sorted({*declared, *inferred}, key=lambda r: order.get(r, len(order)))
+    inferred.sort(key=lambda r: order.get(r, len(order)))
     # Rules see the roles as inferred too (a rule on org_roles fires for an implied role); the decision
     # keeps the answers as given.
     facts = {**given, spec.roles_question: roles} if inferred else given
@@ -202,6 +267,7 @@ def evaluate(
     reviewers: set[str] = set()
     control_triggers: dict[str, list[str]] = {}
     obligation_triggers: dict[str, list[str]] = {}
+    duty_triggers: dict[str, list[str]] = {}
     reasons: list[Reason] = []
 
     for index, rule in enumerate(ruleset.rules):
@@ -222,6 +288,9 @@ def evaluate(
                     cited.append(item_id)
         for item_id in cited:
             obligation_triggers.setdefault(item_id, []).append(rs.id)
+        duties = [d.split(":", 1)[-1] for d in rs.duties]
+        for duty_id in duties:
+            duty_triggers.setdefault(duty_id, []).append(rs.id)
         reasons.append(
             Reason(
                 rule=rs.id,
@@ -232,6 +301,7 @@ def evaluate(
                 reviewers=ruleset.reviewer_order(set(rs.reviewers)),
                 controls=list(rs.controls),
                 obligations=sorted(cited, key=rank),
+                duties=duties,
                 matched=rule.condition.explain(facts),
                 matched_zh=rule.condition.explain(facts, "zh"),
             )
@@ -324,6 +394,7 @@ def evaluate(
         controls=controls,
         obligations=obligations,
         risks=risks,
+        duties=_duty_refs(ruleset, duty_triggers),
         context=context,
         reasons=[*role_reasons, *reasons],
         roles=roles,
@@ -346,6 +417,22 @@ def evaluate(
         questionnaire_version=questionnaire.version,
         questionnaire_digest=questionnaire.digest,
     )
+
+
+def _duty_refs(ruleset: Ruleset, triggers: dict[str, list[str]]) -> list[DutyRef]:
+    """The duties that fired, in the implementation catalog's order (instrument by instrument)."""
+    out = []
+    for duty_id in sorted(triggers, key=lambda d: ruleset.duties[d].order):
+        info = ruleset.duties[duty_id]
+        zh, en = due_text(info.due)
+        out.append(DutyRef(
+            id=info.id, catalog=ruleset.spec.implementation or "", instrument=info.instrument,
+            instrument_zh=info.instrument_zh, instrument_en=info.instrument_en, title_zh=info.title_zh,
+            title_en=info.title_en, summary_zh=info.summary_zh, summary_en=info.summary_en,
+            summary_status=info.summary_status, condition_zh=info.condition_zh, condition_en=info.condition_en,
+            owed_by=list(info.owed_by), due=info.due, due_zh=zh, due_en=en, retain=info.retain,
+            text_status=info.text_status, triggered_by=triggers[duty_id]))
+    return out
 
 
 ORGANISATION_ROLES = frozenset({"developer", "provider", "key_sector_user"})
@@ -418,4 +505,6 @@ def compare_decisions(old: Decision, new: Decision) -> list[str]:
     diff("controls", old.control_ids, new.control_ids)
     titles = {o.id: o.title for o in [*old.obligations, *new.obligations]}
     diff("obligations", old.obligation_ids, new.obligation_ids, titles)
+    diff("context", [c.id for c in old.context], [c.id for c in new.context])
+    diff("duties", [d.id for d in old.duties], [d.id for d in new.duties])
     return changes

@@ -43,6 +43,8 @@ LANE_RANK = {lane: i for i, lane in enumerate(LANES)}
 
 _SLUG = r"^[a-z][a-z0-9_]*$"
 _CATALOG_REF = re.compile(r"^(?:[a-z][a-z0-9-]*-[0-9]+\.[0-9]+:)?[1-9][0-9]*(?:\.[0-9a-z]+)*(?:\.\*)?$")
+#: An article of the implementation layer: instrument code, then the article's parts (algorec.24, incident.4.2).
+_DUTY_REF = re.compile(r"^(?:[a-z][a-z0-9-]*-[0-9]+\.[0-9]+:)?[a-z][a-z0-9]*(?:\.[0-9a-z]+)+$")
 
 
 class CatalogItemLike(Protocol):
@@ -112,6 +114,7 @@ class RuleSpec(_Strict):
     controls: list[str] = Field(default_factory=list)
     obligations: list[str] = Field(default_factory=list)
     by_role: dict[str, list[str]] = Field(default_factory=dict)
+    duties: list[str] = Field(default_factory=list, description="articles of the implementation layer (algorec.24)")
 
 
 class RoleInferenceSpec(_Strict):
@@ -139,6 +142,8 @@ class RulesetSpec(_Strict):
     framework: str = Field(min_length=1, description="catalog framework the IDs refer to, e.g. aisgf-1.0")
     title: Bilingual | None = None
     roles_question: str = Field(default="org_roles", description="multi question whose values key by_role")
+    implementation: str | None = Field(
+        default=None, description="catalog of the China implementation layer the rules' duties cite, e.g. cn-impl-1.0")
     inferred_roles: list[RoleInferenceSpec] = Field(
         default_factory=list, description="roles the answers imply, unioned with the declared ones")
     contradictions: list[ContradictionSpec] = Field(
@@ -172,6 +177,28 @@ class ObligationInfo:
 
 
 @dataclass(frozen=True)
+class DutyInfo:
+    """An article of the implementation layer as a decision cites it: its instrument, duty and deadline."""
+
+    id: str
+    order: int  # position in the implementation catalog (instrument by instrument, article by article)
+    instrument: str
+    instrument_zh: str
+    instrument_en: str
+    title_zh: str
+    title_en: str
+    summary_zh: str
+    summary_en: str
+    summary_status: str
+    condition_zh: str | None
+    condition_en: str | None
+    owed_by: tuple[str, ...]
+    due: dict[str, Any]
+    retain: dict[str, Any] | None
+    text_status: str  # status of its best Chinese text: official, official_excerpt or missing
+
+
+@dataclass(frozen=True)
 class CompiledRule:
     spec: RuleSpec
     condition: Condition
@@ -194,8 +221,10 @@ class Ruleset:
         self, spec: RulesetSpec, rules: list[CompiledRule], questionnaire: Questionnaire, source: str,
         inferences: list[tuple[RoleInferenceSpec, Any]] | None = None,
         contradictions: list[tuple[ContradictionSpec, Any]] | None = None,
+        duties: dict[str, DutyInfo] | None = None,
     ):
         self.spec = spec
+        self.duties = duties or {}  # implementation-layer article ID → what a decision shows of it
         self.rules = rules
         self.inferences = inferences or []  # (spec, compiled condition), in file order
         self.contradictions = contradictions or []
@@ -426,6 +455,7 @@ def parse_ruleset(doc: SourceDoc, questionnaire: Questionnaire, catalog: Catalog
         role_values = roles_q.option_values
 
     compiler = ConditionCompiler(questionnaire, doc)
+    duty_refs: list[tuple[Path_, Any]] = []
     compiled: list[CompiledRule] = []
     seen: dict[str, int] = {}
     has_baseline = False
@@ -446,6 +476,7 @@ def parse_ruleset(doc: SourceDoc, questionnaire: Questionnaire, catalog: Catalog
         check_names(rule.reviewers, reviewers, (*base, "reviewers"), "reviewer")
         check_names(rule.controls, controls, (*base, "controls"), "control")
         _check_catalog_refs(doc, rule.obligations, (*base, "obligations"), catalog, problems)
+        duty_refs.extend(((*base, "duties", j), ref) for j, ref in enumerate(rule.duties))
         for role, refs in rule.by_role.items():
             if role_values and role not in role_values:
                 problems.append(
@@ -458,6 +489,7 @@ def parse_ruleset(doc: SourceDoc, questionnaire: Questionnaire, catalog: Catalog
             _check_catalog_refs(doc, refs, (*base, "by_role", role), catalog, problems)
         if not (
             rule.tier or rule.lane or rule.reviewers or rule.controls or rule.obligations or rule.by_role
+            or rule.duties
         ):
             problems.append(
                 doc.problem(
@@ -487,10 +519,68 @@ def parse_ruleset(doc: SourceDoc, questionnaire: Questionnaire, catalog: Catalog
                 "the ruleset needs a baseline rule with 'when: always', so every decision has a reason",
             )
         )
+    duties = _resolve_duties(doc, spec, duty_refs, problems)
     problems.extend(compiler.problems)
     problems.sort(key=lambda p: _line_of(p.where))
     raise_problems(problems)
-    return Ruleset(spec, compiled, questionnaire, doc.name, inferences, contradictions)
+    return Ruleset(spec, compiled, questionnaire, doc.name, inferences, contradictions, duties)
+
+
+def _resolve_duties(doc: SourceDoc, spec: RulesetSpec, refs: list[tuple[Path_, Any]],
+                    problems: list[Problem]) -> dict[str, DutyInfo]:
+    """Check each rule's `duties` against the implementation catalog and read what a decision shows.
+
+    Why at load time: the implementation layer ships with the code (no overlays), so its articles,
+    deadlines and summaries are fixed for a given ruleset and catalog version.
+    """
+    if not refs:
+        return {}
+    if spec.implementation is None:
+        problems.append(doc.problem(refs[0][0], "a rule cites duties but the ruleset names no 'implementation' "
+                                    "catalog (e.g. implementation: cn-impl-1.0)"))
+        return {}
+    from aisgf.catalog.loader import load_catalog
+
+    try:
+        impl = load_catalog(framework=spec.implementation, use_overlays=False)
+    except AisgfError as exc:
+        problems.append(doc.problem(("implementation",), exc.message))
+        return {}
+    order = {item_id: i for i, item_id in enumerate(impl.items)}
+    out: dict[str, DutyInfo] = {}
+    for path, ref in refs:
+        if not isinstance(ref, str) or not _DUTY_REF.match(ref):
+            problems.append(doc.problem(path, f"{ref!r} is not an article ID of the implementation layer "
+                                        "(write e.g. algorec.24 or incident.4.2)"))
+            continue
+        local = ref.split(":", 1)[1] if ":" in ref else ref
+        if ":" in ref and not ref.startswith(spec.implementation + ":"):
+            problems.append(doc.problem(path, f"{ref!r} is not in the implementation catalog {spec.implementation}"))
+            continue
+        if local in out:
+            continue
+        if not impl.has(local):
+            problems.append(doc.problem(path, f"unknown article {local!r} in {spec.implementation} {impl.version}"))
+            continue
+        item = impl.get(local)
+        duty = getattr(item.record, "duty", None)
+        if duty is None:
+            problems.append(doc.problem(path, f"{local!r} is an instrument, not an article with a duty"))
+            continue
+        instrument = impl.get(local.split(".", 1)[0])
+        out[local] = DutyInfo(
+            id=local, order=order.get(local, len(order)), instrument=instrument.id,
+            instrument_zh=instrument.title("zh") or instrument.id,
+            instrument_en=instrument.title("en") or instrument.id,
+            title_zh=item.title("zh") or local, title_en=item.title("en") or local,
+            summary_zh=duty.summary.zh, summary_en=duty.summary.en, summary_status=duty.summary_status,
+            condition_zh=duty.condition.zh if duty.condition else None,
+            condition_en=duty.condition.en if duty.condition else None,
+            owed_by=tuple(duty.owed_by), due=duty.due.model_dump(mode="json"),
+            retain=duty.retain.model_dump(mode="json") if duty.retain else None,
+            text_status=item.text_status("zh") or "missing",
+        )
+    return out
 
 
 def _line_of(where: str) -> int:
