@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from aisgf.errors import AisgfError, InvalidInput, register_messages
+from aisgf.errors import AisgfError, InvalidInput
 from aisgf.organisation import services as svc
 from aisgf.organisation.reference import load_filing_kinds, load_provinces, load_reporter_types
 from aisgf.organisation.schemas import FilingOut, OrganisationOut
@@ -25,11 +25,6 @@ from aisgf.web.templating import add_templates, render
 
 add_templates(Path(__file__).parent / "templates")
 router = APIRouter(include_in_schema=False)
-
-MESSAGES = register_messages({
-    "organisation.not_date": "not a date (YYYY-MM-DD): {value!r}",
-    "organisation.form_without_version": "the form has no version; reload the page",
-})
 
 # notice key → English source text (translated through the gettext catalog); only these are shown
 NOTICES = {

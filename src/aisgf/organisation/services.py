@@ -48,6 +48,9 @@ MESSAGES = register_messages({
     "organisation.filing_date_future": "the filing date {value} is in the future",
     "organisation.filing_exists": "a {kind} with number {number!r} is already recorded (filing {id})",
     "organisation.no_filing": "no filing with ID {id}",
+    # the page's and the command's own parsing (registered here, where both look)
+    "organisation.not_date": "not a date (YYYY-MM-DD): {value!r}",
+    "organisation.form_without_version": "the form has no version; reload the page",
 })
 
 #: The profile's stored fields, in the order the audit payload lists them.
