@@ -104,7 +104,7 @@ def test_page_set_profile_and_filings_with_csrf(web: Any) -> None:
     number = "网信算备440305123456701230011号"
     r = gina.post("/organisation/filings", data={"kind": "algorithm_filing", "service_name": "智能客服",
                                                   "number": number, "filed_on": "2024-05-06"})
-    assert r.status_code == 303, r.text
+    assert r.status_code == 303 and r.headers["location"] == "/organisation?notice=filing_added", r.text
     page = gina.get("/organisation")
     assert number in page.text and "Algorithm filing" in page.text
     bad = gina.post("/organisation/filings", data={"kind": "generative_ai_registration", "number": "X-1",

@@ -118,10 +118,10 @@ def add_filing(request: Request, f: Annotated[FilingForm, Form()], s: Session = 
     except AisgfError as exc:
         s.rollback()
         return _page(request, s, status_code=exc.status, error=exc, error_in="filing", filing_form=f.model_dump())
-    return redirect(request, "/organisation#filings", notice="filing_added")
+    return redirect(request, "/organisation", notice="filing_added")
 
 
 @router.post("/organisation/filings/{filing_id}/delete")
 def remove_filing(request: Request, filing_id: int, s: Session = SESSION) -> Response:
     svc.remove_filing(s, filing_id, by=principal(request))
-    return redirect(request, "/organisation#filings", notice="filing_removed")
+    return redirect(request, "/organisation", notice="filing_removed")
