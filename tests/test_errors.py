@@ -15,6 +15,7 @@ import aisgf.accounts.pages.auth
 import aisgf.accounts.passwords
 import aisgf.accounts.services
 import aisgf.intake.questionnaire
+import aisgf.organisation.services
 import aisgf.registry.evidence_store
 import aisgf.registry.pages  # each of these imports registers its message table
 import aisgf.registry.services

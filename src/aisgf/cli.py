@@ -74,6 +74,12 @@ def _accounts(root: typer.Typer) -> None:
     register(root)
 
 
+def _organisation(root: typer.Typer) -> None:
+    from aisgf.organisation.cli import app as org_app
+
+    root.add_typer(org_app, name="org")
+
+
 def _serve(root: typer.Typer) -> None:
     from aisgf.web.server import serve
 
@@ -139,6 +145,8 @@ COMMANDS: dict[str, Lazy] = {
     "audit": Lazy("The tamper-evident audit trail.", _audit),
     "user": Lazy("People who sign in to the web application, and their roles.", _accounts),
     "token": Lazy("Personal API tokens (they act with their owner's role).", _accounts),
+    "org": Lazy("The organisation profile (name, credit code, province, incident reporter type, contact) and its "
+                "filings.", _organisation),
     "label": Lazy("AI-generated content labels (GB 45438-2025): implicit metadata and explicit marks.", _labeling,
                   "labeling"),
 }

@@ -103,13 +103,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from aisgf.catalog import pages as catalog_pages
     from aisgf.catalog.api import router as catalog_router
     from aisgf.intake.api import router as intake_router
+    from aisgf.organisation import pages as organisation_pages
+    from aisgf.organisation.api import router as organisation_router
     from aisgf.registry import pages as registry_pages
     from aisgf.registry.api import router as registry_router
     from aisgf.web.authz import authorize, csrf_check
 
     # Each concern's pages, beside its models and services (the app factory alone mounts them).
     page_routers = [auth_pages.router, oidc_pages.router, registry_pages.router, catalog_pages.router,
-                    audit_pages.router, admin_pages.router]
+                    audit_pages.router, organisation_pages.router, admin_pages.router]
 
     # Every router passes through the same access check (policy.yaml) and, for pages, the CSRF check.
     guard = [Depends(authorize), Depends(csrf_check)]
@@ -117,6 +119,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(intake_router, dependencies=guard)
     app.include_router(registry_router, dependencies=guard)
     app.include_router(audit_router, dependencies=guard)
+    app.include_router(organisation_router, dependencies=guard)
     for r in page_routers:
         app.include_router(r, dependencies=guard)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
