@@ -100,3 +100,68 @@ def test_rules_diff_lists_systems_that_would_change(db: Database, tmp_path: Path
     systems = {c["system"]: c["changes"] for c in changes}
     assert low_key in systems and high_key not in systems
     assert systems[low_key]["tier"] == {"from": "low", "to": "medium"}
+
+
+def test_stored_decisions_move_to_the_rules_in_force_and_context_keeps_its_evidence(
+        db: Database, tmp_path: Path) -> None:
+    """A registry from the previous release: 5.1 (addressed to the state) was an obligation with evidence.
+
+    `rules_diff` with no rulesets compares each stored decision with the rules and catalog in force;
+    `reassess_all` applies it, audited; the obligation that became context keeps its evidence.
+    """
+    from sqlalchemy import select
+
+    from aisgf.audit.models import AuditEvent
+    from aisgf.registry.governance import reassess_all
+    from aisgf.registry.models import Assessment, Obligation
+
+    store = EvidenceStore(db.settings.resolved_evidence_dir)
+    with db.session() as s:
+        key = svc.register_system(s, name="Notes", owner="alice", answers=LOW, by=who(s, "alice")).key
+    with db.session() as s:  # what the previous release stored: 5.1 an obligation, no duties, no context
+        system = svc.get_system(s, key)
+        a = svc.current_assessment(system)
+        assert "5.1" in [c["id"] for c in a.decision["context"]]
+        item = next(c for c in a.decision["context"] if c["id"] == "5.1")
+        a.decision = {**a.decision, "obligations": [item, *a.decision["obligations"]], "context": [], "duties": []}
+        s.add(Obligation(system_id=system.id, catalog_id="5.1", title=item["title"], status="open", required=True,
+                         updated_at=svc.now()))
+    with db.session() as s:
+        ob = svc.find_obligation(s, svc.get_system(s, key), "5.1")
+        ev = svc.add_evidence(s, store, key, by=who(s, "alice"), obligations=[ob.id], stream=io.BytesIO(b"plan"),
+                              filename="plan.txt", max_bytes=100)
+        svc.update_obligation(s, ob.id, by=who(s, "alice"), status="met")
+        evidence_id = ev.id
+    with db.session() as s:
+        changes = {c["system"]: c["changes"] for c in rules_diff(s)}
+        assert changes[key]["obligations"]["removed"] == ["5.1"] and changes[key]["context"]["added"] == ["5.1"]
+        dry = reassess_all(s, by=who(s, "lead"), dry_run=True)
+        assert [c["system"] for c in dry] == [key]
+        assert len(s.scalars(select(Assessment).where(Assessment.system_id == svc.get_system(s, key).id)).all()) == 1
+    with db.session() as s:
+        done = reassess_all(s, by=who(s, "lead"))
+        assert [(c["system"], c["new_assessment"]) for c in done] == [(key, 2)]
+    with db.session() as s:
+        ob = svc.find_obligation(s, svc.get_system(s, key), "5.1")
+        assert ob.required is False and ob.status == "met" and "context" in ob.note
+        assert evidence_id in [e.id for e in ob.evidence]
+        event = s.scalars(select(AuditEvent).where(AuditEvent.action == "systems.reassessed")).one()
+        assert event.actor == "lead" and event.payload["systems"][0]["system"] == key
+        synced = s.scalars(select(AuditEvent).where(AuditEvent.action == "obligations.synced")
+                           .order_by(AuditEvent.seq.desc())).first()
+        assert synced.payload["became_context"] == ["5.1"]
+        assert rules_diff(s) == []  # nothing left to move
+        assert reassess_all(s, by=who(s, "lead")) == []
+
+
+def test_only_governors_reassess_in_bulk(db: Database) -> None:
+    from aisgf.errors import Forbidden
+    from aisgf.registry.governance import reassess_all
+
+    with db.session() as s:
+        try:
+            reassess_all(s, by=who(s, "rita", "reviewer", ["legal"]))
+        except Forbidden:
+            pass
+        else:
+            raise AssertionError("a reviewer reassessed every system")

@@ -78,6 +78,27 @@ def system_reassess(ref: str, answers_file: Path, actor: str | None = AS) -> Non
     _print_system(d)
 
 
+@system_app.command("reassess-all")
+def system_reassess_all(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Only list what would change (as `aisgf rules diff`)."),
+    as_json: bool = typer.Option(False, "--json"), actor: str | None = AS,
+) -> None:
+    """Reassess, with their stored answers, every system the rules and catalog in force change (audited)."""
+    from aisgf.registry.governance import reassess_all
+
+    with db().session() as s:
+        done = reassess_all(s, by=acting(s, actor), dry_run=dry_run)
+    if as_json:
+        print_json(done)
+        return
+    if not done:
+        console.print("no registered system would change")
+        return
+    for c in done:
+        what = "would change" if dry_run else f"reassessed (assessment {c['new_assessment']})"
+        console.print(f"[bold]{c['system']}[/bold] {what}: " + json.dumps(c["changes"], ensure_ascii=False))
+
+
 @system_app.command("list")
 def system_list(
     status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
@@ -247,12 +268,22 @@ def check(
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-def rules_diff(old: Path, new: Path, as_json: bool = typer.Option(False, "--json"), actor: str | None = AS) -> None:
-    """List registered systems whose tier, lane, reviewers or obligations would change under NEW."""
+def rules_diff(
+    old: Path | None = typer.Argument(None, help="Ruleset in force today (with NEW); omit both to compare "
+                                      "each system's stored decision with the rules and catalog in force."),
+    new: Path | None = typer.Argument(None, help="Ruleset to compare with OLD."),
+    as_json: bool = typer.Option(False, "--json"), actor: str | None = AS,
+) -> None:
+    """List registered systems whose tier, lane, reviewers, obligations, context or duties would change."""
+    from aisgf.errors import InvalidInput
     from aisgf.intake import load_ruleset
     from aisgf.registry.governance import rules_diff as diff
 
-    old_rs, new_rs = load_ruleset(old), load_ruleset(new)
+    if (old is None) != (new is None):
+        raise InvalidInput("give both OLD and NEW rulesets, or neither (stored decisions against the rules in force)",
+                           where="rules diff")
+    old_rs = load_ruleset(old) if old is not None else None
+    new_rs = load_ruleset(new) if new is not None else None
     with db().session() as s:
         acc.require(acting(s, actor), "audit.read")  # every system's tier and obligations: an overseer's view
         changes = diff(s, old_rs, new_rs)

@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from aisgf.accounts.principal import Principal
+from aisgf.audit.service import append_event
 from aisgf.intake.engine import decide
 from aisgf.registry.choices import OUTSTANDING
 from aisgf.registry.models import AISystem
@@ -71,7 +73,9 @@ def _sha256_file(path: Path) -> str | None:
 def requirements_of(decision: dict[str, Any]) -> dict[str, Any]:
     return {"tier": decision["tier"], "lane": decision["lane"], "reviewers": decision.get("reviewers", []),
             "controls": [c["id"] if isinstance(c, dict) else c for c in decision.get("controls", [])],
-            "obligations": [o["id"] for o in decision.get("obligations", [])]}
+            "obligations": [o["id"] for o in decision.get("obligations", [])],
+            "context": [o["id"] for o in decision.get("context", [])],
+            "duties": [d["id"] for d in decision.get("duties", [])]}
 
 
 def offline_report(system_ref: str, answers: dict[str, Any], reason: str) -> CheckReport:
@@ -142,25 +146,62 @@ def check_project(session: Session, system_ref: str, answers: dict[str, Any],
     return rep
 
 
-def rules_diff(session: Session, old_ruleset: Any, new_ruleset: Any) -> list[dict[str, Any]]:
-    """Registered systems whose tier, lane, reviewers or obligations differ between two rulesets."""
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    o, n = requirements_of(old), requirements_of(new)
+    changes: dict[str, Any] = {}
+    for k in ("tier", "lane"):
+        if o[k] != n[k]:
+            changes[k] = {"from": o[k], "to": n[k]}
+    for k in ("reviewers", "controls", "obligations", "context", "duties"):
+        added = [x for x in n[k] if x not in o[k]]
+        removed = [x for x in o[k] if x not in n[k]]
+        if added or removed:
+            changes[k] = {"added": added, "removed": removed}
+    return changes
+
+
+def rules_diff(session: Session, old_ruleset: Any = None, new_ruleset: Any = None) -> list[dict[str, Any]]:
+    """Registered systems whose tier, lane, reviewers, obligations, context items or duties would change.
+
+    With two rulesets: what moving from OLD to NEW would do. With none: what each system's stored
+    decision lacks against the ruleset, questionnaire and catalog in force (a catalog release that
+    makes an item context, a ruleset edit already deployed), i.e. what `reassess_all` would apply.
+    """
     out: list[dict[str, Any]] = []
     for system in session.scalars(select(AISystem).where(AISystem.status != "retired").order_by(AISystem.id)):
         a = current_assessment(system)
         if a is None:
             continue
-        old = decide(a.answers, ruleset=old_ruleset, where=f"system {system.key}")
+        old = decide(a.answers, ruleset=old_ruleset, where=f"system {system.key}") if old_ruleset else a.decision
         new = decide(a.answers, ruleset=new_ruleset, where=f"system {system.key}")
-        o, n = requirements_of(old), requirements_of(new)
-        changes: dict[str, Any] = {}
-        for k in ("tier", "lane"):
-            if o[k] != n[k]:
-                changes[k] = {"from": o[k], "to": n[k]}
-        for k in ("reviewers", "controls", "obligations"):
-            added = [x for x in n[k] if x not in o[k]]
-            removed = [x for x in o[k] if x not in n[k]]
-            if added or removed:
-                changes[k] = {"added": added, "removed": removed}
+        changes = _changes(old, new)
         if changes:
-            out.append({"system": system.key, "name": system.name, "status": system.status, "changes": changes})
+            out.append({"system": system.key, "name": system.name, "status": system.status,
+                        "assessment": a.number, "changes": changes})
     return out
+
+
+def reassess_all(session: Session, *, by: Principal, dry_run: bool = False) -> list[dict[str, Any]]:
+    """Reassess, with their stored answers, every system the rules and catalog in force would change.
+
+    Why one audited step: after a ruleset or catalog release the registry must not keep decisions
+    made under the old one, and an auditor must see who moved which systems and what changed. Each
+    system gets a new assessment (its obligations sync: an item that became context is no longer
+    required and keeps its evidence); one `systems.reassessed` event lists them all.
+    """
+    from aisgf.accounts import scope as acc
+    from aisgf.registry.services import reassess
+
+    acc.require(by, "system.govern")
+    planned = [c for c in rules_diff(session) if acc.allowed(by, "system.govern", get_system(session, c["system"]))]
+    if dry_run or not planned:
+        return planned
+    for c in planned:
+        system = get_system(session, c["system"])
+        a = current_assessment(system)
+        assert a is not None  # rules_diff lists assessed systems only
+        new = reassess(session, system.key, dict(a.answers), by=by)
+        c["new_assessment"] = new.number
+    append_event(session, actor=by.actor, action="systems.reassessed", entity_type="registry", entity_id="*",
+                 payload={"systems": planned})
+    return planned

@@ -454,9 +454,11 @@ def list_reviews(session: Session, system: AISystem) -> list[Review]:
 
 
 def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: str) -> None:
-    wanted = {o.id: o for o in decision_of(a).obligations}
+    decision = decision_of(a)
+    wanted = {o.id: o for o in decision.obligations}
+    context = {c.id for c in decision.context}
     existing = {o.catalog_id: o for o in system.obligations}
-    changes: dict[str, list[str]] = {"added": [], "reopened": [], "no_longer_required": []}
+    changes: dict[str, list[str]] = {"added": [], "reopened": [], "no_longer_required": [], "became_context": []}
     for cid, o in wanted.items():
         ob = existing.get(cid)
         if ob is None:
@@ -477,6 +479,10 @@ def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: 
             if ob.status in (ObligationStatus.open, ObligationStatus.in_progress):
                 ob.status = ObligationStatus.not_applicable
                 ob.note = f"not required by assessment {a.number}"
+            if cid in context:  # addressed to the state or the public: shown as context, its evidence kept
+                ob.note = (f"context since assessment {a.number}: addressed to the state or the public, "
+                           "not the organisation; its evidence is kept")
+                changes["became_context"].append(cid)
             ob.updated_at = now()
             changes["no_longer_required"].append(cid)
     session.flush()
