@@ -285,10 +285,11 @@ class OMText(Strict):
 
 
 class OMElement(Strict):
-    """An intake question, tier, lane, practice or scenario of the seed's operating model."""
+    """An intake question, tier, lane, practice or scenario of the seed's operating model, or the
+    seed's prose around them (overview paragraphs, the risk summary's groups and labels)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
-    kind: Literal["intake_question", "tier", "lane", "practice", "scenario"]
+    kind: Literal["intake_question", "tier", "lane", "practice", "scenario", "overview", "risk_group", "risk_label"]
     title: list[OMText] = Field(default_factory=list)
     texts: list[OMText] = Field(min_length=1)
     implements: list[ImplementsLink] = Field(default_factory=list)
