@@ -262,7 +262,7 @@ def coverage_cmd(
         for row in cov["sections"]:
             if row["section"] != "preamble" and (row["lang"] == "en" or row["section"] not in titles):
                 titles[row["section"]] = row["title"] or ""
-        console.print("sections: " + "; ".join(f"{k} {escape(v)}" for k, v in titles.items()), highlight=False)
+        console.print("sections: " + "; ".join(f"{k} {escape(v or '—')}" for k, v in titles.items()), highlight=False)
         if cov["overlays"]:
             console.print(f"overlays: {', '.join(cov['overlays'])}")
         console.print(f"digest: {cov['digest']}", highlight=False)
