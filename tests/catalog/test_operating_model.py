@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aisgf.catalog import Catalog, load_operating_model
 from tests.catalog.conftest import SEED
 
@@ -75,3 +77,61 @@ def test_links_resolve_and_are_editorial(catalog: Catalog) -> None:
         for link in element.implements:
             assert link.basis == "editorial"
             assert catalog.expand(link.item)
+
+
+# --- every sentence the seed writes before the framework text is in the catalog -----------------
+
+#: A sentence ends at . ? or ! followed by a space and a capital or a quote.
+_SENTENCE_END = re.compile(r'(?<=[.?!])\s+(?=[A-Z"])')
+#: List markers the seed puts before a line: "- " (risk labels) and "1. " (scenario headings); the
+#: catalog keeps the text without them (a scenario's number is its order).
+_MARKER = re.compile(r"^(- |[1-9]\. )")
+
+
+def seed_sentences() -> tuple[str, list[str]]:
+    """The seed's own prose: its title line, then every sentence up to "Complete Framework Text".
+
+    Lines are the seed's paragraphs, headings and list items; a list item's text is the line without
+    its marker. This is how `tools/catalog_extract/extract_operating_model.py` reads them: one
+    element per heading, paragraph or label, texts copied whole.
+    """
+    text = SEED.read_text(encoding="utf-8")
+    lines = [ln for ln in text[: text.index("\nComplete Framework Text\n")].splitlines() if ln.strip()]
+    title, body = lines[0], lines[1:]
+    out: list[str] = []
+    for line in body:
+        line = _MARKER.sub("", line)
+        out.extend(s for s in _SENTENCE_END.split(line) if s)
+    return title, out
+
+
+def test_the_catalog_holds_every_seed_sentence_before_the_framework_text() -> None:
+    title, sentences = seed_sentences()
+    assert title == "Overview & Analysis"
+    assert len(sentences) == 96
+    assert sum(1 for s in sentences if s.startswith("Stratify projects by risk.")) == 1
+    model = load_operating_model()
+    texts = [t.text for e in model.elements for t in [*e.title, *e.texts] if t.status == "commentary"]
+    assert title in texts
+    missing = [s for s in sentences if not any(s in t for t in texts)]
+    assert missing == [], missing
+    # and every commentary text is a whole line of the seed (a heading, paragraph, label or question)
+    seed = SEED.read_text(encoding="utf-8")
+    assert all(t in seed for t in texts)
+
+
+def test_risk_summary_labels_link_to_the_risks_they_summarise(catalog: Catalog) -> None:
+    groups = by_kind("risk_group")
+    assert [g.texts[0].text for g in groups] == [
+        "Intrinsic AI Risks", "Data Security Risks", "System & Supply Chain Risks", "Application Risks",
+    ]
+    labels = {e.id: e for e in by_kind("risk_label")}
+    assert len(labels) == 20
+    assert sum(len(g.attributes["labels"]) for g in groups) == 20  # type: ignore[misc, arg-type]
+    for group in groups:
+        for label_id in group.attributes["labels"]:  # type: ignore[union-attr]
+            assert labels[label_id].attributes["group"] == group.id
+    assert [link.item for link in labels["risk_label.poor_interpretability"].implements] == ["3.1.1.a"]
+    assert [link.item for link in labels["risk_label.cognitive_warfare"].implements] == ["3.2.3.b"]
+    for label in labels.values():
+        assert label.implements and all(catalog.get(link.item).kind == "risk" for link in label.implements)

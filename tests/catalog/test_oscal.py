@@ -46,7 +46,7 @@ def test_export_validates_under_trestle(catalog: Catalog, tmp_path: Path) -> Non
     assert len(controls) == len([i for i in catalog if i.kind != "section"])
     control = controls["item-6.2.e"]
     props = {(v(p.name), v(p.value)) for p in control.props}
-    assert ("qualified-id", "aisgf-1.0:6.2.e") in props and ("role", "provider") in props
+    assert ("qualified-id", "aisgf-1.0:6.2.e") in props and ("addressee", "provider") in props
     assert ("text-status", "close_paraphrase") in props
     statement = next(p for p in control.parts if v(p.name) == "statement")
     prose = [v(p.prose) for p in statement.parts]

@@ -47,8 +47,8 @@ def test_wrong_type_names_field_and_line(data_copy: Path) -> None:
     start = line_of(path, "- id: 6.2.e")
     replace_once(
         path,
-        "- id: 6.2.e\n  kind: guideline\n  parent: '6.2'\n  roles:\n  - provider",
-        "- id: 6.2.e\n  kind: guideline\n  parent: '6.2'\n  roles: provider",
+        "- id: 6.2.e\n  kind: guideline\n  parent: '6.2'\n  addressees:\n  - provider",
+        "- id: 6.2.e\n  kind: guideline\n  parent: '6.2'\n  addressees: provider",
     )
     with pytest.raises(InvalidInput) as exc:
         load_framework_folder(data_copy)
@@ -56,7 +56,7 @@ def test_wrong_type_names_field_and_line(data_copy: Path) -> None:
     index = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("- id: ")].index(
         "- id: 6.2.e"
     )
-    assert err.extra["field"] == f"items[{index}].roles"
+    assert err.extra["field"] == f"items[{index}].addressees"
     assert err.extra["line"] == start + 3
     assert err.where == f"{err.extra['file']}:{start + 3}"
     assert "06-guidelines.yaml" in err.extra["file"]

@@ -9,7 +9,7 @@ from typing import Any
 
 from aisgf.catalog import load_catalog
 from aisgf.catalog.loader import load_operating_model
-from aisgf.catalog.model import Catalog, CatalogItem, SearchHit
+from aisgf.catalog.model import Catalog, CatalogItem, SearchHit, Shown
 from aisgf.catalog.schemas import CatalogItemOut, OperatingModel, SearchHitOut
 
 
@@ -37,7 +37,10 @@ def _item(item: CatalogItem, catalog: Catalog) -> dict[str, Any]:
         "parent": catalog.qualify(item.parent) if item.parent else None, "number": item.number,
         "title_zh": item.title("zh"), "title_en": item.title("en"), "text_zh": item.text("zh"),
         "text_en": item.text("en"), "status_zh": item.text_status("zh"), "status_en": item.text_status("en"),
-        "roles": item.roles, "roles_basis": item.roles_basis,
+        "addressees": item.addressees, "addressees_basis": item.addressees_basis,
+        "addresses_organisations": item.addresses_organisations,
+        "roles": item.addressees, "roles_basis": item.addressees_basis,
+        "shown": {lang: _shown(item.shown(lang)) for lang in ("zh", "en")},
         "tags": {
             "addresses": [{"risk": catalog.qualify(link.risk), "basis": link.basis, "editorial": link.editorial,
                            **({"note": link.note} if link.note else {})} for link in item.addresses],
@@ -49,6 +52,11 @@ def _item(item: CatalogItem, catalog: Catalog) -> dict[str, Any]:
                        "primary_source_zh": _primary_source(item, "zh", catalog),
                        "primary_source_en": _primary_source(item, "en", catalog)},
     }
+
+
+def _shown(shown: Shown) -> dict[str, Any]:
+    return {"text": shown.text, "lang": shown.lang, "status": shown.status, "fallback": shown.fallback,
+            "fallback_note": shown.note}
 
 
 def _hit(hit: SearchHit) -> dict[str, Any]:

@@ -94,6 +94,37 @@ QUESTIONS = [
     ("q.cross_border_or_export_control", ["4.1.2.f"]),
 ]
 
+# The seed's risk summary (before the scenarios): four group headings, each followed by its labels
+# as "- " bullets; each label is linked to the section-3 risks it summarises (aisgf's reading).
+RISK_GROUPS = [
+    ("risk_group.intrinsic", "Intrinsic AI Risks"),
+    ("risk_group.data", "Data Security Risks"),
+    ("risk_group.system_supply_chain", "System & Supply Chain Risks"),
+    ("risk_group.application", "Application Risks"),
+]
+RISK_LABELS = {
+    "Poor interpretability": ["3.1.1.a"],
+    "Bias & discrimination": ["3.1.1.b"],
+    "Weak robustness": ["3.1.1.c"],
+    "Theft & tampering": ["3.1.1.d"],
+    "Unreliable / hallucinated output": ["3.1.1.e"],
+    "Adversarial attacks": ["3.1.1.f"],
+    "Illegal data collection & use": ["3.1.2.a"],
+    "Training data poisoning": ["3.1.2.b"],
+    "Non-standard annotation": ["3.1.2.c"],
+    "Data leakage": ["3.1.2.d"],
+    "IP infringement in training data": ["3.1.2.b"],
+    "Defects & backdoors": ["3.1.3.a"],
+    "Computing power security": ["3.1.3.b"],
+    "Global supply chain disruption": ["3.1.3.c"],
+    "Cross-boundary compute-layer risks": ["3.1.3.b"],
+    "Misinformation & authentication bypass": ["3.2.1.a", "3.2.1.b"],
+    "Cyberattack misuse": ["3.2.1.d"],
+    "Defect propagation via model reuse": ["3.2.1.e"],
+    "Cognitive warfare": ["3.2.3.b"],
+    "Social discrimination & loss of control": ["3.2.4.a", "3.2.4.c"],
+}
+
 SCENARIOS = [
     ("scenario.foundation_models", "1. ", ["4.1.1.*", "6.1.*"]),
     ("scenario.training_data", "2. ", ["4.1.2.*", "5.3"]),
@@ -232,13 +263,15 @@ def build() -> dict[str, Any]:
                 "implements": links(*impl, note="the scenario makes these items relevant"),
             }
         )
+    elements.extend(prose_elements())
     return {
         "catalog": "operating-model",
-        "version": "1.0-data.1",
+        "version": "1.0-data.2",
         "framework": "aisgf-1.0",
         "description": (
             "The seed's operating model for the framework: intake questions, risk tiers, review lanes, "
-            "nine recommended practices and five enterprise scenarios. Not framework text."
+            "nine recommended practices and five enterprise scenarios, with the seed's prose around them "
+            "(overview, risk summary, closing). Not framework text."
         ),
         "statuses": {
             "commentary": "The seed author's own words about the framework (asiagrowthpartners.com), copied verbatim. "
@@ -254,6 +287,80 @@ def build() -> dict[str, Any]:
         },
         "elements": elements,
     }
+
+
+def label_id(label: str) -> str:
+    return "risk_label." + re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")
+
+
+def prose_elements() -> list[dict[str, Any]]:
+    """The seed's sentences around the questions, tiers, practices and scenarios, so the catalog holds
+    every sentence the seed writes before the framework text: the two overview paragraphs, the risk
+    summary (group headings and labels), the paragraphs that open the scenarios and the practices,
+    and the closing paragraph."""
+    lines = SEED.splitlines()
+    title = seed_line("Overview & Analysis")
+    first, second = lines[lines.index(title) + 1], lines[lines.index(title) + 2]
+    out: list[dict[str, Any]] = [
+        {"id": "overview.framework", "kind": "overview", "title": [c(title)], "texts": [c(first)]},
+        {
+            "id": "overview.importance",
+            "kind": "overview",
+            "texts": [c(second)],
+            "implements": links("5.1", "5.2", "5.3", "5.5", "5.6", "5.7", "5.9",
+                                note="the paragraph names the mechanism this measure sets up"),
+        },
+    ]
+    for n, (gid, heading) in enumerate(RISK_GROUPS, 1):
+        at = lines.index(seed_line(heading))
+        labels = []
+        for line in lines[at + 1 :]:
+            if not line.startswith("- "):
+                break
+            labels.append(line[2:])
+        assert labels and all(lb in RISK_LABELS for lb in labels), labels
+        out.append(
+            {
+                "id": gid,
+                "kind": "risk_group",
+                "texts": [c(heading)],
+                "attributes": {"order": n, "labels": [label_id(lb) for lb in labels]},
+            }
+        )
+        for m, label in enumerate(labels, 1):
+            out.append(
+                {
+                    "id": label_id(label),
+                    "kind": "risk_label",
+                    "texts": [c(label)],
+                    "implements": links(*RISK_LABELS[label], note="the label summarises this risk"),
+                    "attributes": {"group": gid, "order": m},
+                }
+            )
+    out.append(
+        {
+            "id": "overview.scenarios",
+            "kind": "overview",
+            "texts": [c(seed_line("The framework is relevant in most major enterprise AI scenarios"))],
+            "implements": links("6.1", "6.2", "6.3", "6.4", note="the paragraph names this guideline's addressee"),
+        }
+    )
+    out.append(
+        {
+            "id": "overview.practices",
+            "kind": "overview",
+            "texts": [c(seed_line("AI compliance in China should not be treated only"))],
+            "implements": links("5.1"),
+        }
+    )
+    out.append(
+        {
+            "id": "overview.closing",
+            "kind": "overview",
+            "texts": [c(seed_line("The most practical value of this framework"))],
+        }
+    )
+    return out
 
 
 def main(argv: list[str]) -> None:

@@ -5,7 +5,7 @@ Public API (other concerns depend on it)::
     from aisgf.catalog import load_catalog, Catalog, CatalogItem
     cat = load_catalog()                 # overlays from settings.resolved_overlay_dir
     item = cat.get("6.2.e")              # or "aisgf-1.0:6.2.e"; NotFound if unknown
-    item.qualified_id, item.text("zh"), item.text_status("en"), item.roles
+    item.qualified_id, item.text("zh"), item.text_status("en"), item.addressees
     cat.expand("4.1.2.*"), cat.search("核生化导武器")
     load_operating_model()               # the seed's intake questions, tiers, lanes, practices
 """
@@ -19,9 +19,10 @@ from aisgf.catalog.loader import (
     load_operating_model,
 )
 from aisgf.catalog.model import Catalog, CatalogItem, SearchHit
-from aisgf.catalog.schema import KINDS, LANGS, ROLES, STATUS_ORDER, TextVersion
+from aisgf.catalog.schema import ADDRESSEES, KINDS, LANGS, ROLES, STATUS_ORDER, TextVersion
 
 __all__ = [
+    "ADDRESSEES",
     "DEFAULT_FRAMEWORK",
     "KINDS",
     "LANGS",

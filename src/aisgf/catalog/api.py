@@ -14,7 +14,7 @@ from typing import Literal
 from fastapi import APIRouter, Query, Request
 
 from aisgf.catalog import service
-from aisgf.catalog.loader import load_catalog
+from aisgf.catalog.loader import available_frameworks, load_catalog
 from aisgf.catalog.model import Catalog
 from aisgf.catalog.oscal import export_oscal
 from aisgf.catalog.schemas import (
@@ -41,23 +41,29 @@ def _catalog(request: Request) -> Catalog:
 @router.get("", response_model=CatalogInfo)
 def catalog_info(request: Request) -> CatalogInfo:
     """Which framework and data version is loaded, its digest and overlays."""
-    return CatalogInfo.of(_catalog(request))
+    return CatalogInfo.of(_catalog(request), available_frameworks())
 
 
 @router.get("/items", response_model=ItemsPage)
 def list_items(
     request: Request,
     section: str | None = Query(None, description="Section and everything under it, e.g. 6.2"),
-    role: str | None = Query(None, description="developer, provider, key_sector_user, public, regulator"),
+    role: str | None = Query(
+        None,
+        description="Only items addressed to: state, developer, provider, key_sector_user, public "
+        "(regulator: deprecated name of state, answered with a warning)",
+    ),
     kind: str | None = Query(None, description="principle, section, risk, countermeasure, measure, guideline"),
     lang: Literal["zh", "en"] | None = Query(None, description="Only items with some text in this language"),
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> ItemsPage:
     cat = _catalog(request)
+    _, warning = service.resolve_addressee(role)
     items = service.filter_items(cat, section=section, role=role, kind=kind, lang=lang)
     page = items[offset : offset + limit]
-    return ItemsPage(items=[CatalogItemOut.of(i, cat) for i in page], total=len(items), limit=limit, offset=offset)
+    return ItemsPage(items=[CatalogItemOut.of(i, cat) for i in page], total=len(items), limit=limit, offset=offset,
+                     warnings=[warning] if warning else [])
 
 
 @router.get("/items/{item_id}", response_model=CatalogItemDetail, responses=problems(404))
@@ -80,8 +86,15 @@ def search(
 
 
 @router.get("/coverage", response_model=Coverage)
-def coverage(request: Request) -> Coverage:
-    return service.coverage(_catalog(request))
+def coverage(
+    request: Request,
+    framework: str | None = Query(None, description="e.g. aisgf-2.0; default: the framework decisions use"),
+) -> Coverage:
+    """Coverage of one framework's texts; ``in_force`` says whether decisions use it."""
+    cat = _catalog(request)
+    if framework is None or framework == cat.framework:
+        return service.coverage(cat)
+    return service.coverage(load_catalog(framework=framework, use_overlays=False))
 
 
 @router.get("/export", response_model=list[CatalogItemOut] | OscalDocument)

@@ -19,10 +19,11 @@ from rich.table import Table
 
 from aisgf.catalog import service
 from aisgf.catalog.loader import load_catalog, load_operating_model
-from aisgf.catalog.model import Catalog
+from aisgf.catalog.model import Catalog, Shown, with_cut_marks
 from aisgf.catalog.oscal import export_oscal
 from aisgf.catalog.schemas import CatalogItemOut, SearchHitOut
 from aisgf.cliutil import AS
+from aisgf.errors import NotFound
 
 app = typer.Typer(help="The framework catalog (bilingual, with provenance).", no_args_is_help=True)
 
@@ -53,7 +54,9 @@ def list_items(
         None, "--section", "-s", help="Only this section and what is under it, e.g. 6.2"
     ),
     role: str | None = typer.Option(
-        None, "--role", "-r", help="developer, provider, key_sector_user, public, regulator"
+        None, "--addressee", "--role", "-r",
+        help="Only items addressed to: state, developer, provider, key_sector_user, public "
+        "(regulator: deprecated name of state)",
     ),
     kind: str | None = typer.Option(
         None, "--kind", "-k", help="principle, section, risk, countermeasure, measure, guideline"
@@ -61,8 +64,11 @@ def list_items(
     lang: Lang = typer.Option(Lang.en, "--lang", "-l", help="Language of the text shown"),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table"),
 ) -> None:
-    """List items in document order with their primary text and its status."""
+    """List items in document order with their addressees, primary text and its status."""
     cat = _catalog()
+    _, warning = service.resolve_addressee(role)
+    if warning:
+        err_console.print(f"warning: {escape(warning)}", highlight=False)
     items = service.filter_items(cat, section=section, role=role, kind=kind)
     if as_json:
         print(_dump([CatalogItemOut.of(i, cat).model_dump(mode="json") for i in items]))
@@ -70,18 +76,24 @@ def list_items(
     table = Table(title=f"{cat.framework} · {len(items)} items", show_lines=False)
     table.add_column("ID", no_wrap=True)
     table.add_column("kind")
-    table.add_column("roles")
+    table.add_column("addressees")
     table.add_column(f"status ({lang.value})")
     table.add_column("text")
     for item in items:
         table.add_row(
             item.id,
             item.kind,
-            ", ".join(item.roles),
+            ", ".join(item.addressees),
             item.text_status(lang.value),
-            escape(item.label(lang.value, 90)),
+            _shown(item.shown_label(lang.value, 90)),
         )
     console.print(table)
+
+
+def _shown(shown: Shown) -> str:
+    """Rich markup for a text shown to a reader: the other language's text carries its note."""
+    text = escape(shown.text or "")
+    return f"[dim]({escape(shown.note)})[/dim] {text}" if shown.note else text
 
 
 @app.command("show")
@@ -102,8 +114,15 @@ def show(
             console.print(f"title {lang}: {escape(t.text)}  [dim]({t.status}, {t.source})[/dim]")
     if item.parent:
         console.print(f"parent: {item.parent}")
-    if item.roles:
-        console.print(f"roles: {', '.join(item.roles)}  [dim](basis: {item.roles_basis})[/dim]")
+    if item.addressees:
+        console.print(
+            f"addressees: {', '.join(item.addressees)}  [dim](basis: {item.addressees_basis})[/dim]",
+            highlight=False,
+        )
+    for lang in ("zh", "en"):
+        shown = item.shown(lang)
+        if shown.fallback:
+            console.print(f"text {lang}: {_shown(shown)}", highlight=False)
     for lang in ("zh", "en"):
         primary = item.primary(lang)
         for version in item.versions(lang):
@@ -116,7 +135,7 @@ def show(
             head = f"{mark} {tag} [cyan]{version.status}[/cyan] · {escape(version.source)}{extra}"
             console.print(head, highlight=False)
             if version.text:
-                console.print(f"    {escape(version.text)}", highlight=False)
+                console.print(f"    {escape(with_cut_marks(version.text, version.cut))}", highlight=False)
             if where:
                 console.print(f"    [dim]{escape(where)}[/dim]", highlight=False)
             if version.note:
@@ -125,7 +144,7 @@ def show(
         target = cat.get(link.risk)
         flag = " (editorial)" if link.editorial else ""
         console.print(
-            f"addresses {link.risk} {escape(f'[{link.basis}]')}{flag}: {escape(target.label('en', 70))}",
+            f"addresses {link.risk} {escape(f'[{link.basis}]')}{flag}: {_shown(target.shown_label('en', 70))}",
             highlight=False,
         )
     if item.tags:
@@ -186,9 +205,12 @@ def render_coverage(cov: dict[str, Any]) -> Table:
         "official_excerpt": "excerpt",
         "close_paraphrase": "paraphrase",
         "third_party_translation": "3rd-party",
+        "secondary": "secondary",
+        "commentary": "comment.",
         "missing": "missing",
     }
-    table = Table(title=f"{cov['framework']} catalog {cov['version']} · items by status of their primary text")
+    used = " (used by decisions)" if cov.get("in_force") else ""
+    table = Table(title=f"{cov['framework']} catalog {cov['version']}{used} · items by status of their primary text")
     table.add_column("section", no_wrap=True)
     table.add_column("lang")
     table.add_column("items", justify="right")
@@ -208,21 +230,46 @@ def render_coverage(cov: dict[str, Any]) -> Table:
 
 
 @app.command("coverage")
-def coverage_cmd(as_json: bool = typer.Option(False, "--json")) -> None:
-    """How many items per section and language have official, excerpt, paraphrase, … text."""
-    cov = service.coverage(_catalog()).model_dump(mode="json")
-    if as_json:
-        print(_dump(cov))
-        return
-    console.print(render_coverage(cov))
-    titles = {}
-    for row in cov["sections"]:
-        if row["lang"] == "en" or row["section"] not in titles:
-            titles[row["section"]] = row["title"] or ""
-    console.print("sections: " + "; ".join(f"{k} {escape(v)}" for k, v in titles.items()), highlight=False)
-    if cov["overlays"]:
-        console.print(f"overlays: {', '.join(cov['overlays'])}")
-    console.print(f"digest: {cov['digest']}", highlight=False)
+def coverage_cmd(
+    framework: str | None = typer.Option(
+        None, "--framework", "-f", help="Only this framework (e.g. aisgf-1.0); default: every shipped one"
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """How many items per framework, section and language have official, excerpt, paraphrase, … text.
+
+    Says which framework the decisions use: the intake cites the catalog in force (aisgf-1.0 with
+    the overlays); 2.0 is shown for what public sources hold of it.
+    """
+    report = service.coverage_report(_catalog())
+    if framework is not None:
+        chosen = [c for c in report.frameworks if c.framework == framework]
+        if not chosen:
+            names = ", ".join(c.framework for c in report.frameworks)
+            raise NotFound(f"no framework {framework!r} (available: {names})", where="framework")
+        if as_json:
+            print(_dump(chosen[0].model_dump(mode="json")))
+            return
+        covs = [chosen[0].model_dump(mode="json")]
+    else:
+        if as_json:
+            print(_dump(report.model_dump(mode="json")))
+            return
+        covs = [c.model_dump(mode="json") for c in report.frameworks]
+    for cov in covs:
+        console.print(render_coverage(cov))
+        titles = {}
+        for row in cov["sections"]:
+            if row["section"] != "preamble" and (row["lang"] == "en" or row["section"] not in titles):
+                titles[row["section"]] = row["title"] or ""
+        console.print("sections: " + "; ".join(f"{k} {escape(v or '—')}" for k, v in titles.items()), highlight=False)
+        if cov["overlays"]:
+            console.print(f"overlays: {', '.join(cov['overlays'])}")
+        console.print(f"digest: {cov['digest']}", highlight=False)
+    console.print(
+        f"decisions (intake, obligations) use {report.decisions_use} (catalog {report.decisions_version})",
+        highlight=False,
+    )
 
 
 @app.command("import")

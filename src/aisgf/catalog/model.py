@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from aisgf.catalog.normalize import fold, terms
 from aisgf.catalog.schema import (
     LANGS,
+    ORGANISATION_ADDRESSEES,
     STATUS_ORDER,
     ItemRecord,
     Lang,
@@ -24,6 +25,54 @@ from aisgf.catalog.schema import (
 from aisgf.errors import InvalidInput, NotFound
 
 _RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
+
+ELLIPSIS = "…"
+
+#: What a reader is told when the text shown is in the other language because the one asked for is
+#: missing, keyed by (asked, shown) and written in the language asked (the reader's).
+FALLBACK_NOTES: dict[tuple[str, str], str] = {("zh", "en"): "仅有英文文本", ("en", "zh"): "Chinese text only"}
+
+
+def with_cut_marks(text: str, cut: str | None) -> str:
+    """The text as a person sees it: a cut excerpt starts (cut at its start) or ends with "…".
+
+    The stored text keeps the source's exact bytes, so the mark is added only when shown; a cut in
+    the middle has no place to mark and is left to the `cut` field.
+    """
+    if cut in ("start", "both") and not text.startswith(ELLIPSIS):
+        text = ELLIPSIS + text
+    if cut in ("end", "both") and not text.endswith(ELLIPSIS):
+        text = text + ELLIPSIS
+    return text
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What to show a reader who asked for `asked`: the text (cut marks added) and in which language.
+
+    Why a value and not a string: wherever the catalog falls back to the other language, the reader
+    must be told (``fallback``, ``note``), and the CLI, the API and the pages must tell it the same way.
+    """
+
+    asked: str
+    text: str | None
+    lang: str | None
+    status: str
+    cut: str | None = None
+
+    @property
+    def fallback(self) -> bool:
+        return self.lang is not None and self.lang != self.asked
+
+    @property
+    def note(self) -> str | None:
+        """仅有英文文本 / "Chinese text only" when the text is in the other language, else None."""
+        return FALLBACK_NOTES[(self.asked, self.lang)] if self.fallback and self.lang else None
+
+    def shortened(self, width: int) -> Shown:
+        if self.text is None or len(self.text) <= width:
+            return self
+        return Shown(self.asked, self.text[: width - 1] + ELLIPSIS, self.lang, self.status, self.cut)
 
 
 def _check_lang(lang: str) -> Lang:
@@ -62,12 +111,33 @@ class CatalogItem:
         return self.record.number
 
     @property
+    def addressees(self) -> list[str]:
+        """Whom the item is addressed to (state, developer, provider, key_sector_user, public)."""
+        return list(self.record.addressees)
+
+    @property
+    def addressees_basis(self) -> str | None:
+        """framework_text, official_table or editorial: why the catalog says so."""
+        return self.record.addressees_basis
+
+    @property
+    def addresses_organisations(self) -> bool:
+        """True if a company can owe the item: it is addressed to a developer, provider or key-sector user.
+
+        Items addressed only to the state (the standards and systems of section 5) or only to the
+        public (6.4) are context for an organisation, not its obligations.
+        """
+        return any(a in ORGANISATION_ADDRESSEES for a in self.record.addressees)
+
+    @property
     def roles(self) -> list[str]:
-        return list(self.record.roles)
+        """Deprecated alias of `addressees` (``regulator`` is now ``state``), kept while callers move over."""
+        return self.addressees
 
     @property
     def roles_basis(self) -> str | None:
-        return self.record.roles_basis
+        """Deprecated alias of `addressees_basis`."""
+        return self.addressees_basis
 
     @property
     def addresses(self) -> list[RiskLink]:
@@ -129,17 +199,38 @@ class CatalogItem:
         candidates.sort(key=lambda it: (_RANK[it[1].status], it[0]))
         return candidates[0][1]
 
+    def shown(self, lang: str) -> Shown:
+        """The primary text for a reader of `lang`, falling back to the other language (and saying so)."""
+        _check_lang(lang)
+        for candidate in (lang, _other(lang)):
+            version = self.primary(candidate)
+            if version is not None and version.text:
+                return Shown(lang, with_cut_marks(version.text, version.cut), candidate, version.status, version.cut)
+        return Shown(lang, None, None, "missing")
+
+    def shown_title(self, lang: str) -> Shown:
+        """The title for a reader of `lang`, falling back to the other language's (and saying so)."""
+        _check_lang(lang)
+        for candidate in (lang, _other(lang)):
+            version = self.primary_title(candidate)
+            if version is not None:
+                return Shown(lang, with_cut_marks(version.text, version.cut), candidate, version.status, version.cut)
+        return Shown(lang, None, None, "missing")
+
+    def shown_label(self, lang: str, width: int = 60) -> Shown:
+        """Something short to show a person: the title, else the start of the text (either in `lang`
+        first, then in the other language), else the ID."""
+        for shown in (self.shown_title(lang), self.shown(lang)):
+            if shown.text and not shown.fallback:
+                return shown.shortened(width)
+        for shown in (self.shown_title(lang), self.shown(lang)):
+            if shown.text:
+                return shown.shortened(width)
+        return Shown(lang, self.id, None, "missing")
+
     def label(self, lang: str, width: int = 60) -> str:
-        """Something short to show a person: the title, else the start of the text, else the ID."""
-        for candidate in (
-            self.title(lang),
-            self.text(lang),
-            self.title(_other(lang)),
-            self.text(_other(lang)),
-        ):
-            if candidate:
-                return candidate if len(candidate) <= width else candidate[: width - 1] + "…"
-        return self.id
+        """`shown_label` as plain text (callers that show the fallback note use `shown_label`)."""
+        return self.shown_label(lang, width).text or self.id
 
     def with_extra_texts(self, extra: Iterable[TextVersion]) -> CatalogItem:
         record = self.record.model_copy(update={"texts": [*extra, *self.record.texts]})

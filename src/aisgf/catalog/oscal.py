@@ -98,7 +98,8 @@ def _common_props(item: CatalogItem) -> list[dict[str, Any]]:
         _prop("kind", item.kind),
         _prop("number", item.number),
     ]
-    props += [_prop("role", role, cls=item.roles_basis) for role in item.roles]
+    # the class carries why the catalog says so (framework_text, official_table or editorial)
+    props += [_prop("addressee", who, cls=item.addressees_basis) for who in item.addressees]
     props += [_prop("text-status", item.text_status(lang), cls=lang) for lang in LANGS]
     props += [_prop("tag", tag) for tag in item.tags]
     return props
@@ -197,7 +198,9 @@ def export_oscal(catalog: Catalog, *, released: str = "2026-11-28T00:00:00+00:00
                 ],
                 "remarks": (
                     "Every text carries its status (official, official_excerpt, close_paraphrase, "
-                    "third_party_translation) and source as props; risk links with basis 'editorial' are "
+                    "third_party_translation, secondary, commentary) and source as props; each item's "
+                    "addressees (state, developer, provider, key_sector_user, public) are 'addressee' props "
+                    "whose class is the basis; risk links and addressees with basis 'editorial' are "
                     "aisgf's reading, not the framework's."
                 ),
             },

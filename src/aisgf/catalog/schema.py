@@ -19,17 +19,29 @@ LANGS: tuple[Lang, ...] = ("zh", "en")
 Kind = Literal["principle", "section", "risk", "countermeasure", "measure", "guideline"]
 KINDS: tuple[str, ...] = ("principle", "section", "risk", "countermeasure", "measure", "guideline")
 
-Role = Literal["developer", "provider", "key_sector_user", "public", "regulator"]
-ROLES: tuple[str, ...] = ("developer", "provider", "key_sector_user", "public", "regulator")
+#: Whom an item is addressed to. `state` is the government side (the framework's "we should …" of
+#: section 5, "制定…标准规范", "建立…制度"); the other four are the parties of section 6.
+Addressee = Literal["state", "developer", "provider", "key_sector_user", "public"]
+ADDRESSEES: tuple[str, ...] = ("state", "developer", "provider", "key_sector_user", "public")
+#: The addressees that are organisations a company can be (what the intake's org roles are).
+ORGANISATION_ADDRESSEES: tuple[str, ...] = ("developer", "provider", "key_sector_user")
+#: Old name of `ADDRESSEES` (before `regulator` became `state`); kept while callers move over.
+ROLES = ADDRESSEES
+#: Accepted in filters for a while: the old value and the addressee it now is.
+DEPRECATED_ADDRESSEES: dict[str, str] = {"regulator": "state"}
 
-#: How trustworthy a text version is, best first. The first five describe framework text; the
-#: last two exist for the operating-model catalog, whose text is not framework text at all:
-#: `commentary` is the seed author's own wording about the framework, `editorial` is aisgf's.
+#: How trustworthy a text version is, best first. `official` … `third_party_translation` describe
+#: framework text; `secondary` is a wording of the framework as a secondary source (a news report,
+#: a note by someone who read the text) quotes it, unchecked against the text itself — used for
+#: framework 2.0, whose text no stored source holds; `commentary` and `editorial` exist for the
+#: operating-model catalog, whose text is not framework text at all: `commentary` is the seed
+#: author's own wording about the framework, `editorial` is aisgf's.
 TextStatus = Literal[
     "official",
     "official_excerpt",
     "close_paraphrase",
     "third_party_translation",
+    "secondary",
     "commentary",
     "editorial",
     "missing",
@@ -39,14 +51,16 @@ STATUS_ORDER: tuple[str, ...] = (
     "official_excerpt",
     "close_paraphrase",
     "third_party_translation",
+    "secondary",
     "commentary",
     "editorial",
     "missing",
 )
 
 #: `confirmed`: the number is printed in a source; `inferred`: it follows from order or
-#: structure but no source prints it; `assigned`: aisgf labels an unnumbered element.
-Numbering = Literal["confirmed", "inferred", "assigned"]
+#: structure but no source prints it; `assigned`: aisgf labels an unnumbered element;
+#: `reported`: only a secondary source prints it (framework 2.0).
+Numbering = Literal["confirmed", "inferred", "assigned", "reported"]
 
 #: Why a countermeasure/guideline is linked to a risk. Only `editorial` is aisgf's own reading.
 Basis = Literal["official_table", "framework_text", "editorial"]
@@ -153,13 +167,25 @@ class ItemRecord(Strict):
     kind: Kind
     parent: str | None = None
     number: Numbering = "confirmed"
-    roles: list[Role] = Field(default_factory=list)
-    roles_basis: Basis | None = None
+    #: Whom the item is addressed to, and why we say so: `framework_text` where its own words (or
+    #: its section's lead) name the addressee, `editorial` where it is aisgf's reading.
+    addressees: list[Addressee] = Field(default_factory=list)
+    addressees_basis: Basis | None = None
     titles: list[TitleVersion] = Field(default_factory=list)
     texts: list[TextVersion] = Field(default_factory=list)
     addresses: list[RiskLink] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_fields(cls, data: Any) -> Any:
+        # A file written before the rename would otherwise get a bare "extra field" error.
+        if isinstance(data, dict):
+            for old, new in (("roles", "addressees"), ("roles_basis", "addressees_basis")):
+                if old in data:
+                    raise ValueError(f"'{old}' is now '{new}' (and the value 'regulator' is now 'state')")
+        return data
 
     @field_validator("id")
     @classmethod
@@ -175,10 +201,12 @@ class ItemRecord(Strict):
                 raise ValueError(
                     f"item {self.id} has no {lang} text version; add one (status 'missing' if none is known)"
                 )
-        if self.roles and self.roles_basis is None:
-            raise ValueError(f"item {self.id} lists roles but no roles_basis")
-        if len(set(self.roles)) != len(self.roles):
-            raise ValueError(f"item {self.id} lists a role twice")
+        if self.addressees and self.addressees_basis is None:
+            raise ValueError(f"item {self.id} lists addressees but no addressees_basis")
+        if self.addressees_basis is not None and not self.addressees:
+            raise ValueError(f"item {self.id} has an addressees_basis but no addressees")
+        if len(set(self.addressees)) != len(self.addressees):
+            raise ValueError(f"item {self.id} lists an addressee twice")
         return self
 
 
@@ -267,10 +295,11 @@ class OMText(Strict):
 
 
 class OMElement(Strict):
-    """An intake question, tier, lane, practice or scenario of the seed's operating model."""
+    """An intake question, tier, lane, practice or scenario of the seed's operating model, or the
+    seed's prose around them (overview paragraphs, the risk summary's groups and labels)."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_.-]*$")
-    kind: Literal["intake_question", "tier", "lane", "practice", "scenario"]
+    kind: Literal["intake_question", "tier", "lane", "practice", "scenario", "overview", "risk_group", "risk_label"]
     title: list[OMText] = Field(default_factory=list)
     texts: list[OMText] = Field(min_length=1)
     implements: list[ImplementsLink] = Field(default_factory=list)

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aisgf.catalog.model import Catalog, CatalogItem, SearchHit
+from aisgf.catalog.model import Catalog, CatalogItem, SearchHit, Shown
 from aisgf.catalog.schema import ImplementsLink, OMElement, OMText, OperatingModelFile, RiskLink, SourceRecord
 
 
@@ -114,6 +114,21 @@ class ProvenanceOut(_Out):
     primary_source_en: str | None
 
 
+class ShownOut(_Out):
+    """What a reader of one language is shown: the text, in which language, and a note if it is the other one."""
+
+    text: str | None = Field(description="as displayed: a cut excerpt starts or ends with …")
+    lang: str | None = Field(description="language of the text shown (None: no text in either language)")
+    status: str
+    fallback: bool = Field(description="true when the asked language has no text and the other one is shown")
+    fallback_note: str | None = Field(description="仅有英文文本 / Chinese text only, when fallback is true")
+
+    @classmethod
+    def of(cls, shown: Shown) -> ShownOut:
+        return cls(text=shown.text, lang=shown.lang, status=shown.status, fallback=shown.fallback,
+                   fallback_note=shown.note)
+
+
 def _primary_source(item: CatalogItem, lang: str, catalog: Catalog) -> str | None:
     version = item.primary(lang)
     if version is None:
@@ -138,8 +153,13 @@ class CatalogItemOut(_Out):
     text_en: str | None
     status_zh: str
     status_en: str
-    roles: list[str]
-    roles_basis: str | None
+    addressees: list[str] = Field(description="state, developer, provider, key_sector_user, public")
+    addressees_basis: str | None = Field(description="framework_text, official_table or editorial")
+    addresses_organisations: bool = Field(description="addressed to a developer, provider or key-sector user")
+    roles: list[str] = Field(description="deprecated: the same list as addressees")
+    roles_basis: str | None = Field(description="deprecated: the same as addressees_basis")
+    shown: dict[str, ShownOut] = Field(description="per reader language (zh, en): the text shown, with the "
+                                       "fallback to the other language marked")
     tags: TagsOut
     titles: list[TitleOut]
     texts: list[TextOut]
@@ -157,7 +177,10 @@ class CatalogItemOut(_Out):
             "title_zh": item.title("zh"), "title_en": item.title("en"),
             "text_zh": item.text("zh"), "text_en": item.text("en"),
             "status_zh": item.text_status("zh"), "status_en": item.text_status("en"),
-            "roles": item.roles, "roles_basis": item.roles_basis,
+            "addressees": item.addressees, "addressees_basis": item.addressees_basis,
+            "addresses_organisations": item.addresses_organisations,
+            "roles": item.addressees, "roles_basis": item.addressees_basis,
+            "shown": {lang: ShownOut.of(item.shown(lang)) for lang in ("zh", "en")},
             "tags": TagsOut(addresses=[RiskLinkOut.of(link, catalog) for link in item.addresses], topics=item.tags),
             "titles": [TitleOut.of(t, catalog) for t in item.titles],
             "texts": [TextOut.of(t, catalog) for t in item.texts],
@@ -182,6 +205,7 @@ class ItemsPage(_Out):
     total: int
     limit: int
     offset: int
+    warnings: list[str] = Field(default_factory=list, description="e.g. a deprecated filter value that was accepted")
 
 
 class SearchHitOut(_Out):
@@ -218,11 +242,12 @@ class CatalogInfo(_Out):
     title: dict[str, str]
     items: int
     overlays: list[str]
+    frameworks: list[str] = Field(default_factory=list, description="every shipped framework (coverage?framework=…)")
 
     @classmethod
-    def of(cls, catalog: Catalog) -> CatalogInfo:
+    def of(cls, catalog: Catalog, frameworks: list[str] | None = None) -> CatalogInfo:
         return cls(framework=catalog.framework, version=catalog.version, digest=catalog.digest,
-                   title=catalog.title, items=len(catalog), overlays=catalog.overlays)
+                   title=catalog.title, items=len(catalog), overlays=catalog.overlays, frameworks=frameworks or [])
 
 
 # --------------------------------------------------------------------------- coverage
@@ -247,10 +272,19 @@ class Coverage(_Out):
     framework: str
     version: str
     digest: str
+    in_force: bool = Field(description="true for the framework the decisions (intake, obligations) cite")
     overlays: list[str]
     statuses: list[str]
     sections: list[CoverageSection]
     totals: list[CoverageTotal]
+
+
+class CoverageReport(_Out):
+    """Coverage of every shipped framework, and which one the decisions use."""
+
+    decisions_use: str = Field(description="framework the intake decisions cite, e.g. aisgf-1.0")
+    decisions_version: str = Field(description="data version of that framework's catalog")
+    frameworks: list[Coverage]
 
 
 # --------------------------------------------------------------------------- operating model

@@ -14,18 +14,52 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aisgf.catalog.loader import DEFAULT_FRAMEWORK, check_overlay, load_catalog, load_operating_model
+from aisgf.catalog.loader import (
+    DEFAULT_FRAMEWORK,
+    available_frameworks,
+    check_overlay,
+    load_catalog,
+    load_operating_model,
+)
 from aisgf.catalog.model import Catalog, CatalogItem
-from aisgf.catalog.schema import KINDS, LANGS, ROLES, STATUS_ORDER
-from aisgf.catalog.schemas import CatalogItemOut, Coverage, CoverageSection, CoverageTotal, OperatingModel
+from aisgf.catalog.schema import ADDRESSEES, DEPRECATED_ADDRESSEES, KINDS, LANGS, STATUS_ORDER, TextVersion
+from aisgf.catalog.schemas import (
+    CatalogItemOut,
+    Coverage,
+    CoverageReport,
+    CoverageSection,
+    CoverageTotal,
+    OperatingModel,
+)
 from aisgf.errors import InvalidInput
 
-FRAMEWORK_STATUSES: tuple[str, ...] = tuple(s for s in STATUS_ORDER if s not in ("commentary", "editorial"))
+#: The statuses a framework text can have (the coverage columns). `editorial` is aisgf's own
+#: wording and never stands for framework text; `commentary` does where the seed describes an item
+#: whose text no source holds (4.1.2(a)); `secondary` is what framework 2.0 mostly has.
+FRAMEWORK_STATUSES: tuple[str, ...] = tuple(s for s in STATUS_ORDER if s != "editorial")
 
 
 def _check_choice(value: str | None, accepted: tuple[str, ...], field: str) -> None:
     if value is not None and value not in accepted:
         raise InvalidInput(f"unknown {field} {value!r}; accepted: {', '.join(accepted)}", where=field)
+
+
+def resolve_addressee(value: str | None, field: str = "role") -> tuple[str | None, str | None]:
+    """The addressee a filter asks for, and a deprecation message if it used an old name.
+
+    ``regulator`` (before the rename) still works and means ``state``, so a saved link or a script
+    keeps finding the same items, but the caller is told to move over.
+    """
+    if value is None or value == "":
+        return None, None
+    if value in DEPRECATED_ADDRESSEES:
+        new = DEPRECATED_ADDRESSEES[value]
+        return new, (
+            f"{field} {value!r} is deprecated and now means {new!r} (items addressed to the government side); "
+            f"use {new!r}"
+        )
+    _check_choice(value, ADDRESSEES, field)
+    return value, None
 
 
 def filter_items(
@@ -36,9 +70,10 @@ def filter_items(
     kind: str | None = None,
     lang: str | None = None,
 ) -> list[CatalogItem]:
-    """Items in document order. `section` keeps the section and everything under it; `lang`
-    keeps items that have some (non-missing) text in that language."""
-    _check_choice(role, ROLES, "role")
+    """Items in document order. `role` keeps items addressed to that addressee (``regulator`` is
+    read as ``state``, see `resolve_addressee`); `section` keeps the section and everything under
+    it; `lang` keeps items that have some (non-missing) text in that language."""
+    role, _ = resolve_addressee(role)
     _check_choice(kind, KINDS, "kind")
     _check_choice(lang, LANGS, "lang")
     items = list(catalog.items.values())
@@ -47,7 +82,7 @@ def filter_items(
         keep = {base.id} | {d.id for d in catalog.descendants(base.id)}
         items = [i for i in items if i.id in keep]
     if role:
-        items = [i for i in items if role in i.roles]
+        items = [i for i in items if role in i.addressees]
     if kind:
         items = [i for i in items if i.kind == kind]
     if lang:
@@ -60,12 +95,18 @@ def export_json(catalog: Catalog) -> list[CatalogItemOut]:
     return [CatalogItemOut.of(i, catalog) for i in catalog.items.values()]
 
 
+def _preamble_status(versions: list[TextVersion], lang: str) -> str:
+    ranked = sorted((v for v in versions if v.lang == lang), key=lambda v: STATUS_ORDER.index(v.status))
+    return next((v.status for v in ranked if v.status != "missing"), "missing")
+
+
 def coverage(catalog: Catalog) -> Coverage:
     """How good the texts are: per top-level section and language, items by primary-text status.
 
     This is the honest answer to "how much of the framework do we have verbatim?" and is what an
-    overlay import improves. Section rows count every entry (headings and lead-ins included);
-    the totals are given twice, for all entries and for numbered items only (kind != section).
+    overlay import improves. Section rows count every entry (headings and lead-ins included); the
+    preamble (text before section 1, not an item) is a row of its own, outside the totals; the
+    totals are given twice, for all items and for numbered items only (kind != section).
     """
 
     def count(items: list[CatalogItem], lang: str) -> dict[str, int]:
@@ -76,6 +117,11 @@ def coverage(catalog: Catalog) -> Coverage:
         return counts
 
     sections: list[CoverageSection] = []
+    if catalog.preamble:
+        for lang in LANGS:
+            counts = dict.fromkeys(FRAMEWORK_STATUSES, 0)
+            counts[_preamble_status(catalog.preamble, lang)] += 1
+            sections.append(CoverageSection(section="preamble", title=None, lang=lang, items=1, counts=counts))
     for top in catalog.sections():
         members = [top, *catalog.descendants(top.id)]
         for lang in LANGS:
@@ -99,11 +145,27 @@ def coverage(catalog: Catalog) -> Coverage:
         framework=catalog.framework,
         version=catalog.version,
         digest=catalog.digest,
+        in_force=catalog.framework == DEFAULT_FRAMEWORK,
         overlays=list(catalog.overlays),
         statuses=list(FRAMEWORK_STATUSES),
         sections=sections,
         totals=totals,
     )
+
+
+def coverage_report(in_force: Catalog | None = None) -> CoverageReport:
+    """Coverage of every shipped framework, saying which one the decisions use.
+
+    Decisions (intake, obligations) cite the catalog in force, `load_catalog()` of the default
+    framework with the organisation's overlays; other frameworks (2.0) are shown for what the
+    public sources hold of them, without overlays, and change no decision.
+    """
+    current = in_force if in_force is not None else load_catalog()
+    reports = []
+    for framework in available_frameworks():
+        cat = current if framework == current.framework else load_catalog(framework=framework, use_overlays=False)
+        reports.append(coverage(cat))
+    return CoverageReport(decisions_use=current.framework, decisions_version=current.version, frameworks=reports)
 
 
 def operating_model() -> OperatingModel:

@@ -30,13 +30,14 @@ LABELS: dict[str, str] = {
     "reviewer": N_("Reviewer"), "auditor": N_("Auditor"),
     # framework roles and kinds
     "developer": N_("Developer"), "provider": N_("Service provider"), "key_sector_user": N_("Key-sector user"),
-    "public": N_("Public"), "regulator": N_("Regulator"),
+    "public": N_("Public"), "regulator": N_("Regulator"), "state": N_("The state"),
     "principle": N_("Principle"), "section": N_("Section"), "risk": N_("Risk"), "countermeasure": N_("Countermeasure"),
     "measure": N_("Measure"), "guideline": N_("Guideline"),
     # text provenance
     "official": N_("Official text"), "official_excerpt": N_("Official excerpt"),
     "close_paraphrase": N_("Close paraphrase"), "third_party_translation": N_("Third-party translation"),
     "commentary": N_("Commentary"), "editorial": N_("Editorial"), "missing": N_("Missing"),
+    "secondary": N_("Secondary source"),
     # audit actions
     "system.registered": N_("system registered"), "assessment.created": N_("assessment recorded"),
     "obligations.synced": N_("obligations updated from the decision"), "system.status_changed": N_("status changed"),
