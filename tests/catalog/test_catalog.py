@@ -241,7 +241,7 @@ def test_evidence_tools_are_catalog_data_checked_against_the_catalog(tmp_path, m
 
     tools = loader.load_evidence_tools().tools
     assert tools["training-data-screening"].obligations == ["4.1.2.b", "4.1.2.c", "4.1.2.d", "4.1.2.e"]
-    assert tools["aigc-label-check"].obligations == ["4.1.3.a", "5.2"]
+    assert tools["aigc-label-check"].obligations == ["4.1.3.a"]  # 5.2 is the state's: context, not an obligation
     bad = tmp_path / "evidence-tools.yaml"
     bad.write_text(loader.EVIDENCE_TOOLS_FILE.read_text(encoding="utf-8").replace("4.1.2.e]", "4.1.2.z]"),
                    encoding="utf-8")

@@ -19,7 +19,7 @@ from aisgf.config import Settings
 
 
 def test_2_0_loads_beside_1_0_with_its_own_folder() -> None:
-    assert available_frameworks() == ["aisgf-1.0", "aisgf-2.0"]
+    assert available_frameworks() == ["aisgf-1.0", "aisgf-2.0", "cn-impl-1.0"]  # frameworks, then the China layer
     cat = load_catalog(framework="aisgf-2.0", use_overlays=False)
     assert cat.framework == "aisgf-2.0" and cat.version.startswith("2.0-data.")
     assert cat.get("aisgf-2.0:1.5").title("zh") == "可信应用、防范失控"
@@ -46,8 +46,8 @@ def test_2_0_has_no_text_and_says_where_each_heading_comes_from() -> None:
 def test_coverage_shows_each_framework_and_which_one_decisions_use() -> None:
     report = coverage_report(load_catalog(use_overlays=False))
     assert report.decisions_use == "aisgf-1.0"
-    assert [c.framework for c in report.frameworks] == ["aisgf-1.0", "aisgf-2.0"]
-    assert [c.in_force for c in report.frameworks] == [True, False]
+    assert [c.framework for c in report.frameworks] == ["aisgf-1.0", "aisgf-2.0", "cn-impl-1.0"]
+    assert [c.in_force for c in report.frameworks] == [True, False, False]
     two = report.frameworks[1]
     total = next(t for t in two.totals if t.scope == "all" and t.lang == "zh")
     assert total.items == 16 and total.counts["missing"] == 16
@@ -65,7 +65,8 @@ def test_cli_coverage_prints_both_and_the_framework_in_force(settings: Settings)
     assert "decisions (intake, obligations) use aisgf-1.0" in out
     result = CliRunner().invoke(cli_app, ["catalog", "coverage", "--json"])
     data = json.loads(result.stdout)
-    assert data["decisions_use"] == "aisgf-1.0" and len(data["frameworks"]) == 2
+    assert data["decisions_use"] == "aisgf-1.0" and len(data["frameworks"]) == 3
+    assert "cn-impl-1.0 catalog" in out  # the China implementation layer's texts are counted too
     result = CliRunner().invoke(cli_app, ["catalog", "coverage", "--framework", "aisgf-9.9"])
     assert result.exit_code != 0 and "aisgf-2.0" in result.stderr
 
@@ -79,7 +80,7 @@ def test_api_coverage_per_framework() -> None:
     app = FastAPI()
     app.include_router(router)
     with TestClient(app) as client:
-        assert client.get("/api/catalog").json()["frameworks"] == ["aisgf-1.0", "aisgf-2.0"]
+        assert client.get("/api/catalog").json()["frameworks"] == ["aisgf-1.0", "aisgf-2.0", "cn-impl-1.0"]
         one = client.get("/api/catalog/coverage").json()
         two = client.get("/api/catalog/coverage", params={"framework": "aisgf-2.0"}).json()
     assert one["framework"] == "aisgf-1.0" and one["in_force"] is True

@@ -94,7 +94,7 @@ def test_assess_with_another_ruleset(app, runner, write) -> None:
 def test_rules_validate_ok_and_broken(app, runner, write) -> None:
     ok = runner.invoke(app, ["rules", "validate", str(shipped_path("ruleset.yaml"))])
     assert ok.exit_code == 0, ok.output
-    assert "ok:" in ok.stdout and "32 rules" in ok.stdout
+    assert "ok:" in ok.stdout and "39 rules" in ok.stdout
     broken_text = MINI.replace("obligations: [6.3.i]", "obligations: [6.3.z]")
     broken = write("broken.yaml", broken_text)
     bad = runner.invoke(app, ["rules", "validate", str(broken)])

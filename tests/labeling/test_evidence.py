@@ -14,7 +14,7 @@ from aisgf.audit.models import AuditEvent
 from aisgf.audit.service import verify_chain
 from aisgf.cli import app  # the root app: its error handler gives the exit codes
 from aisgf.db import Database
-from aisgf.errors import InvalidInput
+from aisgf.errors import InvalidInput, NotFound
 from aisgf.labeling import implicit, report
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
@@ -64,8 +64,10 @@ def test_cli_attaches_report_to_labeling_obligations(registry: Database, copy_of
 def test_explicit_obligation_and_refusals(registry: Database, copy_of) -> None:  # type: ignore[no-untyped-def]
     png = copy_of("png")
     doc = report.to_json(report.detect_all([png]))
-    ev = attach_report(registry, doc, "imagegen", actor="dave", obligations=["5.2"])
-    assert ev["obligations"] == ["5.2"]
+    ev = attach_report(registry, doc, "imagegen", actor="dave", obligations=["4.1.3.a"])
+    assert ev["obligations"] == ["4.1.3.a"]
+    with pytest.raises(NotFound, match=r"no obligation '5\.2'"):
+        attach_report(registry, doc, "imagegen", actor="dave", obligations=["5.2"])  # the state's, not an obligation
     with pytest.raises(InvalidInput, match="none of the labeling obligations"):
         attach_report(registry, doc, "notes", actor="dave")  # a LOW system has none by default
     r = CliRunner().invoke(app, ["label", "detect", str(png), "--attach-to", "no-such-system", "--as", "dave"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -144,12 +145,12 @@ def test_stored_decisions_move_to_the_rules_in_force_and_context_keeps_its_evide
     with db.session() as s:
         ob = svc.find_obligation(s, svc.get_system(s, key), "5.1")
         assert ob.required is False and ob.status == "met" and "context" in ob.note
-        assert evidence_id in [e.id for e in ob.evidence]
+        assert evidence_id in [link.evidence_id for link in ob.evidence_links]
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "systems.reassessed")).one()
-        assert event.actor == "lead" and event.payload["systems"][0]["system"] == key
+        assert event.actor == "lead" and json.loads(event.payload)["systems"][0]["system"] == key
         synced = s.scalars(select(AuditEvent).where(AuditEvent.action == "obligations.synced")
                            .order_by(AuditEvent.seq.desc())).first()
-        assert synced.payload["became_context"] == ["5.1"]
+        assert json.loads(synced.payload)["became_context"] == ["5.1"]
         assert rules_diff(s) == []  # nothing left to move
         assert reassess_all(s, by=who(s, "lead")) == []
 

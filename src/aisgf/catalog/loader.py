@@ -45,12 +45,15 @@ class FrameworkData:
 
 
 def framework_dirs() -> dict[str, Path]:
-    """Every shipped framework data folder, keyed by framework id (read from its framework.yaml)."""
-    found: dict[str, Path] = {}
-    for meta_path in sorted(DATA_DIR.glob("*/framework.yaml")):
+    """Every shipped framework data folder, keyed by framework id (read from its framework.yaml).
+
+    Frameworks first (aisgf-1.0, aisgf-2.0), then implementation layers (cn-impl-1.0), each by id.
+    """
+    found: list[tuple[bool, str, Path]] = []
+    for meta_path in DATA_DIR.glob("*/framework.yaml"):
         meta, _ = load_file(FrameworkFile, meta_path, _rel(meta_path))
-        found[meta.framework] = meta_path.parent
-    return found
+        found.append((meta.layer != "framework", meta.framework, meta_path.parent))
+    return {framework: folder for _, framework, folder in sorted(found)}
 
 
 def available_frameworks() -> list[str]:
@@ -314,6 +317,9 @@ def load_evidence_tools() -> EvidenceToolsFile:
         for j, item in enumerate(spec.obligations):
             if not catalog.has(item):
                 raise error_at(where, lines, ("tools", tool, "obligations", j), f"unknown framework item {item!r}")
+            if not catalog.get(item).addresses_organisations:
+                raise error_at(where, lines, ("tools", tool, "obligations", j),
+                               f"{item} is addressed to the state or the public, not an obligation a report can meet")
     return model
 
 
