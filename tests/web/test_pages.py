@@ -396,3 +396,32 @@ def test_an_unknown_language_is_a_404_naming_it(web: Web) -> None:
     r = c.get("/lang/xx")
     assert r.status_code == 404 and "xx" in r.text, r.text
     assert c.get("/lang/en").status_code in (303, 307)
+
+
+def test_the_intake_preview_lists_duties_context_and_reads_in_chinese(web: Web) -> None:
+    """The news-recommender case on the zh pages: duties with their deadline, 6.4(f) as context, no English."""
+    import re
+
+    import yaml
+
+    from tests.intake.test_cases import CASES
+
+    app, db = web
+    olivia = Person(app, db, "olivia").login()
+    case = yaml.safe_load(next(p for p in CASES if p.stem == "12-news-recommender").read_text(encoding="utf-8"))
+    form = intake_form(case["answers"], "新闻推荐")
+    assert olivia.get("/lang/zh?next=/").status_code == 303
+    html = olivia.post("/intake/preview", data=form, headers={"HX-Request": "true"}).text
+    assert "algorec.24" in html and "提供服务之日起 10 个工作日内" in html and "互联网信息服务算法推荐管理规定" in html
+    context = html[html.index('id="decision-context"'):]
+    assert "6.4.f" in context.split("</ul>")[0] and "6.4.f" not in html[:html.index('id="decision-context"')]
+    assert "命中条件" in html and "舆论属性或社会动员能力：是" in html
+    # an item with no Chinese title shows its English one after the tag that says so (仅有英文文本)
+    text = re.sub(r"仅有英文文本</span>[^<]*", " ", html)
+    text = re.sub(r"<[^>]+>", " ", text)
+    latin = {w for w in re.findall(r"[A-Za-z][A-Za-z_]+", text)
+             if not re.fullmatch(r"[a-z][a-z0-9_]*|[A-Z][A-Z]+", w)}  # rule IDs and acronyms are codes
+    assert latin == set(), latin
+    assert olivia.get("/lang/en?next=/").status_code == 303
+    html = olivia.post("/intake/preview", data=form, headers={"HX-Request": "true"}).text
+    assert "within 10 working days of when the service starts" in html and "Context" in html
