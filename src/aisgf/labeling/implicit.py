@@ -365,7 +365,6 @@ def detect(
                 "6.1c.one-label",
                 "duplicate-label",
                 f"the same container holds more than one label: {', '.join(dup)}",
-                "error",
             )
         )
     for c in result.copies:
