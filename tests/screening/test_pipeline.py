@@ -76,7 +76,8 @@ def test_all_formats_and_compressions(corpus: Path, tmp_path: Path) -> None:
     per_file = {Path(k).name: v for k, v in rep["files"].items()}
     assert per_file["c.txt.bz2"]["findings"]["cn_mobile"] == 1
     assert per_file["e.parquet"]["findings"]["cn_resident_id"] == 5
-    assert rep["categories"]["cn_resident_id"]["sensitivity"] == "sensitive_personal"
+    assert rep["categories"]["cn_resident_id"]["sensitivity"] == "personal"  # alone: GB/T 45574-2025
+    assert rep["categories"]["bank_card"]["sensitivity"] == "sensitive_personal"  # financial account
     assert rep["categories"]["cn_mobile"]["sensitivity"] == "personal"
     assert rep["categories"]["bank_card"]["findings"] == 28  # 10+10+3+5 cards, all Luhn-valid
     assert rep["keyword_library_categories"] == {"cbrn.chemical": 28}

@@ -6,7 +6,8 @@ category name that appears in reports and findings files, its group and PIPL sen
 loose candidate patterns handed to Hyperscan, the bytes that may not touch the match on either
 side (ASCII letters/digits — never CJK, so "手机13812345678请联系" is found where a Unicode `\\b`
 would miss it), and a validator that confirms the candidate. The patterns are deliberately
-permissive; precision comes from the validators.
+permissive; precision comes from the validators. Which categories are *sensitive* personal
+information (PIPL Art. 28, GB/T 45574-2025) is data: ``pi-sensitivity.yaml`` (aisgf.screening.sensitivity).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aisgf.screening import sensitivity
 from aisgf.screening import validators as v
 
-SENSITIVE = "sensitive_personal"  # PIPL Art. 28: specific identity, financial accounts, ...
-PERSONAL = "personal"  # PIPL Art. 4: information that identifies a natural person
+SENSITIVE = sensitivity.SENSITIVE  # PIPL Art. 28 / GB/T 45574-2025: see pi-sensitivity.yaml
+PERSONAL = sensitivity.PERSONAL
 CREDENTIAL = "credential"
 SIGNAL = "signal"
 
@@ -51,6 +53,11 @@ class Detector:
     # bytes over ``left`` bytes (≤ 64). Why: a leading unbounded repeat ("local part" of an
     # e-mail) makes Hyperscan's start-of-match mode six times slower than the rest together.
     walk_back_from: bytes = b""
+
+
+def _pi(category: str) -> str:
+    """A personal-information detector's sensitivity, from the table (never written here by hand)."""
+    return sensitivity.load_table().reading(category).sensitivity
 
 
 def _strip_sep(s: str) -> str:
@@ -118,7 +125,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_resident_id",
         "personal_information",
-        SENSITIVE,
+        _pi("cn_resident_id"),
         (r"\d{17}[\dXx]",),
         _resident_id,
         "Mainland resident ID (GB 11643: province, birth date, check digit)",
@@ -128,7 +135,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_uscc",
         "personal_information",
-        PERSONAL,
+        _pi("cn_uscc"),
         (r"[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}",),
         v.is_valid_uscc,
         "Unified social credit code (GB 32100 check character); identifies a person for 个体工商户",
@@ -138,7 +145,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "bank_card",
         "personal_information",
-        SENSITIVE,
+        _pi("bank_card"),
         # One fixed-width pattern per length (no start-of-match tracking needed), each starting
         # with the issuer prefixes that validators.card_scheme accepts at that length: an
         # 18-digit resident ID that cannot be a card never even becomes a card candidate.
@@ -160,7 +167,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_resident_id_old",
         "personal_information",
-        SENSITIVE,
+        _pi("cn_resident_id_old"),
         (r"\d{15}",),
         v.is_valid_old_resident_id,
         "First-generation 15-digit resident ID (no check digit: province and 19YYMMDD birth date)",
@@ -170,7 +177,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_landline",
         "personal_information",
-        PERSONAL,
+        _pi("cn_landline"),
         (r"\(0\d{2,3}\)\s?[2-9]\d{6,7}", r"0\d{2,3}[ -][2-9]\d{6,7}"),
         _landline,
         "Mainland landline with area code (010/02x/0xxx) and a separator",
@@ -180,7 +187,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_mobile",
         "personal_information",
-        PERSONAL,
+        _pi("cn_mobile"),
         (r"(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}",),
         _mobile,
         "Mainland mobile number with an allocated network segment",
@@ -191,7 +198,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "passport",
         "personal_information",
-        SENSITIVE,
+        _pi("passport"),
         (r"[EGDSP]\d{8}", r"E[A-HJ-NP-Z]\d{7}"),
         _always,
         "PRC passport number (E/G/D/S/P series)",
@@ -201,7 +208,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "hk_macau_permit",
         "personal_information",
-        SENSITIVE,
+        _pi("hk_macau_permit"),
         (r"C\d{8}", r"C[A-HJ-NP-Z]\d{7}", r"[HM]\d{8}(?:\d{2})?"),
         _always,
         "Exit-entry permit for HK/Macau (往来港澳通行证) or Home Return Permit (回乡证)",
@@ -211,7 +218,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "tw_permit",
         "personal_information",
-        SENSITIVE,
+        _pi("tw_permit"),
         (r"L\d{8}",),
         _always,
         "Mainland travel permit for Taiwan (往来台湾通行证)",
@@ -221,7 +228,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "hk_id",
         "personal_information",
-        SENSITIVE,
+        _pi("hk_id"),
         (r"[A-Z]{1,2}\d{6}\(?[0-9A]\)?",),
         _hk_id,
         "Hong Kong identity card (MOD 11 check digit)",
@@ -231,7 +238,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "tw_id",
         "personal_information",
-        SENSITIVE,
+        _pi("tw_id"),
         (r"[A-Z][12]\d{8}",),
         v.is_valid_tw_id,
         "Taiwan national ID (weighted MOD 10 checksum)",
@@ -241,7 +248,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "email",
         "personal_information",
-        PERSONAL,
+        _pi("email"),
         (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}",),
         _email,
         "E-mail address",
@@ -254,7 +261,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "ipv4",
         "personal_information",
-        PERSONAL,
+        _pi("ipv4"),
         (r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",),
         v.is_valid_ipv4,
         "IPv4 address (octets 0-255)",
@@ -265,7 +272,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "ipv6",
         "personal_information",
-        PERSONAL,
+        _pi("ipv6"),
         (r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",),
         v.is_valid_ipv6,
         "IPv6 address",
@@ -277,7 +284,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_licence_plate",
         "personal_information",
-        PERSONAL,
+        _pi("cn_licence_plate"),
         ("[" + v.PLATE_PROVINCES + r"][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳]",),
         v.is_valid_plate,
         "Mainland vehicle licence plate",

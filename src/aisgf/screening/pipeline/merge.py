@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from aisgf.screening import detectors as dets
+from aisgf.screening import sensitivity
 from aisgf.screening.pipeline.config import ScreenConfig
 from aisgf.screening.pipeline.shard import ShardResult
 from aisgf.screening.pipeline.step import Part
@@ -132,6 +133,7 @@ class Merger:
         docs = totals["documents"]
         sampling: SamplingPart = self._part("sampling", SamplingPart)
         sources: dict[str, Counter[str]] = self._part("sources", SourcesPart).sources
+        table = sensitivity.load_table()
         cats: dict[str, Any] = {}
         for cat in sorted(set(cat_findings) | set(cat_docs)):
             det = dets.BY_CATEGORY.get(cat)
@@ -144,6 +146,9 @@ class Merger:
                 "documents": cat_docs[cat],
                 "rate": _rate(cat_docs[cat], docs),
             }
+            if cat in table.categories:  # why it is (not) sensitive, with the sources: see the report section
+                cats[cat]["sensitivity_why"] = table.categories[cat].why
+        ran = self.cfg.categories or [d.category for d in dets.DETECTORS]
         rep: dict[str, Any] = {
             "tool": "aisgf.screening",
             "format_version": 1,
@@ -173,6 +178,7 @@ class Merger:
                 "dropped": totals["dropped"],
             },
             "categories": cats,
+            "sensitive_personal_information": table.report([c for c in ran if c in dets.PI_CATEGORIES]),
             "keyword_library_categories": dict(sorted(self._part("scan", ScanPart).library_categories.items())),
             "languages": dict(sorted(self._part("quality", QualityPart).languages.items())),
             "files": self.files,
