@@ -77,12 +77,22 @@ def _mobile(s: str) -> bool:
     return v.is_valid_mobile(s)
 
 
-_LANDLINE = re.compile(r"\(?(0\d{2,3})\)?[\s-]?(\d{7,8})")
+# A landline as written in real text: domestic "(021) 5080-1234", "010-6552 9988", or international
+# "+86 10 6552 9988", "+86-21-5080-1234", "0086 755 8888 6666", "+86 (0)21 5080 1234" (the area code
+# loses its trunk 0 after +86; "(0)" is the common way of showing it anyway). The subscriber number may
+# be split once, after its third or fourth digit, by a space or hyphen.
+_LANDLINE = re.compile(
+    r"(?:(?:\+|00)86[\s-]?(?:\(0\)[\s-]?)?\(?(?P<intl>10|2\d|[3-9]\d{2})\)?|\(?(?P<area>0\d{2,3})\)?)"
+    r"[\s-]?(?P<a>\d{3,4})[\s-]?(?P<b>\d{3,4})"
+)
 
 
 def _landline(s: str) -> bool:
     m = _LANDLINE.fullmatch(s)
-    return m is not None and v.is_valid_landline(m.group(1), m.group(2))
+    if m is None:
+        return False
+    area = "0" + m.group("intl") if m.group("intl") else m.group("area")
+    return v.is_valid_landline(area, m.group("a") + m.group("b"))
 
 
 def _bank_card(s: str) -> bool:
@@ -178,9 +188,14 @@ DETECTORS: tuple[Detector, ...] = (
         "cn_landline",
         "personal_information",
         _pi("cn_landline"),
-        (r"\(0\d{2,3}\)\s?[2-9]\d{6,7}", r"0\d{2,3}[ -][2-9]\d{6,7}"),
+        (
+            r"\(0\d{2,3}\)\s?[2-9]\d{6,7}",
+            r"0\d{2,3}[ -][2-9]\d{6,7}",
+            r"(?:\(0\d{2,3}\)\s?|0\d{2,3}[ -])[2-9]\d{2,3}[ -]\d{4}",
+            r"(?:\+|00)86[ -]?(?:\(0\)[ -]?)?(?:\((?:10|2\d|[3-9]\d\d)\)|10|2\d|[3-9]\d\d)[ -]?[2-9]\d{2,3}[ -]?\d{4}",
+        ),
         _landline,
-        "Mainland landline with area code (010/02x/0xxx) and a separator",
+        "Mainland landline with area code (010/02x/0xxx): domestic, or +86/0086 without the trunk 0",
         priority=40,
         kind="landline",
     ),
@@ -199,10 +214,14 @@ DETECTORS: tuple[Detector, ...] = (
         "passport",
         "personal_information",
         _pi("passport"),
-        (r"[EGDSP]\d{8}", r"E[A-HJ-NP-Z]\d{7}"),
+        # E + 8 digits (e-passports until 2017-04-05), then E + a letter (I and O skipped) + 7 digits;
+        # G (old ordinary), D/S/P + 8; diplomatic DE, service SE, public-affairs PE + 7.
+        (r"[EGDSP]\d{8}", r"E[A-HJ-NP-Z]\d{7}", r"[DSP]E\d{7}"),
         _always,
-        "PRC passport number (E/G/D/S/P series)",
-        priority=50,
+        "PRC passport number (E, EA-EZ, G, D/S/P, DE/SE/PE series)",
+        # Before hk_id (15): "EF1234567" is also a two-letter HKID without its parentheses, and in
+        # mainland text the passport reading is the likely one; "EF123456(7)" stays an HKID.
+        priority=12,
         kind="always",
     ),
     Detector(
@@ -273,10 +292,16 @@ DETECTORS: tuple[Detector, ...] = (
         "ipv6",
         "personal_information",
         _pi("ipv6"),
-        (r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",),
+        (
+            r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",
+            # RFC 4291 2.2 form 3: the last 32 bits as a dotted quad (::ffff:192.0.2.1, 64:ff9b::192.0.2.33)
+            r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){1,6}:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",
+        ),
         v.is_valid_ipv6,
-        "IPv6 address",
-        left=_HEX_COLON,
+        "IPv6 address (RFC 4291/5952 text forms, embedded IPv4 included)",
+        # ":" may stand before an address ("IP:2001:db8::1", "地址:fe80::1"), a letter or digit may not;
+        # native.candidates drops a separating colon and refuses a start inside a longer run of groups.
+        left=_ALNUM,
         right=_HEX_COLON,
         priority=60,
         kind="ipv6",
