@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from aisgf.errors import InvalidInput
 from aisgf.labeling.explicit import audio, image, text, video
 from aisgf.labeling.explicit.fonts import find_cjk_font
 
@@ -191,3 +192,56 @@ def test_sample_pictures_script(tmp_path: Path) -> None:
         assert implicit.detect(f).status == "labeled"
         with Image.open(f) as im:
             assert im.size[0] * im.size[1] > 0
+
+
+# GB 45438 5.1 (rule explicit.text-wording): an AI element AND a generation element make a label.
+TEXT_LABELED = [
+    "AI合成内容\n\n今天的天气预报如下。",
+    "人工智能生成\n正文。",
+    "【本内容由人工智能生成 / AI-generated content】\n\n正文。",
+    "> 本回答由 AI 辅助生成，仅供参考。\n\n正文",
+    "ＡＩ生成：以下为摘要。",  # full-width letters
+    "正文很长。\n\n（以上内容由人工智能合成）",  # at the end
+    "<html><body><p class=\"aigc-label\">本内容由AI生成</p><p>正文</p></body></html>",
+]
+TEXT_NOT_LABELED = [
+    "人工智能客服",
+    "人工智能客服今天上线，报告生成于周一。",  # the two elements are in different clauses
+    "《生成式人工智能服务管理暂行办法》第一条 为了促进生成式人工智能健康发展……",
+    "人工智能发展报告（2024）\n\n第一章 总论",
+    "这款AI工具很好用。",
+    "AI-generated content\n\nBody.",  # English only: no 生成/合成
+    "SAID生成的报表",  # "AI" inside a Latin word
+    "人工智能生成式模型综述",  # 生成式 = "generative", not a generation element
+    "人工智能的历史。" + "正文。" * 40 + "报告由系统生成于周一。",  # 生成 far from the start
+    "<html><head><title>人工智能生成</title></head><body><p>人工智能客服</p></body></html>",  # title is not shown
+]
+
+
+@pytest.mark.parametrize("body", TEXT_LABELED)
+def test_text_label_detected(body: str) -> None:
+    assert text.has_text_label(body), body
+
+
+@pytest.mark.parametrize("body", TEXT_NOT_LABELED)
+def test_text_mentioning_ai_is_not_a_label(body: str) -> None:
+    assert not text.has_text_label(body), body
+
+
+@pytest.mark.parametrize(("label", "ok"), [("AI合成内容", True), ("人工智能生成", True), ("人工智能客服", False)])
+def test_add_text_label_checks_the_wording(label: str, ok: bool) -> None:
+    if ok:
+        assert text.add_text_label("正文。", label=label).startswith(f"【{label}】")
+    else:
+        with pytest.raises(InvalidInput, match="generation element"):
+            text.add_text_label("正文。", label=label)
+
+
+def test_detect_reports_explicit_text_label_by_the_rule(tmp_path: Path) -> None:
+    from aisgf.labeling import implicit
+
+    yes, no = tmp_path / "yes.md", tmp_path / "no.md"
+    yes.write_text("AI合成内容\n\n# 周报\n", encoding="utf-8")
+    no.write_text("# 人工智能客服上线\n\n本周客服系统处理了 300 个工单。\n", encoding="utf-8")
+    assert implicit.detect(yes).explicit is True
+    assert implicit.detect(no).explicit is False

@@ -105,3 +105,18 @@ def test_refusals_store_nothing(registry: Database, tmp_path: Path) -> None:
     with registry.session() as s:
         assert svc.list_evidence(s, svc.get_system(s, "notes")) == []
         assert svc.list_evidence(s, svc.get_system(s, "chat")) == []
+
+
+def test_a_short_keyword_library_is_never_attached_as_a_pass(registry: Database, tmp_path: Path) -> None:
+    # tool_reports describes the technical verdict; with the example library (far short of
+    # TC260-003 §8.1) that verdict is keyword_library_insufficient, never "pass".
+    from aisgf.screening import ScreenConfig, load_library, run_screen
+
+    rows = [{"id": i, "text": f"clean training text number {i}, long enough"} for i in range(50)]
+    data = tmp_path / "c.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    cfg = ScreenConfig(libraries=[load_library("example:cbrn")], sample_n=5, technical_rate=1.0)  # judge all 50
+    rep = run_screen([str(data)], cfg)
+    assert rep["sampling"]["technical"]["pass_rate_verdict"] == "pass"
+    ev = attach_report(registry, rep, "chat", actor="carol")  # default: the system's 4.1.2.d
+    assert "verdict keyword_library_insufficient" in ev["description"] and "verdict pass" not in ev["description"]

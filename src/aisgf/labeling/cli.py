@@ -41,6 +41,17 @@ def _c2pa_credentials(cert: Path | None, key: Path | None) -> c2pa_manifest.Cred
     return c2pa_manifest.load_credentials(cert, key)
 
 
+def _one_id_one_file(option: str, value: str | None, files: list[Path]) -> None:
+    """Refuse one content number for several files: a ProduceID/PropagateID names one piece of content."""
+    if value is not None and len(files) > 1:
+        raise InvalidInput(
+            f"{option} {value!r} was given for {len(files)} files, but it names one piece of content "
+            "(GB 45438 Appendix E: the provider's unique number for this content); label the files one "
+            f"at a time with their own {option}, or leave it out for a random one per file",
+            where=option,
+        )
+
+
 def _trust(path: Path | None) -> bytes | None:
     if path is None:
         return None
@@ -73,7 +84,7 @@ def embed(
     files: Annotated[list[Path], typer.Argument(help="files to label in place")],
     producer: Annotated[str, typer.Option("--producer", help="ContentProducer code")],
     produce_id: Annotated[
-        str | None, typer.Option(help="ProduceID (default: a random UUID per file)")
+        str | None, typer.Option(help="ProduceID of the one file given (default: a random UUID per file)")
     ] = None,
     label: Annotated[str, typer.Option(help="Label value: 1 AI-generated, 2 possibly, 3 suspected")] = "1",
     sign: Annotated[Path | None, typer.Option(help="Ed25519 private key: sign into ReservedCode1")] = None,
@@ -90,6 +101,7 @@ def embed(
     With --c2pa-cert/--c2pa-key, a C2PA manifest carrying the same label is signed over the labeled
     file (JPEG, PNG, WebP).
     """
+    _one_id_one_file("--produce-id", produce_id, files)
     key = integrity.load_private(sign) if sign else None
     creds = _c2pa_credentials(c2pa_cert, c2pa_key)
     failed = 0
@@ -101,7 +113,7 @@ def embed(
             lbl = implicit.embed(
                 f,
                 producer,
-                produce_id if len(files) == 1 else None,
+                produce_id,
                 label=label,
                 key=key,
                 sidecar=sidecar,
@@ -125,21 +137,40 @@ def embed(
 def propagate(
     files: Annotated[list[Path], typer.Argument(help="labeled files")],
     propagator: Annotated[str, typer.Option("--propagator", help="ContentPropagator code")],
-    propagate_id: Annotated[str | None, typer.Option(help="PropagateID (default: random UUID)")] = None,
+    propagate_id: Annotated[
+        str | None, typer.Option(help="PropagateID of the one file given (default: a random UUID per file)")
+    ] = None,
+    unlabeled: Annotated[
+        str | None,
+        typer.Option(
+            "--unlabeled",
+            metavar="declared|suspected",
+            help="for a file that arrived with no implicit label (Labeling Measures Art. 6): 'declared' "
+            "(the user declares it AI-generated) writes Label 2, 'suspected' (explicit label or other "
+            "traces found) Label 3; without it such a file is refused",
+        ),
+    ] = None,
     sign: Annotated[Path | None, typer.Option(help="Ed25519 private key: sign into ReservedCode2")] = None,
     c2pa_cert: Annotated[Path | None, C2PA_CERT] = None,
     c2pa_key: Annotated[Path | None, C2PA_KEY] = None,
 ) -> None:
-    """Fill ContentPropagator/PropagateID, keeping the producer's fields and ReservedCode1."""
+    """Fill ContentPropagator/PropagateID, keeping the producer's fields and ReservedCode1.
+
+    A file with no implicit label gets the platform's own (Label 2 or 3, see --unlabeled).
+    """
+    if unlabeled is not None and unlabeled not in implicit.UNLABELED_LABELS:
+        raise InvalidInput(
+            f"--unlabeled is {unlabeled!r}; accepted: {', '.join(implicit.UNLABELED_LABELS)}", where="--unlabeled"
+        )
+    _one_id_one_file("--propagate-id", propagate_id, files)
     key = integrity.load_private(sign) if sign else None
     creds = _c2pa_credentials(c2pa_cert, c2pa_key)
     failed = 0
     for f in files:
         try:
-            lbl = implicit.propagate(
-                f, propagator, propagate_id if len(files) == 1 else None, key=key, c2pa=creds
-            )
-            out.print(f"[green]propagated[/green] {f}  PropagateID={lbl.PropagateID}")
+            lbl = implicit.propagate(f, propagator, propagate_id, key=key, c2pa=creds, unlabeled=unlabeled)
+            note = "  (producer unknown: platform label, Measures Art. 6)" if lbl.written_by_platform() else ""
+            out.print(f"[green]propagated[/green] {f}  Label={lbl.Label} PropagateID={lbl.PropagateID}{note}")
         except AisgfError as exc:
             failed += 1
             report_error(exc)

@@ -181,6 +181,12 @@ def embed(
     return lbl
 
 
+#: What a platform says about content that arrived with no implicit label (Measures Art. 6), and
+#: the Label it writes: "declared" (the user declares it AI-generated: possibly, 2) or
+#: "suspected" (no declaration, but an explicit label or other traces were found: 3).
+UNLABELED_LABELS = {"declared": "2", "suspected": "3"}
+
+
 def propagate(
     path: Path | str,
     propagator: str,
@@ -189,24 +195,50 @@ def propagate(
     key: Ed25519PrivateKey | None = None,
     sidecar: bool = False,
     c2pa: c2pa_manifest.Credentials | None = None,
+    unlabeled: str | None = None,
 ) -> AigcLabel:
     """A propagation service's step: keep the producer fields, fill ContentPropagator/PropagateID.
 
-    With `c2pa`, the propagator signs a new manifest whose parent ingredient is the file as
-    received (so the producer's manifest stays in the chain) and whose AIGC assertion is updated.
+    A file that arrived with no implicit label gets one written by the platform (Measures Art. 6),
+    with Label 2 or 3 as ``unlabeled`` says ("declared" or "suspected", see UNLABELED_LABELS) and
+    empty producer fields; without ``unlabeled`` such a file is refused, since only the platform
+    knows which case it is. With `c2pa`, the propagator signs a new manifest whose parent ingredient
+    is the file as received (so the producer's manifest stays in the chain) and whose AIGC
+    assertion is updated.
     """
     path = Path(path)
-    found = detect(path, sidecar=sidecar)
-    errors = [p for p in found.problems if p.severity == "error" and p.code != "missing-field"]
-    if found.label is None:
-        raise InvalidInput("file carries no implicit label to propagate; embed one first", where=str(path))
-    if errors:
+    if unlabeled is not None and unlabeled not in UNLABELED_LABELS:
         raise InvalidInput(
-            "existing label has errors: " + "; ".join(p.message for p in errors), where=str(path)
+            f"unlabeled is {unlabeled!r}; accepted: {', '.join(UNLABELED_LABELS)}", where="--unlabeled"
         )
-    handler = handler_for(path, sidecar=sidecar or (found.format == "sidecar"))
-    _check_c2pa(path, handler, c2pa)
-    lbl = found.label.propagated(propagator, propagate_id or uuid.uuid4().hex)
+    found = detect(path, sidecar=sidecar)
+    unreadable = next((p for p in found.problems if p.code == "unreadable"), None)
+    if unreadable is not None:  # never write a label into a file whose own label cannot be read
+        handler_for(path, sidecar=sidecar)  # a missing file: NotFound
+        raise InvalidInput(f"cannot read the file's label: {unreadable.message}", where=str(path))
+    pid = propagate_id or uuid.uuid4().hex
+    if found.label is None and not found.copies:
+        handler = handler_for(path, sidecar=sidecar)  # an unsupported format: the sidecar offer
+        if unlabeled is None:
+            raise InvalidInput(
+                "file carries no implicit label; a platform that received it unlabeled writes one (Labeling "
+                "Measures Art. 6): say which case it is with --unlabeled declared (the user declares it "
+                "AI-generated: Label 2) or --unlabeled suspected (an explicit label or other traces were "
+                "found: Label 3)",
+                where=str(path),
+            )
+        _check_c2pa(path, handler, c2pa)
+        lbl = AigcLabel.received_unlabeled(propagator, pid, UNLABELED_LABELS[unlabeled])
+    else:
+        errors = [p for p in found.problems if p.severity == "error" and p.code != "missing-field"]
+        if found.label is None or errors:
+            shown = errors or [p for p in found.problems if p.severity == "error"]
+            raise InvalidInput(
+                "existing label has errors: " + "; ".join(p.message for p in shown), where=str(path)
+            )
+        handler = handler_for(path, sidecar=sidecar or (found.format == "sidecar"))
+        _check_c2pa(path, handler, c2pa)
+        lbl = found.label.propagated(propagator, pid)
     check_for_writing(lbl, where=str(path))
     if key is not None:
         lbl = lbl.with_fields(
@@ -365,7 +397,6 @@ def detect(
                 "6.1c.one-label",
                 "duplicate-label",
                 f"the same container holds more than one label: {', '.join(dup)}",
-                "error",
             )
         )
     for c in result.copies:

@@ -62,6 +62,28 @@ class AigcLabel:
             PropagateID=produce_id,
         )
 
+    @classmethod
+    def received_unlabeled(cls, propagator: str, propagate_id: str, label: str) -> AigcLabel:
+        """A platform's label for content that arrived with none (Labeling Measures Art. 6 (2), (3)).
+
+        Label is "2" (the user declares it AI-generated) or "3" (suspected: an explicit label or other
+        traces found); only the propagation elements are known, so the producer's stay empty
+        (profile rule propagation.unknown-producer).
+        """
+        return cls(
+            Label=label, ContentProducer="", ProduceID="", ContentPropagator=propagator, PropagateID=propagate_id
+        )
+
+    def written_by_platform(self) -> bool:
+        """True for an Art. 6 platform label: Label 2 or 3, no producer fields, both propagation fields."""
+        return (
+            self.Label in ("2", "3")
+            and not self.ContentProducer
+            and not self.ProduceID
+            and bool(self.ContentPropagator)
+            and bool(self.PropagateID)
+        )
+
     def propagated(self, propagator: str, propagate_id: str) -> AigcLabel:
         """The label after a propagation service takes the content: producer fields are kept."""
         return replace(self, ContentPropagator=propagator, PropagateID=propagate_id, ReservedCode2="")
@@ -154,7 +176,21 @@ def validate(
             )
         )
     r = profile.rule("E.required-fields")
-    for f in profile.implicit.required_fields:
+    required = profile.implicit.required_fields
+    if label.written_by_platform():  # Art. 6: the producer of content received unlabeled is unknown
+        unknown = profile.rule("propagation.unknown-producer")
+        problems.append(
+            Problem(
+                "producer-unknown",
+                unknown.severity,
+                f"Label {label.Label} written by propagation platform {label.ContentPropagator} for content "
+                "received without a label: ContentProducer and ProduceID are empty",
+                unknown.id,
+                unknown.status,
+            )
+        )
+        required = [f for f in required if f not in ("ContentProducer", "ProduceID")]
+    for f in required:
         if not vals.get(f) or (present is not None and f not in present):
             problems.append(Problem("missing-field", r.severity, f"{f} is missing or empty", r.id, r.status))
     r = profile.rule("E.charset")
@@ -186,7 +222,7 @@ def validate(
 
 def check_for_writing(label: AigcLabel, *, where: str | None = None) -> None:
     """Refuse to write a label that breaks any rule, warnings included: aisgf writes strictly."""
-    problems = [p for p in validate(label) if p.code != "extra-fields"]
+    problems = [p for p in validate(label) if p.code != "extra-fields" and p.severity != "info"]
     if problems:
         raise InvalidInput(
             "; ".join(p.message for p in problems),

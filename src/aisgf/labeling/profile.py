@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from aisgf.errors import InvalidInput, NotFound
 
@@ -34,6 +34,13 @@ class Rule(_Strict):
     en: str
     source: str | None = None
 
+    @model_validator(mode="after")
+    def _confirmed_names_its_source(self) -> Rule:
+        # A rule is "confirmed" only when two sources quote the text; one that names none cannot be.
+        if self.status == "confirmed" and not self.source:
+            raise ValueError(f"rule {self.id}: a confirmed rule must name its sources ('source')")
+        return self
+
 
 class LabelValue(_Strict):
     zh: str
@@ -53,9 +60,15 @@ class ImplicitSpec(_Strict):
 
 
 class TextSpec(_Strict):
+    """The explicit text label: the default wording and what makes a phrase a label (rule explicit.text-wording)."""
+
     label_zh: str
     label_en: str
-    must_contain_any: list[str]
+    ai_elements: list[str] = Field(min_length=1)
+    generation_elements: list[str] = Field(min_length=1)
+    generation_not_followed_by: list[str] = []
+    max_gap: int = Field(ge=0, le=64)
+    window: int = Field(gt=0)
 
 
 class ImageSpec(_Strict):

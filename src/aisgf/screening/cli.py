@@ -190,10 +190,24 @@ def _print_summary(rep: dict[str, Any]) -> None:
     )
     for cat, c in rep["categories"].items():
         click.echo(f"  {cat:<28} {c['findings']:>10} findings in {c['documents']:>8} documents")
+    lib = rep["keyword_library"]
+    if lib["meets_tc260_003"]:
+        click.echo(f"keyword library: {lib['keywords']} keywords, meets {lib['requirement']}")
+    else:
+        from aisgf.screening.keywords import describe_shortfall
+
+        click.echo(
+            f"keyword library does NOT meet {lib['requirement']}; the technical sample cannot pass:", err=True
+        )
+        for s in lib["shortfalls"]:
+            click.echo(f"  - {describe_shortfall(s)}", err=True)
     if "sampling" in rep:
         tech = rep["sampling"]["technical"]
         rate = "—" if tech["pass_rate"] is None else f"{100 * tech['pass_rate']:.2f} %"
-        click.echo(f"technical sample: {tech['size']} documents, pass rate {rate}, verdict {tech['verdict']}")
+        click.echo(
+            f"technical sample: {tech['size']} documents, pass rate {rate} ({tech['pass_rate_verdict']}), "
+            f"verdict {tech['verdict']}"
+        )
         m = rep["sampling"]["manual"]
         click.echo(
             f"manual sample: {m['size']} documents written to {m.get('file')} — fill in the verdict column, "

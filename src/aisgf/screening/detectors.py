@@ -6,7 +6,8 @@ category name that appears in reports and findings files, its group and PIPL sen
 loose candidate patterns handed to Hyperscan, the bytes that may not touch the match on either
 side (ASCII letters/digits — never CJK, so "手机13812345678请联系" is found where a Unicode `\\b`
 would miss it), and a validator that confirms the candidate. The patterns are deliberately
-permissive; precision comes from the validators.
+permissive; precision comes from the validators. Which categories are *sensitive* personal
+information (PIPL Art. 28, GB/T 45574-2025) is data: ``pi-sensitivity.yaml`` (aisgf.screening.sensitivity).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from aisgf.screening import sensitivity
 from aisgf.screening import validators as v
 
-SENSITIVE = "sensitive_personal"  # PIPL Art. 28: specific identity, financial accounts, ...
-PERSONAL = "personal"  # PIPL Art. 4: information that identifies a natural person
+SENSITIVE = sensitivity.SENSITIVE  # PIPL Art. 28 / GB/T 45574-2025: see pi-sensitivity.yaml
+PERSONAL = sensitivity.PERSONAL
 CREDENTIAL = "credential"
 SIGNAL = "signal"
 
@@ -53,6 +55,11 @@ class Detector:
     walk_back_from: bytes = b""
 
 
+def _pi(category: str) -> str:
+    """A personal-information detector's sensitivity, from the table (never written here by hand)."""
+    return sensitivity.load_table().reading(category).sensitivity
+
+
 def _strip_sep(s: str) -> str:
     return s.replace(" ", "").replace("-", "")
 
@@ -70,12 +77,22 @@ def _mobile(s: str) -> bool:
     return v.is_valid_mobile(s)
 
 
-_LANDLINE = re.compile(r"\(?(0\d{2,3})\)?[\s-]?(\d{7,8})")
+# A landline as written in real text: domestic "(021) 5080-1234", "010-6552 9988", or international
+# "+86 10 6552 9988", "+86-21-5080-1234", "0086 755 8888 6666", "+86 (0)21 5080 1234" (the area code
+# loses its trunk 0 after +86; "(0)" is the common way of showing it anyway). The subscriber number may
+# be split once, after its third or fourth digit, by a space or hyphen.
+_LANDLINE = re.compile(
+    r"(?:(?:\+|00)86[\s-]?(?:\(0\)[\s-]?)?\(?(?P<intl>10|2\d|[3-9]\d{2})\)?|\(?(?P<area>0\d{2,3})\)?)"
+    r"[\s-]?(?P<a>\d{3,4})[\s-]?(?P<b>\d{3,4})"
+)
 
 
 def _landline(s: str) -> bool:
     m = _LANDLINE.fullmatch(s)
-    return m is not None and v.is_valid_landline(m.group(1), m.group(2))
+    if m is None:
+        return False
+    area = "0" + m.group("intl") if m.group("intl") else m.group("area")
+    return v.is_valid_landline(area, m.group("a") + m.group("b"))
 
 
 def _bank_card(s: str) -> bool:
@@ -118,7 +135,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_resident_id",
         "personal_information",
-        SENSITIVE,
+        _pi("cn_resident_id"),
         (r"\d{17}[\dXx]",),
         _resident_id,
         "Mainland resident ID (GB 11643: province, birth date, check digit)",
@@ -128,7 +145,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_uscc",
         "personal_information",
-        PERSONAL,
+        _pi("cn_uscc"),
         (r"[0-9A-HJ-NP-RTUWXY]{2}\d{6}[0-9A-HJ-NP-RTUWXY]{10}",),
         v.is_valid_uscc,
         "Unified social credit code (GB 32100 check character); identifies a person for 个体工商户",
@@ -138,7 +155,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "bank_card",
         "personal_information",
-        SENSITIVE,
+        _pi("bank_card"),
         # One fixed-width pattern per length (no start-of-match tracking needed), each starting
         # with the issuer prefixes that validators.card_scheme accepts at that length: an
         # 18-digit resident ID that cannot be a card never even becomes a card candidate.
@@ -160,7 +177,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_resident_id_old",
         "personal_information",
-        SENSITIVE,
+        _pi("cn_resident_id_old"),
         (r"\d{15}",),
         v.is_valid_old_resident_id,
         "First-generation 15-digit resident ID (no check digit: province and 19YYMMDD birth date)",
@@ -170,17 +187,22 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_landline",
         "personal_information",
-        PERSONAL,
-        (r"\(0\d{2,3}\)\s?[2-9]\d{6,7}", r"0\d{2,3}[ -][2-9]\d{6,7}"),
+        _pi("cn_landline"),
+        (
+            r"\(0\d{2,3}\)\s?[2-9]\d{6,7}",
+            r"0\d{2,3}[ -][2-9]\d{6,7}",
+            r"(?:\(0\d{2,3}\)\s?|0\d{2,3}[ -])[2-9]\d{2,3}[ -]\d{4}",
+            r"(?:\+|00)86[ -]?(?:\(0\)[ -]?)?(?:\((?:10|2\d|[3-9]\d\d)\)|10|2\d|[3-9]\d\d)[ -]?[2-9]\d{2,3}[ -]?\d{4}",
+        ),
         _landline,
-        "Mainland landline with area code (010/02x/0xxx) and a separator",
+        "Mainland landline with area code (010/02x/0xxx): domestic, or +86/0086 without the trunk 0",
         priority=40,
         kind="landline",
     ),
     Detector(
         "cn_mobile",
         "personal_information",
-        PERSONAL,
+        _pi("cn_mobile"),
         (r"(?:(?:\+|00)86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}",),
         _mobile,
         "Mainland mobile number with an allocated network segment",
@@ -191,17 +213,21 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "passport",
         "personal_information",
-        SENSITIVE,
-        (r"[EGDSP]\d{8}", r"E[A-HJ-NP-Z]\d{7}"),
+        _pi("passport"),
+        # E + 8 digits (e-passports until 2017-04-05), then E + a letter (I and O skipped) + 7 digits;
+        # G (old ordinary), D/S/P + 8; diplomatic DE, service SE, public-affairs PE + 7.
+        (r"[EGDSP]\d{8}", r"E[A-HJ-NP-Z]\d{7}", r"[DSP]E\d{7}"),
         _always,
-        "PRC passport number (E/G/D/S/P series)",
-        priority=50,
+        "PRC passport number (E, EA-EZ, G, D/S/P, DE/SE/PE series)",
+        # Before hk_id (15): "EF1234567" is also a two-letter HKID without its parentheses, and in
+        # mainland text the passport reading is the likely one; "EF123456(7)" stays an HKID.
+        priority=12,
         kind="always",
     ),
     Detector(
         "hk_macau_permit",
         "personal_information",
-        SENSITIVE,
+        _pi("hk_macau_permit"),
         (r"C\d{8}", r"C[A-HJ-NP-Z]\d{7}", r"[HM]\d{8}(?:\d{2})?"),
         _always,
         "Exit-entry permit for HK/Macau (往来港澳通行证) or Home Return Permit (回乡证)",
@@ -211,7 +237,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "tw_permit",
         "personal_information",
-        SENSITIVE,
+        _pi("tw_permit"),
         (r"L\d{8}",),
         _always,
         "Mainland travel permit for Taiwan (往来台湾通行证)",
@@ -221,7 +247,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "hk_id",
         "personal_information",
-        SENSITIVE,
+        _pi("hk_id"),
         (r"[A-Z]{1,2}\d{6}\(?[0-9A]\)?",),
         _hk_id,
         "Hong Kong identity card (MOD 11 check digit)",
@@ -231,7 +257,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "tw_id",
         "personal_information",
-        SENSITIVE,
+        _pi("tw_id"),
         (r"[A-Z][12]\d{8}",),
         v.is_valid_tw_id,
         "Taiwan national ID (weighted MOD 10 checksum)",
@@ -241,7 +267,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "email",
         "personal_information",
-        PERSONAL,
+        _pi("email"),
         (r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}",),
         _email,
         "E-mail address",
@@ -254,7 +280,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "ipv4",
         "personal_information",
-        PERSONAL,
+        _pi("ipv4"),
         (r"\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",),
         v.is_valid_ipv4,
         "IPv4 address (octets 0-255)",
@@ -265,11 +291,17 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "ipv6",
         "personal_information",
-        PERSONAL,
-        (r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",),
+        _pi("ipv6"),
+        (
+            r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}",
+            # RFC 4291 2.2 form 3: the last 32 bits as a dotted quad (::ffff:192.0.2.1, 64:ff9b::192.0.2.33)
+            r"[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){1,6}:\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}",
+        ),
         v.is_valid_ipv6,
-        "IPv6 address",
-        left=_HEX_COLON,
+        "IPv6 address (RFC 4291/5952 text forms, embedded IPv4 included)",
+        # ":" may stand before an address ("IP:2001:db8::1", "地址:fe80::1"), a letter or digit may not;
+        # native.candidates drops a separating colon and refuses a start inside a longer run of groups.
+        left=_ALNUM,
         right=_HEX_COLON,
         priority=60,
         kind="ipv6",
@@ -277,7 +309,7 @@ DETECTORS: tuple[Detector, ...] = (
     Detector(
         "cn_licence_plate",
         "personal_information",
-        PERSONAL,
+        _pi("cn_licence_plate"),
         ("[" + v.PLATE_PROVINCES + r"][A-HJ-NP-Z][A-HJ-NP-Z0-9]{4,5}[A-HJ-NP-Z0-9挂学警港澳]",),
         v.is_valid_plate,
         "Mainland vehicle licence plate",

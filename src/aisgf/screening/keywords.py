@@ -210,6 +210,92 @@ def load_library(path: str | Path, *, max_keywords: int = DEFAULT_MAX_KEYWORDS) 
         raise InvalidInput(f"library is not UTF-8 text ({exc.reason} at byte {exc.start})", where=str(p)) from exc
 
 
+TC260_003_FILE = "tc260-003.yaml"
+
+
+def _tc260_003() -> dict[str, Any]:
+    text = resources.files("aisgf.screening").joinpath(TC260_003_FILE).read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    kl = data.get("keyword_library") if isinstance(data, dict) else None
+    if not isinstance(kl, dict) or not {"total_min", "per_risk_min", "risks_a1_a2"} <= set(kl):
+        raise InvalidInput("needs keyword_library with total_min, per_risk_min and risks_a1_a2", where=TC260_003_FILE)
+    return data
+
+
+def _appendix(risk_class: str) -> str | None:
+    """"A.1" for A.1 and A.1.n, "A.2" for A.2 and A.2.n; other classes are not counted per risk."""
+    for a in ("A.1", "A.2"):
+        if risk_class == a or risk_class.startswith(a + "."):
+            return a
+    return None
+
+
+def check_tc260_003(libraries: list[KeywordLibrary]) -> dict[str, Any]:
+    """The libraries of a run, together, against TC260-003 §8.1: total size, size per risk, coverage.
+
+    Why in the report: a screening whose keyword library falls short cannot show that the corpus
+    was screened for the standard's risks, so its technical sample is not a pass (see
+    ``meets_tc260_003`` and ``shortfalls``; the registry reads them before attaching evidence).
+    Counted per library category and appendix (a category mixing A.1 and A.2 terms is two risks).
+    """
+    data = _tc260_003()
+    kl = data["keyword_library"]
+    per_risk: dict[str, int] = {str(k): int(v) for k, v in kl["per_risk_min"].items()}
+    total = sum(len(lib.keywords) for lib in libraries)
+    counts: dict[tuple[str, str], int] = {}
+    for lib in libraries:
+        for k in lib.keywords:
+            a = _appendix(k.risk_class)
+            if a is not None:
+                counts[(k.category, a)] = counts.get((k.category, a), 0) + 1
+    shortfalls: list[dict[str, Any]] = []
+    if total < kl["total_min"]:
+        shortfalls.append(
+            {"what": "total", "keywords": total, "required": kl["total_min"], "short_by": kl["total_min"] - total}
+        )
+    categories: dict[str, Any] = {}
+    for (cat, a), n in sorted(counts.items()):
+        need = per_risk[a]
+        name = cat if sum(1 for c, _ in counts if c == cat) == 1 else f"{cat} [{a}]"
+        categories[name] = {"category": cat, "appendix": a, "keywords": n, "required": need, "ok": n >= need}
+        if n < need:
+            shortfalls.append(
+                {"what": "category", "category": cat, "appendix": a, "keywords": n, "required": need,
+                 "short_by": need - n}
+            )
+    if len(counts) < kl["risks_a1_a2"]:
+        shortfalls.append(
+            {"what": "coverage", "appendix": "A.1+A.2", "categories": len(counts), "required": kl["risks_a1_a2"],
+             "short_by": kl["risks_a1_a2"] - len(counts)}
+        )
+    return {
+        "requirement": data.get("clause", "TC260-003 §8.1"),
+        "meets_tc260_003": not shortfalls,
+        "keywords": total,
+        "required_keywords": kl["total_min"],
+        "required_per_risk": per_risk,
+        "required_risks_a1_a2": kl["risks_a1_a2"],
+        "categories": categories,
+        "other_keywords": total - sum(counts.values()),  # risk_class not A.1/A.2 (e.g. §4.1.2(c) CBRN terms)
+        "shortfalls": shortfalls,
+        "sources": data.get("sources", []),
+    }
+
+
+def describe_shortfall(s: dict[str, Any]) -> str:
+    """One line for people: what falls short and by how much."""
+    if s["what"] == "total":
+        return f"{s['keywords']} keywords in all, {s['required']} required: {s['short_by']} short"
+    if s["what"] == "category":
+        return (
+            f"category {s['category']} ({s['appendix']}): {s['keywords']} keywords, {s['required']} required: "
+            f"{s['short_by']} short"
+        )
+    return (
+        f"{s['categories']} categories mapped to A.1/A.2, {s['required']} risks to cover: {s['short_by']} short"
+    )
+
+
 def load_libraries(paths: list[str], *, max_keywords: int = DEFAULT_MAX_KEYWORDS) -> list[KeywordLibrary]:
     """Load several libraries; the keyword limit applies to all of them together."""
     libs: list[KeywordLibrary] = []

@@ -465,6 +465,9 @@ def _status(kind: int, buf: np.ndarray, a: int, b: int, today: int, tmp: np.ndar
     if kind == IPV4:
         return VALID if _ipv4(buf, a, b) else DROP
     if kind == IPV6:
+        for i in range(a, b):
+            if buf[i] == 46:  # "." : an embedded IPv4 tail, checked by ipaddress in Python (rare)
+                return ASK_PYTHON
         return VALID if _ipv6(buf, a, b) else DROP
     return ASK_PYTHON
 
@@ -495,7 +498,7 @@ def candidates(
     The span rules are those documented in :mod:`aisgf.screening.engine`: fixed-width patterns
     start ``width`` bytes before their end, e-mail starts where the walk back from "@" stops, a
     left/right neighbour in the detector's class disqualifies, ``extend`` grows the span, and an
-    e-mail or IPv4 that goes on after a "." is not a candidate.
+    e-mail, IPv4 or IPv6 that goes on after a "." is not a candidate.
     """
     n = hits.shape[0]
     size = buf.shape[0]
@@ -531,14 +534,25 @@ def candidates(
             continue
         if not trail and to < size and right[d, buf[to]]:
             continue
+        if kind == IPV6:
+            # ":" may stand before an address ("IP:2001:db8::1"), so the leftmost start can take a
+            # single colon that only separates it from a CJK or punctuation neighbour: drop it. A
+            # colon right after a hex digit means the run of groups goes on to the left (nine
+            # groups, say): no candidate inside it.
+            if frm + 1 < to and buf[frm] == 58 and buf[frm + 1] != 58:
+                frm += 1
+            if frm >= 2 and buf[frm - 1] == 58 and _hex(buf[frm - 2]):
+                continue
         if extend[d, 256]:
             limit = min(size, to + 512)
             while to < limit and extend[d, buf[to]]:
                 to += 1
         if to + 1 < size and buf[to] == 46:
             nxt = buf[to + 1]
-            if (kind == EMAIL and _alnum(nxt)) or (kind == IPV4 and _digit(nxt)):
-                continue  # the address goes on past this candidate (".com.cn", a fifth octet)
+            if (kind == EMAIL and _alnum(nxt)) or (kind in (IPV4, IPV6) and _digit(nxt)):
+                # the address goes on past this candidate (".com.cn", a fifth octet, or the dotted
+                # quad of an IPv6 address: "::ffff:192" of "::ffff:192.0.2.1" is not an address)
+                continue
         out_frm[k] = frm
         out_to[k] = to
         status[k] = _status(kind, buf, frm, to, today, tmp)

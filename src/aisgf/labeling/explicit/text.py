@@ -1,20 +1,31 @@
 """Explicit text labels at the start, end or both, for plain text, Markdown and HTML.
 
 Why idempotent: a pipeline may run twice; a second run must not stack a second label.
+Why a phrase rule and not a word list: GB 45438 5.1 (rule explicit.text-wording) makes a text label
+an AI element *and* a generation element, so "AI合成内容" is a label and "人工智能客服" is not; a
+text that merely mentions 人工智能 near its start must never be counted as labeled.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 from aisgf.errors import InvalidInput
 from aisgf.labeling.formats.text import split_front_matter
-from aisgf.labeling.profile import load_profile
+from aisgf.labeling.profile import TextSpec, load_profile
 
 Position = Literal["start", "end", "both"]
 Kind = Literal["plain", "markdown", "html"]
+
+# Clause punctuation (after NFKC, so full-width ，；： are their ASCII twins): a label phrase never
+# spans it, so "人工智能客服已上线，报告生成于周一" is not a label.
+_BREAKS = "。．！？；，、,.!?;:\n\r\t|"
+_HTML_HIDDEN = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.I | re.S)
+_HTML_TAG = re.compile(r"<[^>]*>")
 
 
 def default_label() -> str:
@@ -22,13 +33,58 @@ def default_label() -> str:
     return f"{t.label_zh} / {t.label_en}"
 
 
-def has_text_label(text: str, window: int = 400) -> bool:
-    """True if a label phrase (e.g. 人工智能, AI生成) appears near the start or end of the text."""
-    _, _, body = split_front_matter(text)
+def _phrase(spec: TextSpec) -> re.Pattern[str]:
+    """AI element, then at most ``max_gap`` characters without clause punctuation, then a generation element."""
+    return _compile(
+        tuple(spec.ai_elements), tuple(spec.generation_elements), tuple(spec.generation_not_followed_by), spec.max_gap
+    )
+
+
+@lru_cache(maxsize=8)
+def _compile(
+    ai: tuple[str, ...], gen: tuple[str, ...], not_followed_by: tuple[str, ...], max_gap: int
+) -> re.Pattern[str]:
+    def alt(words: list[str]) -> str:
+        parts = []
+        for w in sorted(words, key=len, reverse=True):
+            e = re.escape(unicodedata.normalize("NFKC", w))
+            if w.isascii() and w[:1].isalpha():  # "AI" alone, not inside "SAID" or "AIR"
+                e = f"(?<![A-Za-z]){e}(?![A-Za-z])"
+            parts.append(e)
+        return "(?:" + "|".join(parts) + ")"
+
+    not_after = "".join(f"(?!{re.escape(x)})" for x in not_followed_by)
+    gap = f"[^{re.escape(_BREAKS)}]{{0,{max_gap}}}?"
+    return re.compile(alt(list(ai)) + gap + alt(list(gen)) + not_after)
+
+
+def is_label_phrase(text: str) -> bool:
+    """True if ``text`` holds a label phrase: an AI element followed closely by a generation element."""
     spec = load_profile().explicit.text
-    phrases = [*spec.must_contain_any, spec.label_zh, spec.label_en]
-    ends = body[:window] + "\n" + body[-window:]
-    return any(p in ends for p in phrases)
+    return _phrase(spec).search(unicodedata.normalize("NFKC", text)) is not None
+
+
+def visible_text(text: str) -> str:
+    """What a reader sees: no front matter; for HTML, no head, scripts or tags, entities decoded."""
+    _, _, body = split_front_matter(text)
+    if _HTML_TAG.search(body) and re.search(r"<(?:html|body|p|div|span)\b", body, re.I):
+        body = html.unescape(_HTML_TAG.sub(" ", _HTML_HIDDEN.sub(" ", body)))
+    return body.strip()
+
+
+def has_text_label(text: str, window: int | None = None) -> bool:
+    """True if a label phrase stands in the first or last ``window`` characters of the visible text.
+
+    ``window`` defaults to the profile's (64 characters): a label opens or closes the text, it is not
+    a phrase somewhere in its first paragraphs.
+    """
+    spec = load_profile().explicit.text
+    body = visible_text(text)
+    n = window or spec.window
+    pattern = _phrase(spec)
+    return any(
+        pattern.search(unicodedata.normalize("NFKC", part)) is not None for part in (body[:n], body[-n:])
+    )
 
 
 def _render(kind: Kind, label: str) -> str:
@@ -45,9 +101,11 @@ def add_text_label(
     """Return `text` with the label at `position`; unchanged if that position is already labeled."""
     label = label or default_label()
     spec = load_profile().explicit.text
-    if not any(p in label for p in spec.must_contain_any):
+    if not is_label_phrase(label):
         raise InvalidInput(
-            f"label text must contain one of {spec.must_contain_any} (rule explicit.text-wording)",
+            f"label text {label!r} must contain an AI element ({' or '.join(spec.ai_elements)}) followed by a "
+            f"generation element ({' or '.join(spec.generation_elements)}), e.g. 'AI生成' or '本内容由人工智能生成' "
+            "(rule explicit.text-wording)",
             where="label",
         )
     mark = _render(kind, label)

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from aisgf.screening import detectors as dets
+from aisgf.screening import sensitivity
+from aisgf.screening.keywords import check_tc260_003
 from aisgf.screening.pipeline.config import ScreenConfig
 from aisgf.screening.pipeline.shard import ShardResult
 from aisgf.screening.pipeline.step import Part
@@ -132,6 +134,7 @@ class Merger:
         docs = totals["documents"]
         sampling: SamplingPart = self._part("sampling", SamplingPart)
         sources: dict[str, Counter[str]] = self._part("sources", SourcesPart).sources
+        table = sensitivity.load_table()
         cats: dict[str, Any] = {}
         for cat in sorted(set(cat_findings) | set(cat_docs)):
             det = dets.BY_CATEGORY.get(cat)
@@ -144,10 +147,14 @@ class Merger:
                 "documents": cat_docs[cat],
                 "rate": _rate(cat_docs[cat], docs),
             }
+            if cat in table.categories:  # why it is (not) sensitive, with the sources: see the report section
+                cats[cat]["sensitivity_why"] = table.categories[cat].why
+        ran = self.cfg.categories or [d.category for d in dets.DETECTORS]
+        library = check_tc260_003(self.cfg.libraries)
         rep: dict[str, Any] = {
             "tool": "aisgf.screening",
             "format_version": 1,
-            "framework_refs": ["AI Safety Governance Framework 1.0 §4.1.2(b)-(e)", "TC260-003 §9.2"],
+            "framework_refs": ["AI Safety Governance Framework 1.0 §4.1.2(b)-(e)", "TC260-003 §8.1, §9.2"],
             "config": {
                 "field": self.cfg.field,
                 "lines": self.cfg.lines,
@@ -173,6 +180,8 @@ class Merger:
                 "dropped": totals["dropped"],
             },
             "categories": cats,
+            "sensitive_personal_information": table.report([c for c in ran if c in dets.PI_CATEGORIES]),
+            "keyword_library": library,
             "keyword_library_categories": dict(sorted(self._part("scan", ScanPart).library_categories.items())),
             "languages": dict(sorted(self._part("quality", QualityPart).languages.items())),
             "files": self.files,
@@ -194,6 +203,11 @@ class Merger:
             ).as_dict()
             tech["judged_by"] = "detectors and keyword libraries; fails on " + ", ".join(self.cfg.fail_on)
             tech["seed"] = self.cfg.seed
+            # Judged with a keyword library short of TC260-003 §8.1, the sample cannot pass: the rate
+            # verdict stays visible, the verdict says why it does not count.
+            tech["pass_rate_verdict"] = tech["verdict"]
+            if not library["meets_tc260_003"]:
+                tech["verdict"] = KEYWORD_LIBRARY_INSUFFICIENT
             rep["sampling"] = {
                 "technical": tech,
                 "manual": {
@@ -204,7 +218,25 @@ class Merger:
                     "status": "awaiting verdicts (aisgf screen verdicts FILE)",
                 },
             }
+        rep["verdict"] = _verdict(rep)
         return rep
+
+
+KEYWORD_LIBRARY_INSUFFICIENT = "keyword_library_insufficient"
+
+
+def _verdict(rep: dict[str, Any]) -> str:
+    """The run's one word: never "pass" with a keyword library short of TC260-003 §8.1.
+
+    ``keyword_library_insufficient`` (the library falls short, whatever the sample says), else the
+    technical sample's verdict (``pass``/``fail``), else ``not_sampled`` (no --sample: nothing judged).
+    The manual sample is judged apart (``aisgf screen verdicts``).
+    """
+    if not rep["keyword_library"]["meets_tc260_003"]:
+        return KEYWORD_LIBRARY_INSUFFICIENT
+    if "sampling" in rep:
+        return str(rep["sampling"]["technical"]["verdict"])
+    return "not_sampled"
 
 
 def _rate(n: int, d: int) -> float:
