@@ -22,7 +22,7 @@ from tests.web.helpers import Person
 
 
 def test_english_shown_to_a_chinese_reader_says_so(catalog: Catalog) -> None:
-    item = catalog.get("3.1.1.f")  # no Chinese text found
+    item = catalog.get("3.2.4.b")  # no Chinese text found
     assert item.text_status("zh") == "missing"
     shown = item.shown("zh")
     assert shown.lang == "en" and shown.fallback and shown.note == "仅有英文文本"
@@ -56,10 +56,10 @@ def _cli(*args: str) -> tuple[int, str, str]:
 
 
 def test_cli_marks_the_fallback(settings: Settings) -> None:
-    code, out, _ = _cli("list", "--section", "3.1.1", "--lang", "zh")
-    line = next(ln for ln in out.splitlines() if "3.1.1.f" in ln)
+    code, out, _ = _cli("list", "--section", "3.2.4", "--lang", "zh")
+    line = next(ln for ln in out.splitlines() if "3.2.4.b" in ln)
     assert code == 0 and "仅有英文文本" in line
-    line = next(ln for ln in out.splitlines() if "3.1.1.a" in ln)
+    line = next(ln for ln in out.splitlines() if "3.2.4.a" in ln)
     assert "仅有英文文本" not in line
     code, out, _ = _cli("list", "--section", "4.1.1", "--lang", "en")
     assert "Chinese text only" in next(ln for ln in out.splitlines() if "4.1.1.a" in ln)
@@ -74,7 +74,7 @@ def test_api_has_a_field_for_the_fallback() -> None:
     app = FastAPI()
     app.include_router(router)
     with TestClient(app) as client:
-        item = client.get("/api/catalog/items/3.1.1.f").json()
+        item = client.get("/api/catalog/items/3.2.4.b").json()
     assert item["shown"]["zh"] == {
         "text": item["text_en"], "lang": "en", "status": "official", "fallback": True, "fallback_note": "仅有英文文本",
     }
@@ -84,14 +84,14 @@ def test_api_has_a_field_for_the_fallback() -> None:
 def test_pages_mark_the_fallback(web) -> None:  # noqa: F811
     app, db = web
     gina = Person(app, db, "gina").login()
-    page = gina.get("/catalog", params={"section": "3.1.1"}).text
-    row = next(r for r in page.split("<tr>") if "3.1.1.f" in r)
+    page = gina.get("/catalog", params={"section": "3.2.4"}).text
+    row = next(r for r in page.split("<tr>") if "3.2.4.b" in r)
     assert "Chinese text only" not in row  # an English reader gets the English text
     row = next(r for r in gina.get("/catalog", params={"section": "4.1.1"}).text.split("<tr>") if "4.1.1.a" in r)
     assert "Chinese text only" in row
     assert gina.get("/lang/zh", params={"next": "/catalog"}).status_code in (302, 303)
-    page = gina.get("/catalog", params={"section": "3.1.1"}).text
-    row = next(r for r in page.split("<tr>") if "3.1.1.f" in r)
+    page = gina.get("/catalog", params={"section": "3.2.4"}).text
+    row = next(r for r in page.split("<tr>") if "3.2.4.b" in r)
     assert "仅有英文文本" in row
     item = gina.get("/catalog/items/6.1.c").text
     assert "data encryption m…" in item

@@ -120,3 +120,5 @@ def test_a_short_keyword_library_is_never_attached_as_a_pass(registry: Database,
     assert rep["sampling"]["technical"]["pass_rate_verdict"] == "pass"
     ev = attach_report(registry, rep, "chat", actor="carol")  # default: the system's 4.1.2.d
     assert "verdict keyword_library_insufficient" in ev["description"] and "verdict pass" not in ev["description"]
+    assert ev["description"].startswith("NOT A PASS: keyword library below TC260-003 §8.1 (")
+    assert "short by" in ev["description"]

@@ -98,6 +98,13 @@ def describe_screening(report: dict[str, Any]) -> str:
     if tech:
         rate = _pct(tech.get("pass_rate"))
         text += f"; technical sample {tech.get('size', 0)}, pass rate {rate}, verdict {tech.get('verdict')}"
+    library = report.get("keyword_library") or {}
+    if library.get("meets_tc260_003") is False:
+        # A library short of TC260-003 §8.1 screens too little to count: said first, never a pass.
+        short = "; ".join(
+            f"{x.get('category') or x.get('what')} short by {x.get('short_by')}" for x in library.get("shortfalls", [])
+        )
+        text = f"NOT A PASS: keyword library below TC260-003 §8.1 ({short}). " + text
     return text
 
 
