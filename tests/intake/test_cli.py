@@ -113,6 +113,21 @@ def test_rules_show(app, runner) -> None:
     assert as_json["conditions"]["baseline"] == "always"
 
 
+def test_rules_show_in_chinese_has_no_english_conditions(app, runner) -> None:
+    from .test_cases import _latin_words
+
+    result = runner.invoke(app, ["rules", "show", "--lang", "zh"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "面向公众：是" in result.stdout and "algorec.24" in result.stdout
+    from aisgf.intake.ruleset import load_ruleset
+
+    rs = load_ruleset()
+    codes = {r.spec.id for r in rs.rules} | set(rs.spec.controls) | set(rs.spec.reviewers) | {"key_sector_user",
+                                                                                            "developer", "provider"}
+    body = "\n".join(result.stdout.splitlines()[3:])  # after the title, ID and source path
+    assert _latin_words(body, codes) == []
+
+
 def test_rules_questions_template_round_trip(app, runner, write) -> None:
     listing = runner.invoke(app, ["rules", "questions"])
     assert listing.exit_code == 0 and "public_facing" in listing.stdout

@@ -262,47 +262,58 @@ def rules_show(
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
     code = lang.value
+    zh = code == "zh"
     console = _console()
     title = spec.title.get(code) if spec.title else spec.ruleset
     console.print(f"[bold]{escape(title)}[/bold]")
-    console.print(escape(f"{spec.ruleset} {spec.version}  sha256 {ruleset.digest}"))
+    console.print(escape(f"{spec.ruleset} {spec.version}  {'摘要' if zh else 'sha256'} {ruleset.digest}"))
     console.print(f"[dim]{escape(ruleset.source)}[/dim]")
-    tiers = Table(title="Tiers", title_justify="left")
-    for col in ("tier", "lane at least", "controls"):
+
+    def tier_name(t: str) -> str:
+        named = spec.tiers[t].name  # type: ignore[index]
+        return named.get(code) if named else t
+
+    def lane_name(name: str) -> str:
+        named = spec.lanes[name].name  # type: ignore[index]
+        return named.get(code) if named else name
+
+    sep = "、" if zh else ", "
+    tiers = Table(title="风险等级" if zh else "Tiers", title_justify="left")
+    for col in (("等级", "至少走", "控制措施") if zh else ("tier", "lane at least", "controls")):
         tiers.add_column(col)
     for t in TIERS:
         ts = spec.tiers[t]
-        _row(tiers, ts.name.get(code) if ts.name else t, ts.lane, ", ".join(ts.controls) or "-")
+        controls = sep.join(spec.controls[c].name.get(code) for c in ts.controls) if zh else ", ".join(ts.controls)
+        _row(tiers, tier_name(t), lane_name(ts.lane), controls or "-")
     console.print(tiers)
-    lanes = Table(title="Lanes", title_justify="left")
-    lanes.add_column("lane")
-    lanes.add_column("reviewers")
+    lanes = Table(title="评审通道" if zh else "Lanes", title_justify="left")
+    lanes.add_column("通道" if zh else "lane")
+    lanes.add_column("评审人" if zh else "reviewers")
     for lane in LANES:
         ls = spec.lanes[lane]
-        _row(
-            lanes,
-            ls.name.get(code) if ls.name else lane,
-            ", ".join(spec.reviewers[r].get(code) for r in ls.reviewers),
-        )
+        _row(lanes, lane_name(lane), sep.join(spec.reviewers[r].get(code) for r in ls.reviewers))
     console.print(lanes)
-    rules = Table(title="Rules (in order)", title_justify="left", show_lines=True)
-    rules.add_column("rule", no_wrap=True)
-    rules.add_column("when", overflow="fold", ratio=2)
-    rules.add_column("tier / lane", no_wrap=True)
-    rules.add_column("reviewers", overflow="fold")
-    rules.add_column("controls", no_wrap=True)
-    rules.add_column("obligations", overflow="fold")
+    rules = Table(title="规则（按顺序）" if zh else "Rules (in order)", title_justify="left", show_lines=True)
+    for col, kw in ((("规则", {"no_wrap": True}), ("条件", {"overflow": "fold", "ratio": 2}),
+                     ("等级 / 通道", {"no_wrap": True}), ("评审人", {"overflow": "fold"}),
+                     ("控制措施", {"no_wrap": True}), ("条款与义务", {"overflow": "fold"})) if zh else
+                    (("rule", {"no_wrap": True}), ("when", {"overflow": "fold", "ratio": 2}),
+                     ("tier / lane", {"no_wrap": True}), ("reviewers", {"overflow": "fold"}),
+                     ("controls", {"no_wrap": True}), ("obligations", {"overflow": "fold"}))):
+        rules.add_column(col, **kw)  # type: ignore[arg-type]
     for r in ruleset.rules:
         rs = r.spec
         obligations = list(rs.obligations) + [
             f"{role}: {', '.join(refs)}" for role, refs in rs.by_role.items()
-        ]
+        ] + list(rs.duties)
+        reviewers = [spec.reviewers[x].get(code) for x in rs.reviewers] if zh else list(rs.reviewers)
         _row(
             rules,
             rs.id,
-            r.condition.describe(),
-            f"{rs.tier or '-'} / {rs.lane or '-'}",
-            "\n".join(rs.reviewers) or "-",
+            r.condition.describe(code),
+            f"{tier_name(rs.tier) if rs.tier else '-'} / {lane_name(rs.lane) if rs.lane else '-'}" if zh
+            else f"{rs.tier or '-'} / {rs.lane or '-'}",
+            "\n".join(reviewers) or "-",
             "\n".join(rs.controls) or "-",
             "\n".join(obligations) or "-",
         )
