@@ -63,14 +63,20 @@ def test_register_review_live_and_audit(tmp_path: Path) -> None:
     assert shown["status"] == "in_review" and shown["owner"] == "bob"
     for fn in shown["reviews_required"]:
         aisgf(tmp_path, "review", "meeting-notes", "--function", fn, "--approve", "--as", "rita")
-    aisgf(tmp_path, "system", "status", "meeting-notes", "live")
+    p = aisgf(tmp_path, "system", "status", "meeting-notes", "live", check=False)
+    assert p.returncode == 4 and "cannot go live yet" in p.stderr and "(open)" in p.stderr  # the gate lists them
+    p = aisgf(tmp_path, "system", "status", "meeting-notes", "live", "--override", "--as", "bob", check=False)
+    assert p.returncode == 5  # an owner may not override the gate
+    out = aisgf(tmp_path, "system", "status", "meeting-notes", "live", "--override", "--reason", "pilot for 2 weeks")
+    assert "override by gina" in out.stdout
     listed = json.loads(aisgf(tmp_path, "system", "list", "--json").stdout)
-    assert listed["items"][0]["status"] == "live"
+    assert listed["items"][0]["status"] == "live" and listed["items"][0]["go_live_override"]["reason"]
     p = aisgf(tmp_path, "system", "show", "nope", check=False)
     assert p.returncode == 3 and "nope" in p.stderr
     assert "OK" in aisgf(tmp_path, "audit", "verify", "--as", "audrey").stdout
     log = json.loads(aisgf(tmp_path, "audit", "log", "--system", "meeting-notes", "--json").stdout)
-    assert {"system.registered", "review.recorded", "system.status_changed"} <= {e["action"] for e in log["items"]}
+    assert {"system.registered", "review.recorded", "system.status_changed",
+            "system.go_live_overridden"} <= {e["action"] for e in log["items"]}
     actors = {e["action"]: e["actor"] for e in log["items"]}
     assert actors["system.registered"] == "gina" and actors["review.recorded"] == "rita"
     first = json.loads(aisgf(tmp_path, "audit", "log", "--action", "user.created", "--limit", "100",

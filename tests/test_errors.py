@@ -17,6 +17,7 @@ import aisgf.accounts.services
 import aisgf.intake.questionnaire
 import aisgf.organisation.services
 import aisgf.registry.evidence_store
+import aisgf.registry.gates
 import aisgf.registry.pages  # each of these imports registers its message table
 import aisgf.registry.services
 import aisgf.web.authz

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     ruleset_file: Path | None = Field(default=None, description="Tiering ruleset YAML; the shipped default if unset")
     questionnaire_file: Path | None = Field(default=None, description="Intake questionnaire YAML override")
     max_upload_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    max_waiver_months: int = Field(default=12, ge=1, le=120,
+                                   description="the longest a waiver may run: its expiry at most this many months away")
     api_token: str | None = Field(default=None, description="Token for writes over HTTP; generated if unset")
     host: str = "127.0.0.1"
     port: int = 8000

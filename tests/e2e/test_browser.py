@@ -16,7 +16,7 @@ from tests.e2e.conftest import LiveServer
 
 PASSWORD = "Tiered-Governance-2026"
 PEOPLE = [("olivia", "owner", []), ("rita", "reviewer", ["business", "data", "legal", "infosec"]),
-          ("sam", "reviewer", ["senior"]), ("audrey", "auditor", [])]
+          ("sam", "reviewer", ["senior"]), ("audrey", "auditor", []), ("gina", "governance_lead", [])]
 
 
 def _page(browser: Any, live: LiveServer, lang: str = "en") -> Any:
@@ -44,6 +44,10 @@ def _login(browser: Any, live: LiveServer, username: str, *, enrol: bool = False
     if enrol:
         page.wait_for_url("**/mfa/enroll")
         _enrol(page)
+    else:  # a role that must use two-step sign-in is sent to enrol on its first sign-in
+        page.wait_for_url(lambda url: url in (live.url + "/", live.url + "/mfa/enroll"))
+        if page.url.endswith("/mfa/enroll"):
+            _enrol(page)
     page.wait_for_url(live.url + "/")
     page.goto(f"/lang/{lang}?next=/")
     return page
@@ -136,12 +140,55 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     sam.wait_for_selector(".notice")
     assert "Approved" in sam.locator("#system-status").inner_text()
 
-    # 5. The owner puts it live.
+    # 5. The owner tries to put it live: the gate refuses and lists what is still open.
     owner.goto(f"/systems/{key}")
+    gaps = owner.locator("#launch-gaps li").count()
+    assert gaps > 0
     owner.click("#go-live")
-    owner.wait_for_selector(".notice")
-    assert "Live" in owner.locator("#system-status").inner_text()
-    _both_languages(owner, shots, "system-page", f"/systems/{key}")
+    owner.wait_for_selector("text=cannot go live yet")
+    assert "(open)" in owner.content() and "Approved" not in owner.title()
+    _shot(owner, shots, "go-live-refused-en", full=True)
+    owner.goto(f"/lang/zh?next=/systems/{key}")
+    owner.click("#go-live")
+    owner.wait_for_selector("text=尚不能上线")
+    _shot(owner, shots, "go-live-refused-zh", full=True)
+    owner.goto(f"/lang/en?next=/systems/{key}")
+    # 5b. The owner asks for a waiver on one open obligation; a governance lead approves it.
+    oid = owner.locator("#launch-gaps a").first.get_attribute("href").split("-")[-1]
+    row = owner.locator(f"#obligation-{oid}")
+    row.locator("select[name=status]").select_option("waived")
+    row.locator("summary").click()
+    row.locator("input[name=waiver_reason]").fill("Pilot with ten staff users until the filing is done")
+    row.locator("input[name=waiver_expires]").fill("2027-03-31")
+    row.locator("button[type=submit]").click()
+    owner.wait_for_selector(f"#waiver-request-{oid}")
+    assert "a governance lead other than you decides it" in owner.locator(f"#waiver-request-{oid}").inner_text()
+    assert owner.locator(f"#approve-waiver-{oid}").count() == 0  # the requester cannot approve it
+    gina = _login(browser, live, "gina")
+    gina.goto(f"/systems/{key}#obligation-{oid}")
+    gina.locator(f"#waiver-request-{oid}").scroll_into_view_if_needed()
+    _shot(gina, shots, "waiver-approval-en")
+    gina.goto(f"/lang/zh?next=/systems/{key}")
+    gina.locator(f"#waiver-request-{oid}").scroll_into_view_if_needed()
+    _shot(gina, shots, "waiver-approval-zh")
+    gina.click(f"#approve-waiver-{oid}")
+    gina.wait_for_selector(".notice")
+    assert gina.locator(f"#waiver-request-{oid}").count() == 0
+    assert owner.locator("#launch-gaps li").count() == gaps  # the owner's page is not refreshed yet
+    owner.goto(f"/systems/{key}")
+    assert owner.locator("#launch-gaps li").count() == gaps - 1
+    # 5c. The rest stays open: the governance lead puts it live by override, with a reason (recorded).
+    gina.goto(f"/lang/en?next=/systems/{key}")
+    gina.fill("#override-form input[name=reason]", "Board approved a two-week pilot; evidence due by Friday")
+    gina.click("#override")
+    gina.wait_for_selector(".notice")
+    assert "Live" in gina.locator("#system-status").inner_text()
+    assert "Board approved a two-week pilot" in gina.locator("#override-banner").inner_text()
+    _both_languages(owner, shots, "system-page", f"/systems/{key}", full=True)
+    owner.goto(f"/lang/en?next=/systems/{key}")
+    for section in ("decision", "launch", "obligations", "evidence", "reviews", "history", "audit"):
+        owner.click(f'#sections a[href="#{section}"]')
+        assert owner.locator(f"#{section}").is_visible()
 
     # 6. The send-back path: a low-tier system, the business reviewer sends it back with a reason.
     owner.goto("/lang/en?next=/")
@@ -160,7 +207,8 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     rita.wait_for_selector(".notice")
     owner.goto(f"/systems/{low_key}")
     assert "Changes requested" in owner.locator("#system-status").inner_text()
-    assert "No staff usage rules yet <b>please</b>" in owner.locator("#reviews").inner_text()
+    assert "No staff usage rules yet <b>please</b>" in owner.locator("#review-state").inner_text()
+    assert "No staff usage rules yet <b>please</b>" in owner.locator("#review-history").inner_text()
 
     # 6b. The owner edits the answers in the pre-filled wizard (the preview follows) and resubmits;
     #     the review starts again and the reviewer approves the new assessment.

@@ -15,6 +15,7 @@ from aisgf.intake.questionnaire import shipped_path
 from aisgf.intake.ruleset import SHIPPED_RULESET
 from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.gates import decide_waiver
 from aisgf.registry.governance import check_project, offline_report, rules_diff
 from tests.answers import HIGH, LOW
 from tests.people import owner_accounts, who
@@ -70,6 +71,7 @@ def test_check_flags_expired_waivers_and_evidence(db: Database, tmp_path: Path) 
         if len(obs) > 1:
             svc.update_obligation(s, obs[1].id, by=who(s, "lead"), status="waived", waiver_reason="r",
                                   waiver_expires=svc.today() + timedelta(days=1))
+            decide_waiver(s, obs[1].id, by=who(s, "anna"), approve=True)  # a second person approves
             obs[1].waiver_expires = svc.today() - timedelta(days=1)  # time passes
     with db.session() as s:
         rep = check_project(s, key, LOW, [], base_dir=tmp_path)

@@ -16,6 +16,7 @@ from aisgf.registry import services as svc
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.models import Evidence
 from tests.answers import HIGH, LOW, MEDIUM
+from tests.launch import settle_for_launch
 from tests.people import owner_accounts, who
 
 _owners = owner_accounts("alice")
@@ -59,7 +60,10 @@ def test_high_tier_goes_through_every_review_and_senior_sign_off(db: Database) -
     with db.session() as s:
         svc.record_review(s, key, function="senior", decision="approve", by=who(s, "cfo", "reviewer", ["senior"]))
     assert _status(db, key) == "approved"
+    with db.session() as s, pytest.raises(Conflict, match="cannot go live yet"):
+        svc.set_status(s, key, "live", by=who(s, "alice"))  # every obligation still open: the gate holds
     with db.session() as s:
+        assert settle_for_launch(s, key, who(s, "alice")) > 0
         svc.set_status(s, key, "live", by=who(s, "alice"))
     assert _status(db, key) == "live"
     assert verify_chain(db.engine).ok
@@ -94,6 +98,7 @@ def test_rising_tier_reopens_reviews_and_same_tier_keeps_them(db: Database) -> N
     _approve_all(db, key)
     assert _status(db, key) == "approved"
     with db.session() as s:
+        settle_for_launch(s, key, who(s, "alice"))
         svc.set_status(s, key, "live", by=who(s, "alice"))
         svc.reassess(s, key, LOW, by=who(s, "alice"))
     assert _status(db, key) == "live"  # same answers, same tier: approval stands
@@ -149,10 +154,11 @@ def test_waiver_needs_reason_and_future_expiry(db: Database) -> None:
     with db.session() as s, pytest.raises(InvalidInput, match="future"):
         svc.update_obligation(s, oid, by=who(s, "lead"), status="waived", waiver_reason="pilot",
                               waiver_expires=svc.today())
-    with db.session() as s:
+    with db.session() as s:  # a request: the obligation stays owed until a second person approves it
         ob = svc.update_obligation(s, oid, by=who(s, "lead"), status="waived", waiver_reason="pilot only",
                                    waiver_expires=svc.today() + timedelta(30))
-        assert (ob.waived_by, ob.status) == ("lead", "waived")
+        assert (ob.waived_by, ob.status, ob.waiver_state, ob.waiver_requested_by) == (None, "open", "requested",
+                                                                                      "lead")
 
 
 def test_stale_version_is_a_conflict_and_changes_nothing(db: Database) -> None:

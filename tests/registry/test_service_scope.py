@@ -42,5 +42,5 @@ def test_services_refuse_what_the_acting_principal_may_not_do(db: Database) -> N
     with db.session() as s:
         svc.record_review(s, key, function="legal", decision="approve", by=legal)
         svc.add_evidence(s, store, key, by=olivia, stream=io.BytesIO(b"ok"), filename="a.txt", max_bytes=10)
-        svc.set_status(s, key, "retired", by=SYSTEM)  # the platform itself, for bootstrap steps
+        svc.set_status(s, key, "retired", by=SYSTEM, reason="decommissioned", confirm=True)  # the platform itself
         assert svc.get_system(s, key).status == "retired"

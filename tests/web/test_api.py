@@ -54,7 +54,18 @@ def test_full_flow_over_http(client: tuple[TestClient, dict[str, str]]) -> None:
         assert r.status_code == 201, r.text
     assert c.get(f"/api/systems/{key}").json()["status"] == "approved"
     r = c.post(f"/api/systems/{key}/status", json={"status": "live"}, headers=auth)
-    assert r.json()["status"] == "live"
+    assert r.status_code == 409 and r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["open"] and {g["reason"] for g in r.json()["open"]} == {"open"}  # the gate lists what is open
+    gaps = c.get(f"/api/systems/{key}/launch-gaps", headers=auth).json()
+    assert [g["ref"] for g in gaps] == [g["ref"] for g in r.json()["open"]]
+    for g in gaps:  # each settled: met with a named sign-off
+        ob = c.get(f"/api/systems/{key}/obligations?limit=500").json()["items"]
+        version = next(o["version"] for o in ob if o["id"] == g["obligation"])
+        r = c.patch(f"/api/obligations/{g['obligation']}", json={"status": "met", "sign_off": True,
+                                                                   "expected_version": version}, headers=auth)
+        assert r.status_code == 200 and r.json()["signed_off_by"], r.text
+    r = c.post(f"/api/systems/{key}/status", json={"status": "live"}, headers=auth)
+    assert r.json()["status"] == "live" and r.json()["live_since"]
     ob = c.get(f"/api/systems/{key}/obligations").json()["items"][0]
     r = c.post(f"/api/systems/{key}/evidence", files={"file": ("report.txt", b"screening report", "text/plain")},
                data={"obligations": ob["catalog_id"], "description": "report"}, headers=auth)
@@ -161,3 +172,55 @@ def test_the_api_refuses_evidence_files_the_pages_refuse(client: tuple[TestClien
     assert c.get(f"/api/systems/{key}", headers=auth).json()["evidence"] == []
     r = c.post(f"/api/systems/{key}/evidence", files={"file": ("notes.txt", b"fine", "text/plain")}, headers=auth)
     assert r.status_code == 201, r.text
+
+
+def test_gates_over_http_waiver_override_retire_reinstate(client: tuple[TestClient, dict[str, str]],
+                                                          db: Database) -> None:
+    """The gate rules through the API: a second person for waivers, a lead's recorded override, an undoable retire."""
+    c, gina = client
+    make_user(db, "lena", "governance_lead")
+    make_user(db, "alice2", "owner")
+    lena, owner = _token(db, "lena"), _token(db, "alice2")
+    r = c.post("/api/systems", json={"system": {"name": "Notes", "owner": "alice2"}, "answers": LOW}, headers=gina)
+    key = r.json()["key"]
+    for fn in r.json()["reviews_required"]:
+        c.post(f"/api/systems/{key}/reviews", json={"function": fn, "decision": "approve"}, headers=TOKENS["rita"])
+    ob = c.get(f"/api/systems/{key}/obligations", headers=owner).json()["items"][0]
+    r = c.patch(f"/api/obligations/{ob['id']}", headers=owner, json={
+        "status": "waived", "waiver_reason": "pilot", "waiver_expires": "2027-01-31"})
+    assert r.status_code == 200 and (r.json()["status"], r.json()["waiver_state"]) == ("open", "requested")
+    r = c.post(f"/api/obligations/{ob['id']}/waiver", json={"approve": True}, headers=owner)
+    assert r.status_code == 403  # the route is a governance lead's
+    r = c.post(f"/api/obligations/{ob['id']}/waiver", json={"approve": True}, headers=lena)
+    assert r.status_code == 200 and r.json()["status"] == "waived" and r.json()["waived_by"] == "lena"
+    r = c.post(f"/api/systems/{key}/status", json={"status": "live", "override": True, "reason": "x"}, headers=owner)
+    assert r.status_code == 403
+    r = c.post(f"/api/systems/{key}/status", json={"status": "live", "override": True, "reason": "pilot"},
+               headers=gina)
+    assert r.status_code == 200 and r.json()["go_live_override"]["by"] == "gina"
+    r = c.post(f"/api/systems/{key}/status", json={"status": "retired", "reason": "done"}, headers=owner)
+    assert r.status_code == 422 and "confirm" in r.json()["detail"]
+    r = c.post(f"/api/systems/{key}/status", json={"status": "retired", "reason": "done", "confirm": True},
+               headers=owner)
+    assert r.status_code == 200 and (r.json()["status"], r.json()["retired_from"]) == ("retired", "live")
+    assert c.post(f"/api/systems/{key}/reinstate", json={"reason": "misclick"}, headers=owner).status_code == 403
+    r = c.post(f"/api/systems/{key}/reinstate", json={"reason": "misclick"}, headers=gina)
+    assert r.status_code == 200 and r.json()["status"] == "live"
+    assert c.get("/api/systems?due=true", headers=gina).json()["total"] == 0
+
+
+def test_the_second_person_rule_holds_across_browser_and_token(client: tuple[TestClient, dict[str, str]],
+                                                              db: Database) -> None:
+    c, gina = client
+    make_user(db, "alice3", "owner")
+    r = c.post("/api/systems", json={"system": {"name": "Notes", "owner": "alice3"}, "answers": LOW}, headers=gina)
+    ob = c.get(f"/api/systems/{r.json()['key']}/obligations", headers=gina).json()["items"][0]
+    from datetime import date
+
+    from aisgf.registry.gates import request_waiver
+    from tests.people import who
+
+    with db.session() as s:  # gina requests it as herself (e.g. in the browser) ...
+        request_waiver(s, ob["id"], by=who(s, "gina"), reason="pilot", expires=date(2027, 1, 31))
+    r = c.post(f"/api/obligations/{ob['id']}/waiver", json={"approve": True}, headers=gina)  # ... and her token
+    assert r.status_code == 403 and "second person" in r.json()["detail"]

@@ -16,6 +16,8 @@ from aisgf.db import Database
 from aisgf.registry import services as svc
 from aisgf.web.authz import SESSION_COOKIE
 from tests.answers import HIGH, LOW
+from tests.launch import settle_for_launch
+from tests.people import who
 from tests.web.helpers import EN, PASSWORD, Person, csrf_of, intake_form
 
 Web = tuple[FastAPI, Database]
@@ -59,6 +61,14 @@ def test_high_tier_intake_through_reviews_to_live(web: Web) -> None:
     assert r.status_code == 303 and _status(db, key) == "approved"
     with db.session() as s:
         version = svc.get_system(s, key).version
+    r = olivia.post(f"/systems/{key}/status", data={"status": "live", "version": str(version)})
+    assert r.status_code == 409 and "cannot go live yet" in r.text and _status(db, key) == "approved"
+    page = olivia.get(f"/systems/{key}").text
+    assert 'id="launch-gaps"' in page and 'id="override-form"' not in page  # an owner cannot override
+    with db.session() as s:
+        settle_for_launch(s, key, who(s, "olivia", "owner"))
+        version = svc.get_system(s, key).version
+    assert 'id="launch-ready"' in olivia.get(f"/systems/{key}").text
     r = olivia.post(f"/systems/{key}/status", data={"status": "live", "version": str(version)})
     assert r.status_code == 303 and _status(db, key) == "live"
     trail = olivia.get(f"/systems/{key}").text

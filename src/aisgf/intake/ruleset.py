@@ -86,6 +86,8 @@ class TierSpec(_Strict):
     name: Bilingual | None = None
     lane: Lane
     controls: list[str] = Field(default_factory=list)
+    review_interval_months: int | None = Field(
+        default=None, ge=1, le=120, description="a live system of this tier is reviewed again after this long (6.3(b))")
 
 
 class LaneSpec(_Strict):

@@ -19,6 +19,7 @@ from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.schemas import (
     AssessmentOut,
     EvidenceOut,
+    LaunchGapOut,
     ObligationOut,
     ObligationsPage,
     Reassessed,
@@ -66,6 +67,18 @@ class ObligationPatch(_Strict):
     waiver_reason: str | None = Field(default=None, max_length=20000)
     waiver_expires: date | None = None
     expected_version: int | None = None
+    sign_off: bool = Field(default=False, description="with status met and no evidence: the caller signs it off")
+
+
+class WaiverDecisionIn(_Strict):
+    approve: bool = Field(description="true approves the waiver request (or confirms a legacy waiver), false refuses")
+    note: str = Field(default="", max_length=20000)
+    expected_version: int | None = None
+
+
+class ReinstateIn(_Strict):
+    reason: str = Field(min_length=1, max_length=20000)
+    expected_version: int | None = None
 
 
 class ReviewIn(_Strict):
@@ -87,6 +100,9 @@ class StatusIn(_Strict):
     status: Literal["live", "retired"]
     reason: str = Field(default="", max_length=20000)
     expected_version: int | None = None
+    override: bool = Field(default=False, description="live: a governance lead goes live with items open (needs a "
+                           "reason; recorded)")
+    confirm: bool = Field(default=False, description="retired: confirms taking the system out of service")
 
 
 def _visible(s: Session, ref: str, p: Any) -> Any:
@@ -97,10 +113,10 @@ def _visible(s: Session, ref: str, p: Any) -> Any:
 @router.get("/systems", response_model=SystemsPage)
 def list_systems(
     status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
-    page: Page = Depends(paging), s: Session = SESSION, p: Any = Depends(current_principal),
+    due: bool = False, page: Page = Depends(paging), s: Session = SESSION, p: Any = Depends(current_principal),
 ) -> SystemsPage:
     rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner,
-                                   limit=page.limit, offset=page.offset, viewer=p)
+                                   limit=page.limit, offset=page.offset, viewer=p, due=due)
     return SystemsPage(items=[SystemOut.of(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
@@ -225,8 +241,37 @@ def set_status(ref: str, body: StatusIn, actor: str = Depends(require_writer),
                s: Session = SESSION, p: Any = Depends(current_principal)) -> SystemOut:
     _visible(s, ref, p)
     system = svc.set_status(s, ref, body.status, by=p, reason=body.reason,
-                            expected_version=body.expected_version)
+                            expected_version=body.expected_version, override=body.override, confirm=body.confirm)
     return SystemOut.of(system)
+
+
+@router.post("/systems/{ref}/reinstate", response_model=SystemOut, responses=_CHANGE)
+def reinstate(ref: str, body: ReinstateIn, actor: str = Depends(require_writer),
+              s: Session = SESSION, p: Any = Depends(current_principal)) -> SystemOut:
+    """A governance lead brings a retired system back to the state it left (recorded)."""
+    from aisgf.registry.gates import reinstate as run
+
+    _visible(s, ref, p)
+    return SystemOut.of(run(s, ref, by=p, reason=body.reason, expected_version=body.expected_version))
+
+
+@router.post("/obligations/{obligation_id}/waiver", response_model=ObligationOut, responses=_CHANGE)
+def decide_waiver(obligation_id: int, body: WaiverDecisionIn, actor: str = Depends(require_writer),
+                  s: Session = SESSION, p: Any = Depends(current_principal)) -> ObligationOut:
+    """A governance lead other than the requester approves or refuses a waiver request."""
+    from aisgf.registry.gates import decide_waiver as run
+
+    svc.get_obligation(s, obligation_id, viewer=p)
+    ob = run(s, obligation_id, by=p, approve=body.approve, note=body.note, expected_version=body.expected_version)
+    return ObligationOut.of(ob, svc.today())
+
+
+@router.get("/systems/{ref}/launch-gaps", response_model=list[LaunchGapOut], responses=_FOUND)
+def launch_gaps(ref: str, s: Session = SESSION, p: Any = Depends(current_principal)) -> list[LaunchGapOut]:
+    """What still keeps the system from going live: missing approvals, then obligations (each with why)."""
+    from aisgf.registry.gates import launch_gaps as gaps
+
+    return [LaunchGapOut(**g.as_dict()) for g in gaps(s, _visible(s, ref, p))]
 
 
 @router.get("/systems/{ref}/audit", response_model=EventsPage, responses=_FOUND)

@@ -102,12 +102,13 @@ def system_reassess_all(
 @system_app.command("list")
 def system_list(
     status: str | None = None, tier: str | None = None, lane: str | None = None, owner: str | None = None,
+    due: bool = typer.Option(False, "--due", help="Only live systems due for their periodic re-review."),
     limit: int = typer.Option(100, min=1), offset: int = typer.Option(0, min=0),
     as_json: bool = typer.Option(False, "--json"), actor: str | None = AS,
 ) -> None:
     with db().session() as s:
         rows, total = svc.list_systems(s, status=status, tier=tier, lane=lane, owner=owner, limit=limit,
-                                       offset=offset, viewer=acting(s, actor))
+                                       offset=offset, viewer=acting(s, actor), due=due)
         data = [SystemOut.of(r).model_dump(mode="json") for r in rows]
     if as_json:
         print_json({"items": data, "total": total})
@@ -128,11 +129,31 @@ def system_show(ref: str, as_json: bool = typer.Option(False, "--json"), actor: 
 
 
 @system_app.command("status")
-def system_status(ref: str, status: str = typer.Argument(..., help="live | retired"),
-                  reason: str = "", actor: str | None = AS) -> None:
-    """Move an approved system to live, or retire a system."""
+def system_status(
+    ref: str, status: str = typer.Argument(..., help="live | retired"), reason: str = "",
+    override: bool = typer.Option(False, "--override", help="Governance lead: go live with items open (needs "
+                                  "--reason; recorded as an override)."),
+    confirm: bool = typer.Option(False, "--confirm", help="Confirm retiring the system (needs --reason)."),
+    actor: str | None = AS,
+) -> None:
+    """Move an approved system to live (through the go-live gate), or retire a system."""
     with db().session() as s:
-        system = svc.set_status(s, ref, status, by=acting(s, actor), reason=reason)
+        system = svc.set_status(s, ref, status, by=acting(s, actor), reason=reason, override=override,
+                                confirm=confirm)
+        console.print(f"{system.key}: {system.status}")
+        if system.go_live_override:
+            console.print(f"[yellow]override by {system.go_live_override['by']}: "
+                          f"{len(system.go_live_override['open'])} item(s) were open[/yellow]")
+
+
+@system_app.command("reinstate")
+def system_reinstate(ref: str, reason: str = typer.Option(..., help="Why the system comes back."),
+                     actor: str | None = AS) -> None:
+    """Governance lead: bring a retired system back to the state it left (recorded)."""
+    from aisgf.registry.gates import reinstate
+
+    with db().session() as s:
+        system = reinstate(s, ref, by=acting(s, actor), reason=reason)
         console.print(f"{system.key}: {system.status}")
 
 
@@ -165,15 +186,54 @@ def obligation_update(
     status: str | None = typer.Option(None, help="open | in_progress | met | not_applicable | waived"),
     owner: str | None = None, due: str | None = typer.Option(None, help="YYYY-MM-DD"), note: str | None = None,
     waiver_reason: str | None = None, waiver_expires: str | None = typer.Option(None, help="YYYY-MM-DD"),
+    sign_off: bool = typer.Option(False, "--sign-off", help="With --status met and no evidence: you sign it off "
+                                  "by name."),
     actor: str | None = AS,
 ) -> None:
+    """Change an obligation; --status waived requests a waiver that a governance lead decides."""
     with db().session() as s:
         ob = svc.update_obligation(
             s, obligation_id, by=acting(s, actor), status=status, owner=owner,
             due_date=_parse_date(due, "--due"), note=note, waiver_reason=waiver_reason,
-            waiver_expires=_parse_date(waiver_expires, "--waiver-expires"))
+            waiver_expires=_parse_date(waiver_expires, "--waiver-expires"), sign_off=sign_off)
         d = ObligationOut.of(ob, svc.today()).model_dump(mode="json")
     console.print(f"obligation {d['id']} ({d['catalog_id']}) of {d['system']}: {d['status']}")
+
+
+@obligation_app.command("waiver")
+def obligation_waiver(
+    obligation_id: int,
+    approve: bool = typer.Option(..., "--approve/--refuse", help="Approve or refuse the waiver request."),
+    note: str = "", actor: str | None = AS,
+) -> None:
+    """Governance lead: decide a waiver request (not your own), or confirm / revoke a legacy waiver."""
+    from aisgf.registry.gates import decide_waiver
+
+    with db().session() as s:
+        ob = decide_waiver(s, obligation_id, by=acting(s, actor), approve=approve, note=note)
+        console.print(f"obligation {ob.id} ({ob.catalog_id}): waiver {ob.waiver_state}, status {ob.status}")
+
+
+@obligation_app.command("waivers")
+def obligation_waivers(as_json: bool = typer.Option(False, "--json"), actor: str | None = AS) -> None:
+    """Waivers waiting for a decision, and legacy waivers (granted before the second-person rule) to confirm."""
+    from sqlalchemy import select
+
+    from aisgf.registry.models import Obligation
+
+    with db().session() as s:
+        acc.require(acting(s, actor), "waiver.decide")
+        rows = list(s.scalars(select(Obligation).where(Obligation.waiver_state.in_(["requested", "legacy"]))
+                              .order_by(Obligation.id)))
+        today = svc.today()
+        data = [ObligationOut.of(o, today).model_dump(mode="json") for o in rows]
+    if as_json:
+        print_json({"items": data, "total": len(data)})
+        return
+    for d in data:
+        console.print(f"{d['id']} {d['system']} {d['catalog_id']}: {d['waiver_state']} by "
+                      f"{d['waiver_requested_by'] or d['waived_by']}, until {d['waiver_expires']}: "
+                      f"{d['waiver_reason']}")
 
 
 @evidence_app.command("add")

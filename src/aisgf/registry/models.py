@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    false,
     func,
 )
 from sqlalchemy.ext.hybrid import hybrid_method
@@ -48,6 +49,14 @@ class AISystem(Base):
     lane: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The day it went live (the clock of duties due N working days after launch).
+    live_since: Mapped[date | None] = mapped_column(Date)
+    # When its current review round was approved: periodic re-review counts from here (6.3(b)).
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The status it had when retired, so a governance lead can reinstate it exactly.
+    retired_from: Mapped[str | None] = mapped_column(String(30))
+    # A governance lead put it live with items still open: who, when, why, and what was open.
+    go_live_override: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     # Optimistic lock: a stale form (second tab, old API read) cannot overwrite a newer change.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -102,6 +111,21 @@ class Obligation(Base):
     waived_by: Mapped[str | None] = mapped_column(String(200))
     waiver_reason: Mapped[str | None] = mapped_column(Text)
     waiver_expires: Mapped[date | None] = mapped_column(Date)
+    # before_launch (gates going live), after_launch (due `due_amount` `due_unit` after the launch date),
+    # ongoing (event-driven: incidents, changes, transfers; never gates the launch).
+    phase: Mapped[str] = mapped_column(String(20), default="before_launch", server_default="before_launch")
+    due_amount: Mapped[int | None] = mapped_column(Integer)
+    due_unit: Mapped[str | None] = mapped_column(String(20))
+    # The due date was counted on weekdays: the official calendar of that year is not loaded yet.
+    due_provisional: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # "met" without evidence needs a named sign-off.
+    signed_off_by: Mapped[str | None] = mapped_column(String(200))
+    signed_off_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # requested → approved | refused (a second person decides); legacy: granted before the workflow.
+    waiver_state: Mapped[str | None] = mapped_column(String(20))
+    waiver_requested_by: Mapped[str | None] = mapped_column(String(200))
+    waiver_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    waiver_decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     required: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -45,6 +45,7 @@ MESSAGES = register_messages({
     "web.obligation_other_system": "this obligation belongs to another system",
     "web.file_too_large": "the file is larger than the limit of {limit} bytes",
     "web.form_without_version": "the form has no version; reload the page",
+    "web.waiver_decision": "decide a waiver with approve or refuse",
 })
 
 
@@ -63,10 +64,11 @@ def dashboard(request: Request, s: Session = SESSION) -> Response:
 
 @router.get("/systems")
 def systems(request: Request, status: str | None = None, tier: str | None = None, lane: str | None = None,
-            offset: int = 0, s: Session = SESSION) -> Response:
+            offset: int = 0, due: str = "", override: str = "", s: Session = SESSION) -> Response:
     p = principal(request)
     rows, total = svc.list_systems(s, status=status or None, tier=tier or None, lane=lane or None,
-                                   viewer=p, limit=50, offset=max(offset, 0))
+                                   viewer=p, limit=50, offset=max(offset, 0), due=bool(due),
+                                   overridden=bool(override))
     return render(request, "systems.html", rows=rows, total=total, offset=max(offset, 0), lifecycle=values(Lifecycle),
                   **_tiers_and_lanes(),
                   filters={"status": status or "", "tier": tier or "", "lane": lane or ""})
@@ -107,8 +109,14 @@ def system_page(request: Request, key: str, s: Session = SESSION) -> Response:
     events, _total = list_events(s, entity_type="system", entity_id=system.key, limit=100)
     a = svc.current_assessment(system)
     my_functions = svc.waiting_functions(state, p.functions)
+    from aisgf.registry import gates
+
     return render(
         request, "system.html", system=system, current=a, decision=decision_of(a) if a else None,
+        gaps=gates.launch_gaps(s, system) if system.status in ("approved", "in_review") else [],
+        may_override=p.may("system.override_gate", system), may_reinstate=p.may("system.reinstate", system),
+        may_decide_waivers=p.may("waiver.decide", system), me_name=p.username, review_due=gates.review_due_on(system)
+        if (gates.review_due_on(system) or svc.today()) < svc.today() else None,
         assessments=list(reversed(system.assessments)),
         state=state, reviews=svc.list_reviews(s, system), evidence=svc.list_evidence(s, system),
         events=[AuditEventOut.of(e) for e in events], notice=_notice(request),
@@ -133,10 +141,14 @@ def _obligation_titles(system: Any, lang: str) -> dict[str, str]:
     """Obligation titles in the reader's language, from the decisions that created them."""
     titles: dict[str, str] = {}
     for a in system.assessments:
-        for o in decision_of(a).obligations:
+        d = decision_of(a)
+        for o in d.obligations:
             t = (o.title_zh if lang == "zh" else o.title_en) or o.title
             if t:
                 titles[o.id] = t
+        for duty in d.duties:  # China implementation duties: 《instrument》article
+            titles[f"{duty.catalog}:{duty.id}"] = (f"《{duty.instrument_zh}》{duty.title_zh}" if lang == "zh"
+                                                   else f"{duty.instrument_en}: {duty.title_en}")
     return titles
 
 
@@ -180,6 +192,7 @@ class _Form(BaseModel):
 
 class ObligationForm(_Form):
     status: str = Field(max_length=20)
+    sign_off: str = Field(default="", max_length=5)
     note: str = Field(default="", max_length=20000)
     due_date: str = Field(default="", max_length=20)
     waiver_reason: str = Field(default="", max_length=20000)
@@ -203,6 +216,18 @@ class StatusForm(_Form):
     status: str = Field(max_length=20)
     reason: str = Field(default="", max_length=20000)
     version: str = Field(max_length=12)
+    override: str = Field(default="", max_length=5)
+    confirm: str = Field(default="", max_length=5)
+
+
+class ReinstateForm(_Form):
+    reason: str = Field(default="", max_length=20000)
+    version: str = Field(max_length=12)
+
+
+class WaiverForm(_Form):
+    decision: str = Field(max_length=10)
+    version: str = Field(default="", max_length=12)
 
 
 @router.post("/systems/{key}/obligations/{obligation_id}")
@@ -212,11 +237,30 @@ def update_obligation(request: Request, key: str, obligation_id: int, f: Annotat
     ob = svc.get_obligation(s, obligation_id)
     if ob.system_id != system.id:
         raise InvalidInput.coded("web.obligation_other_system", where="obligation")
+    before = ob.status
     svc.update_obligation(s, obligation_id, by=principal(request), status=f.status, note=f.note,
                           due_date=_date(f.due_date, "due_date"), waiver_reason=f.waiver_reason or None,
                           waiver_expires=_date(f.waiver_expires, "waiver_expires"),
-                          expected_version=_int(f.version, "version"))
-    return redirect(request, f"/systems/{system.key}#obligations", notice="obligation_saved")
+                          expected_version=_int(f.version, "version"), sign_off=bool(f.sign_off))
+    requested = f.status == "waived" and before != "waived"
+    return redirect(request, f"/systems/{system.key}#obligation-{obligation_id}",
+                    notice="waiver_requested" if requested else "obligation_saved")
+
+
+@router.post("/systems/{key}/obligations/{obligation_id}/waiver")
+def decide_waiver(request: Request, key: str, obligation_id: int, f: Annotated[WaiverForm, Form()],
+                  s: Session = SESSION) -> Response:
+    from aisgf.registry.gates import decide_waiver as run
+
+    system = _system(s, request, key)
+    ob = svc.get_obligation(s, obligation_id)
+    if ob.system_id != system.id:
+        raise InvalidInput.coded("web.obligation_other_system", where="obligation")
+    if f.decision not in ("approve", "refuse"):
+        raise InvalidInput.coded("web.waiver_decision", where="decision")
+    run(s, obligation_id, by=principal(request), approve=f.decision == "approve",
+        expected_version=_int(f.version, "version") if f.version else None)
+    return redirect(request, f"/systems/{system.key}#obligation-{obligation_id}", notice="waiver_decided")
 
 
 @router.post("/systems/{key}/evidence")
@@ -263,8 +307,65 @@ def review(request: Request, key: str, f: Annotated[ReviewForm, Form()], s: Sess
 def set_status(request: Request, key: str, f: Annotated[StatusForm, Form()], s: Session = SESSION) -> Response:
     system = _system(s, request, key)
     svc.set_status(s, system.key, f.status, by=principal(request), reason=f.reason,
-                   expected_version=_int(f.version, "version"))
-    return redirect(request, f"/systems/{system.key}", notice="status_saved")
+                   expected_version=_int(f.version, "version"), override=bool(f.override), confirm=bool(f.confirm))
+    return redirect(request, f"/systems/{system.key}", notice="retired" if f.status == "retired" else "status_saved")
+
+
+@router.get("/waivers")
+def waivers(request: Request, s: Session = SESSION) -> Response:
+    """Waivers waiting for a decision, legacy ones to confirm, and those expiring within 30 days."""
+    from datetime import timedelta
+
+    from sqlalchemy import or_, select
+    from sqlalchemy.orm import selectinload
+
+    from aisgf.registry.models import AISystem, Obligation
+
+    p = principal(request)
+    day = svc.today()
+    q = select(Obligation).options(selectinload(Obligation.system)).where(or_(
+        Obligation.waiver_state.in_(["requested", "legacy"]),
+        (Obligation.status == "waived") & (Obligation.waiver_expires <= day + timedelta(days=30))))
+    if (only := acc.owned_only(p)) is not None:
+        q = q.where(Obligation.system_id.in_(select(AISystem.id).where(AISystem.owner_id == only)))
+    rows = list(s.scalars(q.order_by(Obligation.waiver_expires, Obligation.id)))
+    return render(request, "waivers.html", rows=rows, may_decide=p.may("waiver.decide"), me_name=p.username)
+
+
+@router.get("/obligations/open-on-live")
+def open_on_live(request: Request, s: Session = SESSION) -> Response:
+    """Obligations still open on live systems (what the dashboard counts)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from aisgf.registry.choices import OUTSTANDING
+    from aisgf.registry.models import AISystem, Obligation
+
+    p = principal(request)
+    live = select(AISystem.id).where(AISystem.status == "live")
+    if (only := acc.owned_only(p)) is not None:
+        live = live.where(AISystem.owner_id == only)
+    rows = list(s.scalars(select(Obligation).options(selectinload(Obligation.system)).where(
+        Obligation.system_id.in_(live), Obligation.required.is_(True),
+        Obligation.status.in_([x.value for x in OUTSTANDING])).order_by(Obligation.system_id, Obligation.id)
+        .limit(500)))
+    return render(request, "open_on_live.html", rows=rows)
+
+
+@router.get("/systems/{key}/retire")
+def retire_form(request: Request, key: str, s: Session = SESSION) -> Response:
+    """The confirmation step before retiring: what retiring means, a reason, an explicit confirm."""
+    system = _system(s, request, key)
+    return render(request, "retire.html", system=system)
+
+
+@router.post("/systems/{key}/reinstate")
+def reinstate(request: Request, key: str, f: Annotated[ReinstateForm, Form()], s: Session = SESSION) -> Response:
+    from aisgf.registry.gates import reinstate as run
+
+    system = _system(s, request, key)
+    run(s, system.key, by=principal(request), reason=f.reason, expected_version=_int(f.version, "version"))
+    return redirect(request, f"/systems/{system.key}", notice="reinstated")
 
 
 # --------------------------------------------------------------------------- intake wizard

@@ -92,6 +92,15 @@ class ObligationOut(BaseModel):
     waived_by: str | None
     waiver_reason: str | None
     waiver_expires: date | None
+    waiver_state: str | None = Field(default=None, description="requested, approved, refused, or legacy (granted "
+                                     "before waivers needed a second person; a governance lead confirms it)")
+    waiver_requested_by: str | None = None
+    phase: str = Field(default="before_launch", description="before_launch (gates going live), after_launch (due "
+                       "after the launch date), ongoing (event-driven)")
+    due_after_launch: str | None = Field(default=None, description="e.g. '10 working_days' for an after_launch item")
+    due_provisional: bool = Field(default=False, description="the due date was counted without that year's "
+                                  "official calendar")
+    signed_off_by: str | None = None
     overdue: bool
     evidence: list[int] = Field(description="IDs of the evidence linked to it")
     updated_at: Timestamp | None
@@ -103,6 +112,9 @@ class ObligationOut(BaseModel):
             id=ob.id, system=ob.system.key, catalog_id=ob.catalog_id, title=ob.title,
             status=ObligationStatus(ob.status), required=ob.required, owner=ob.owner, due_date=ob.due_date,
             note=ob.note, waived_by=ob.waived_by, waiver_reason=ob.waiver_reason, waiver_expires=ob.waiver_expires,
+            waiver_state=ob.waiver_state, waiver_requested_by=ob.waiver_requested_by, phase=ob.phase or "before_launch",
+            due_after_launch=f"{ob.due_amount} {ob.due_unit}" if ob.due_amount and ob.due_unit else None,
+            due_provisional=bool(ob.due_provisional), signed_off_by=ob.signed_off_by,
             overdue=ob.overdue_on(today),
             evidence=[link.evidence_id for link in ob.evidence_links], updated_at=ob.updated_at or None,
             version=ob.version,
@@ -133,6 +145,16 @@ class EvidenceOut(BaseModel):
                    obligations=[link.obligation.catalog_id for link in ev.links])
 
 
+class LaunchGapOut(BaseModel):
+    """One thing that keeps a system from going live (GET /api/systems/{ref}/launch-gaps)."""
+
+    reason: str = Field(description="open, in_progress, met_without_evidence, not_applicable_without_reason, "
+                        "waiver_requested, waiver_expired or review_missing")
+    ref: str = Field(description="the obligation's catalog ID, or the reviewer function")
+    obligation: int | None = Field(default=None, description="the obligation's ID")
+    title: str = ""
+
+
 class SystemOut(BaseModel):
     id: int
     key: str
@@ -148,6 +170,10 @@ class SystemOut(BaseModel):
     version: int = Field(description="send it back as expected_version to change without losing a change")
     created_at: Timestamp
     updated_at: Timestamp
+    live_since: date | None = Field(default=None, description="the day it went live")
+    retired_from: str | None = Field(default=None, description="the status it left when retired")
+    go_live_override: dict[str, Any] | None = Field(
+        default=None, description="set when a governance lead put it live with items open: by, at, reason, open")
 
     @classmethod
     def of(cls, system: AISystem) -> SystemOut:
@@ -160,7 +186,9 @@ class SystemOut(BaseModel):
                 "description": system.description, "org_roles": system.org_roles, "sector": system.sector,
                 "status": system.status, "tier": system.tier, "lane": system.lane,
                 "assessment": a.number if a else None, "version": system.version,
-                "created_at": system.created_at, "updated_at": system.updated_at}
+                "created_at": system.created_at, "updated_at": system.updated_at,
+                "live_since": system.live_since, "retired_from": system.retired_from,
+                "go_live_override": system.go_live_override}
 
 
 class SystemDetail(SystemOut):

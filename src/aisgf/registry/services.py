@@ -296,8 +296,9 @@ def _check_version(obj: AISystem | Obligation, expected: int | None) -> None:
 def list_systems(
     session: Session, *, status: str | None = None, tier: str | None = None, lane: str | None = None,
     owner: str | None = None, limit: int = 50, offset: int = 0, viewer: Principal | None = None,
+    due: bool = False, overridden: bool = False,
 ) -> tuple[list[AISystem], int]:
-    """Systems by status, tier, lane and owner, limited to those `viewer` may see."""
+    """Systems by status, tier, lane and owner (and `due` for re-review), limited to those `viewer` may see."""
     from aisgf.intake.ruleset import load_ruleset
 
     ruleset = load_ruleset()  # tiers and lanes are the vocabulary of the ruleset in force
@@ -315,6 +316,12 @@ def list_systems(
         q = q.where(AISystem.owner_id == _account(session, owner, "owner").id)
     if (only := _scope(viewer)) is not None:
         q = q.where(AISystem.owner_id == only)
+    if due:
+        from aisgf.registry.gates import due_for_review
+
+        q = q.where(AISystem.id.in_([x.id for x in due_for_review(session, owner_id=only)]))
+    if overridden:
+        q = q.where(AISystem.go_live_override.is_not(None))
     total = session.scalar(select(func.count()).select_from(q.subquery())) or 0
     rows = list(session.scalars(q.order_by(AISystem.id).limit(limit).offset(offset)))
     return rows, total
@@ -345,21 +352,22 @@ def _move(session: Session, system: AISystem, status: str, actor: str, *, reason
 
 
 def set_status(session: Session, ref: str | int, status: str, *, by: Principal, reason: str = "",
-               expected_version: int | None = None) -> AISystem:
-    """Moves a person may make by hand: approved → live, and retiring a system.
+               expected_version: int | None = None, confirm: bool = False, override: bool = False) -> AISystem:
+    """Moves a person may make by hand: approved → live (through the go-live gate), and retiring a system.
 
-    `approved`, `in_review` and `changes_requested` follow from assessments and reviews only.
+    `approved`, `in_review` and `changes_requested` follow from assessments and reviews only. Going
+    live with items open needs `override` by a governance lead, with `reason`; retiring needs a
+    reason and `confirm` (see `aisgf.registry.gates`).
     """
-    system = _governed(session, ref, by)
-    actor = by.actor
-    _check_version(system, expected_version)
+    from aisgf.registry import gates
+
     if status == Lifecycle.live:
-        if system.status != Lifecycle.approved:
-            raise Conflict.coded("registry.live_needs_approved", where=f"system {system.key}", status=system.status)
-    elif status != Lifecycle.retired:
-        raise InvalidInput.coded("registry.status_by_hand", where="status")
-    _move(session, system, status, actor, reason=reason)
-    return system
+        return gates.go_live(session, ref, by=by, override_reason=reason if override else None,
+                             expected_version=expected_version)
+    if status == Lifecycle.retired:
+        return gates.retire(session, ref, by=by, reason=reason, confirm=confirm, expected_version=expected_version)
+    _governed(session, ref, by)
+    raise InvalidInput.coded("registry.status_by_hand", where="status")
 
 
 # --------------------------------------------------------------------------- reviews
@@ -403,6 +411,7 @@ def _recompute_approval(session: Session, system: AISystem, actor: str) -> None:
     all_approved = bool(state) and all(r is not None and r.decision == "approve" for r in state.values())
     if all_approved and system.status == Lifecycle.in_review:
         _move(session, system, Lifecycle.approved, actor, reason="every required function approved")
+        system.approved_at = now()  # periodic re-review counts from here
     elif not all_approved and system.status in (Lifecycle.approved, Lifecycle.live):
         _move(session, system, Lifecycle.in_review, actor, reason="the current assessment needs further reviews")
 
@@ -453,21 +462,52 @@ def list_reviews(session: Session, system: AISystem) -> list[Review]:
 # --------------------------------------------------------------------------- obligations
 
 
+def duty_phase(due: dict[str, Any]) -> tuple[str, int | None, str | None]:
+    """When a China implementation duty is owed, as an obligation phase (and its period after launch).
+
+    Due within N after the service starts → after_launch (a due date is set at launch); tied to an
+    event (an incident, a change, the end of the service, a contract, a filing) → ongoing, never a
+    launch gate; everything else (before launch, when content is generated, before processing or a
+    transfer) must be in place when the service starts → before_launch.
+    """
+    anchor, when = due.get("relative_to"), due.get("when")
+    if anchor == "launch" and when in ("within", "after") and due.get("amount") and due.get("unit"):
+        return "after_launch", int(due["amount"]), str(due["unit"])
+    if anchor in ("incident", "change", "termination", "contract", "filing"):
+        return "ongoing", None, None
+    return "before_launch", None, None
+
+
 def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: str) -> None:
     decision = decision_of(a)
-    wanted = {o.id: o for o in decision.obligations}
+    wanted: dict[str, Any] = {o.id: o for o in decision.obligations}
+    # China implementation duties are obligations too, keyed by their catalog ("cn-impl-1.0:algorec.24").
+    duties = {f"{d.catalog}:{d.id}": d for d in decision.duties}
+    wanted.update(duties)
     context = {c.id for c in decision.context}
     existing = {o.catalog_id: o for o in system.obligations}
     changes: dict[str, list[str]] = {"added": [], "reopened": [], "no_longer_required": [], "became_context": []}
     for cid, o in wanted.items():
         ob = existing.get(cid)
+        if cid in duties:
+            phase, amount, unit = duty_phase(duties[cid].due)
+            title = f"{duties[cid].instrument_en}: {duties[cid].title_en}"
+        else:
+            phase, amount, unit, title = "before_launch", None, None, o.title
         if ob is None:
-            ob = Obligation(system_id=system.id, catalog_id=cid, title=o.title, status=ObligationStatus.open,
-                            required=True, updated_at=now())
+            ob = Obligation(system_id=system.id, catalog_id=cid, title=title, status=ObligationStatus.open,
+                            required=True, updated_at=now(), phase=phase, due_amount=amount, due_unit=unit)
             session.add(ob)
             system.obligations.append(ob)
             changes["added"].append(cid)
-        elif not ob.required:
+            if phase == "after_launch" and system.live_since is not None:  # already live: its clock runs now
+                from aisgf.registry.workdays import due_after
+
+                ob.due_date, ob.due_provisional = due_after(today(), amount or 0, unit or "days")
+            continue
+        if (ob.phase, ob.due_amount, ob.due_unit) != (phase, amount, unit):
+            ob.phase, ob.due_amount, ob.due_unit = phase, amount, unit
+        if not ob.required:
             ob.required = True
             if ob.status == ObligationStatus.not_applicable:
                 ob.status = ObligationStatus.open
@@ -531,26 +571,36 @@ def update_obligation(
     session: Session, obligation_id: int, *, by: Principal, status: str | None = None,
     owner: str | None = None, due_date: date | None = None, note: str | None = None,
     waiver_reason: str | None = None, waiver_expires: date | None = None,
-    expected_version: int | None = None,
+    expected_version: int | None = None, sign_off: bool = False,
 ) -> Obligation:
-    """Change status, owner, due date or note; a waiver needs a reason and an expiry date."""
+    """Change status, owner, due date or note.
+
+    `waived` is a waiver *request* (reason, expiry) that a governance lead other than the requester
+    decides (`gates.decide_waiver`); `met` needs evidence linked to the obligation or `sign_off`
+    (the acting person is named as signing it off); `not_applicable` needs a reason in the note.
+    """
     ob = get_obligation(session, obligation_id, viewer=by)
     _governed(session, ob.system_id, by)
     actor = by.actor
     _check_version(ob, expected_version)
     _one_of(status, values(ObligationStatus), "registry.unknown_obligation_status", "status")
-    before = ObligationOut.of(ob, today()).model_dump(mode="json")
     if status == ObligationStatus.waived:
-        if not (waiver_reason and waiver_reason.strip()):
-            raise InvalidInput.coded("registry.waiver_needs_reason", where="waiver_reason")
-        if waiver_expires is None:
-            raise InvalidInput.coded("registry.waiver_needs_expiry", where="waiver_expires")
-        if waiver_expires <= today():
-            raise InvalidInput.coded("registry.waiver_expiry_past", where="waiver_expires")
-        ob.waived_by, ob.waiver_reason, ob.waiver_expires = actor, waiver_reason.strip(), waiver_expires
-    elif status is not None and status != ObligationStatus.waived:
+        from aisgf.registry.gates import request_waiver
+
+        return request_waiver(session, obligation_id, by=by, reason=waiver_reason or "", expires=waiver_expires)
+    before = ObligationOut.of(ob, today()).model_dump(mode="json")
+    if status == ObligationStatus.met and not ob.evidence_links and not sign_off and ob.status != status:
+        raise InvalidInput.coded("registry.met_needs_evidence", where="status")
+    if status == ObligationStatus.not_applicable and not ((note if note is not None else ob.note) or "").strip():
+        raise InvalidInput.coded("registry.not_applicable_needs_reason", where="note")
+    if status is not None and status != ob.status:
         ob.waived_by = ob.waiver_reason = None
         ob.waiver_expires = None
+        ob.waiver_state = None
+    if status == ObligationStatus.met and sign_off:
+        ob.signed_off_by, ob.signed_off_at = by.username, now()
+    elif status is not None and status != ObligationStatus.met:
+        ob.signed_off_by = ob.signed_off_at = None
     if status is not None:
         ob.status = status
     if owner is not None:

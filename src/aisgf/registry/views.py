@@ -109,7 +109,14 @@ def _dashboard(session: Session, *, owner_id: int | None, with_audit: bool) -> d
         "overdue": overdue, "overdue_total": overdue_total,
         "in_review": in_review, "in_review_total": by_status.get("in_review", 0),
         "events": events,
+        "gates": _gate_counts(session, owner_id),
     }
+
+
+def _gate_counts(session: Session, owner_id: int | None) -> dict[str, int]:
+    from aisgf.registry.gates import gate_counts
+
+    return gate_counts(session, owner_id=owner_id)
 
 
 def _overdue(session: Session, owner_id: int | None, limit: int = 10) -> tuple[list[OverdueRow], int]:

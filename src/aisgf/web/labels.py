@@ -51,6 +51,18 @@ LABELS: dict[str, str] = {
     "user.mfa_reset": N_("two-step sign-in reset"), "user.password_changed": N_("password changed"),
     "user.recovery_code_used": N_("recovery code used"), "user.role_changed": N_("role changed"),
     "user.signed_in_oidc": N_("signed in through the identity provider"),
+    # go-live gate, waivers, retirement (registry.gates)
+    "system.go_live_overridden": N_("put live by override"), "system.reinstated": N_("system reinstated"),
+    "obligations.dated_at_launch": N_("due dates set at launch"), "waiver.requested": N_("waiver requested"),
+    "waiver.approved": N_("waiver approved"), "waiver.refused": N_("waiver refused"),
+    "waiver.expired": N_("waiver expired, obligation reopened"), "systems.reassessed": N_("systems reassessed"),
+    "gap_open": N_("open"), "gap_in_progress": N_("in progress"), "gap_met_without_evidence": N_("met, but no evidence "
+    "or sign-off"), "gap_not_applicable_without_reason": N_("not applicable, but no reason"),
+    "gap_waiver_requested": N_("waiver requested, not yet decided"), "gap_waiver_expired": N_("waiver expired"),
+    "gap_review_missing": N_("review not yet approved"),
+    "waiver_requested": N_("requested"), "waiver_approved": N_("approved"), "waiver_refused": N_("refused"),
+    "waiver_legacy": N_("granted before the second-person rule"), "waiver_expired": N_("expired"),
+    "working_days": N_("working days"), "days": N_("days"), "hours": N_("hours"), "months": N_("months"),
 }
 
 # Titles of the problems the pages show (aisgf.errors and the web layer's own)
