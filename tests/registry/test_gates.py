@@ -211,3 +211,18 @@ def test_a_live_system_past_its_review_interval_stays_live_and_is_due(db: Databa
         rows, total = svc.list_systems(s, due=True, viewer=who(s, "lead"))
         assert [r.key for r in rows] == [key] and total == 1 and rows[0].status == "live"
         assert gates.gate_counts(s)["review_due"] == 1
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("智能客服机器人", "zhi-neng-ke-fu-ji-qi-ren"), ("银行AI风控", "yin-hang-ai-feng-kong"),
+    ("Loan pre-screening", "loan-pre-screening"), ("Ünïcode 名字", "unicode-ming-zi"), ("😀", "system"),
+])
+def test_keys_of_systems_with_chinese_names_are_readable(name: str, key: str) -> None:
+    assert svc.slugify(name) == key
+
+
+def test_two_systems_with_one_chinese_name_get_distinct_readable_keys(db: Database) -> None:
+    with db.session() as s:
+        a = svc.register_system(s, name="智能客服机器人", owner="alice", answers=LOW, by=who(s, "alice")).key
+        b = svc.register_system(s, name="智能客服机器人", owner="alice", answers=LOW, by=who(s, "alice")).key
+    assert a == "zhi-neng-ke-fu-ji-qi-ren" and b.startswith("zhi-neng-ke-fu-ji-qi-ren-") and a != b

@@ -65,10 +65,16 @@ def test_send_back_then_owner_reassesses_then_reviewers_approve_again(web: Web) 
     assert "say who &lt;b&gt;reads&lt;/b&gt; the notes" in form.text
     version = _form_version(form.text)
 
-    r = olivia.post(f"/systems/{key}/reassess", data={**intake_form(MEDIUM, "ignored"), "version": version})
+    assert 'id="reply"' in form.text  # the owner may answer the send-back
+    r = olivia.post(f"/systems/{key}/reassess", data={**intake_form(MEDIUM, "ignored"), "version": version,
+                                                      "reply": "Staff <i>only</i>; see the access list"})
     assert r.status_code == 303 and "notice=reassessed" in r.headers["location"], r.text
     status, _, assessments = _state(db, key)
     assert status == "in_review" and assessments == 2
+    page = olivia.get(f"/systems/{key}").text  # the reply beside the assessment, escaped, and in the trail
+    assert 'id="reply-2"' in page and "Staff &lt;i&gt;only&lt;/i&gt;; see the access list" in page
+    with db.session() as s:
+        assert svc.current_assessment(svc.get_system(s, key)).reply == "Staff <i>only</i>; see the access list"
     for fn in ("business", "data", "legal", "infosec"):
         with db.session() as s:
             if fn not in svc.review_state(s, svc.get_system(s, key)):

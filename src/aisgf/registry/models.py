@@ -92,6 +92,8 @@ class Assessment(Base):
     review_round_start: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The owner's answer to the reviewers who sent the previous assessment back.
+    reply: Mapped[str | None] = mapped_column(Text)
 
     system: Mapped[AISystem] = relationship(back_populates="assessments")
 

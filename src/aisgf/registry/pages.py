@@ -492,6 +492,8 @@ async def reassess_submit(request: Request, key: str, s: Session = SESSION) -> R
     answers = answers_from_form(form)
     version_raw = form.get("version")
     version_text = version_raw if isinstance(version_raw, str) else None
+    reply_raw = form.get("reply")
+    reply = reply_raw[:20000] if isinstance(reply_raw, str) else ""
 
     def work() -> str:
         system = _system(s, request, key)
@@ -499,7 +501,7 @@ async def reassess_submit(request: Request, key: str, s: Session = SESSION) -> R
         expected = _int(version_text, "version")
         if expected is None:
             raise InvalidInput.coded("web.form_without_version", where="version")
-        svc.reassess(s, system.key, answers, by=p, expected_version=expected)
+        svc.reassess(s, system.key, answers, by=p, expected_version=expected, reply=reply)
         return system.key
 
     from starlette.concurrency import run_in_threadpool

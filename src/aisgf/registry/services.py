@@ -144,8 +144,19 @@ def _check_visible(viewer: Principal | None, system: AISystem) -> AISystem:
 
 
 def slugify(name: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return s[:60] or "system"
+    """A readable registry key from a system's name: Chinese characters by their pinyin.
+
+    Why pinyin: a key names the system in URLs, CLI commands and audit events, so 智能客服机器人 should
+    become `zhi-neng-ke-fu-ji-qi-ren`, not `system-2`. Keys already given stay as they are.
+    """
+    import unicodedata
+
+    from pypinyin import lazy_pinyin
+
+    spelled = " ".join(lazy_pinyin(name))  # Chinese by syllable; other text passes through as it is
+    ascii_ = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()  # Ü → U
+    s = re.sub(r"[^a-z0-9]+", "-", ascii_.lower()).strip("-")
+    return s[:60].rstrip("-") or "system"
 
 
 def get_system(session: Session, ref: str | int, *, viewer: Principal | None = None) -> AISystem:
@@ -222,7 +233,8 @@ def register_system(
     return system
 
 
-def _add_assessment(session: Session, system: AISystem, decision: dict[str, Any], actor: str) -> Assessment:
+def _add_assessment(session: Session, system: AISystem, decision: dict[str, Any], actor: str,
+                    reply: str = "") -> Assessment:
     prev = current_assessment(system)
     number = (prev.number + 1) if prev else 1
     tier, lane = decision["tier"], decision["lane"]
@@ -236,7 +248,7 @@ def _add_assessment(session: Session, system: AISystem, decision: dict[str, Any]
         tier=tier, lane=lane, catalog_version=_catalog_version(decision),
         ruleset_hash=decision.get("ruleset_hash", ""),
         review_round_start=number if new_round else prev.review_round_start,  # type: ignore[union-attr]
-        created_by=actor, created_at=now(),
+        created_by=actor, created_at=now(), reply=reply or None,
     )
     session.add(a)
     system.assessments.append(a)
@@ -249,7 +261,7 @@ def _add_assessment(session: Session, system: AISystem, decision: dict[str, Any]
                           "reviewers": decision.get("reviewers", []),
                           "obligations": [o["id"] for o in decision.get("obligations", [])],
                           "catalog_version": a.catalog_version, "ruleset_hash": a.ruleset_hash,
-                          "reviews_reopened": new_round})
+                          "reviews_reopened": new_round, **({"reply": reply} if reply else {})})
     _sync_obligations(session, system, a, actor)
     if new_round:
         _move(session, system, Lifecycle.in_review, actor, reason=f"assessment {number}")
@@ -274,13 +286,13 @@ def check_reassessable(system: AISystem) -> None:
 
 
 def reassess(session: Session, ref: str | int, answers: dict[str, Any], *, by: Principal,
-             expected_version: int | None = None) -> Assessment:
+             expected_version: int | None = None, reply: str = "") -> Assessment:
     """Record a new assessment; reviews reopen when the tier rises or after a send-back."""
     system = _governed(session, ref, by)
     actor = by.actor
     _check_version(system, expected_version)
     check_reassessable(system)
-    return _add_assessment(session, system, decide(answers), actor)
+    return _add_assessment(session, system, decide(answers), actor, reply=reply.strip())
 
 
 def current_assessment(system: AISystem) -> Assessment | None:

@@ -1,5 +1,6 @@
 """registry gates: obligation phases and sign-offs, waivers that need a second person, launch date,
-retirement that can be undone, re-review intervals, go-live overrides (issue 11, §1)
+retirement that can be undone, re-review intervals, go-live overrides, the owner's reply to a send-back
+(issue 11, §1 and §4)
 
 Waivers granted before this revision stay valid: they are marked `legacy` for a governance lead to
 confirm. The downgrade drops the new columns (and with them the waiver workflow's history, which the
@@ -51,10 +52,14 @@ def upgrade() -> None:
     with op.batch_alter_table("ai_systems") as batch:
         for column in _system_columns():
             batch.add_column(column)
+    with op.batch_alter_table("assessments") as batch:
+        batch.add_column(sa.Column("reply", sa.Text(), nullable=True))
     op.execute("UPDATE obligations SET waiver_state = 'legacy' WHERE status = 'waived'")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("assessments") as batch:
+        batch.drop_column("reply")
     with op.batch_alter_table("ai_systems") as batch:
         for column in reversed(_system_columns()):
             batch.drop_column(column.name)
