@@ -263,3 +263,27 @@ def test_exit_codes_are_the_documented_ones() -> None:
                        (errors.MissingExtra, "extra not installed")]:
         assert f"{cls.exit_code} {words}" in line, (cls, line)
     assert f"{errors.EXIT_CHECK_FAILED} a check ran and failed" in line, line
+
+
+def test_waivers_retire_and_reinstate_from_the_cli(tmp_path: Path) -> None:
+    _people(tmp_path)
+    aisgf(tmp_path, "user", "create", "lena", "--role", "governance_lead", "--as", "ada")
+    aisgf(tmp_path, "system", "add", str(EXAMPLES / "answers-low.yaml"))
+    ob = json.loads(aisgf(tmp_path, "obligation", "list", "--system", "meeting-notes", "--json").stdout)["items"][0]
+    aisgf(tmp_path, "obligation", "update", str(ob["id"]), "--status", "waived", "--waiver-reason", "pilot",
+          "--waiver-expires", "2027-01-31")  # gina requests it
+    listed = aisgf(tmp_path, "obligation", "waivers").stdout
+    assert "requested by gina" in listed
+    p = aisgf(tmp_path, "obligation", "waiver", str(ob["id"]), "--approve", check=False)
+    assert p.returncode == 5 and "second person" in p.stderr  # not her own
+    out = aisgf(tmp_path, "obligation", "waiver", str(ob["id"]), "--approve", "--as", "lena").stdout
+    assert "waiver approved, status waived" in out
+    assert "0 obligation(s) reopened" in aisgf(tmp_path, "obligation", "expire-waivers").stdout
+    p = aisgf(tmp_path, "system", "status", "meeting-notes", "retired", "--reason", "replaced", check=False)
+    assert p.returncode == 2 and "confirm" in p.stderr
+    assert "retired" in aisgf(tmp_path, "system", "status", "meeting-notes", "retired", "--reason", "replaced",
+                              "--confirm").stdout
+    assert aisgf(tmp_path, "system", "reinstate", "meeting-notes", "--reason", "x", "--as", "bob",
+                 check=False).returncode == 5
+    assert "meeting-notes: in_review" in aisgf(tmp_path, "system", "reinstate", "meeting-notes", "--reason",
+                                               "misclick").stdout

@@ -226,3 +226,4 @@ def test_two_systems_with_one_chinese_name_get_distinct_readable_keys(db: Databa
         a = svc.register_system(s, name="智能客服机器人", owner="alice", answers=LOW, by=who(s, "alice")).key
         b = svc.register_system(s, name="智能客服机器人", owner="alice", answers=LOW, by=who(s, "alice")).key
     assert a == "zhi-neng-ke-fu-ji-qi-ren" and b.startswith("zhi-neng-ke-fu-ji-qi-ren-") and a != b
+

@@ -214,6 +214,17 @@ def obligation_waiver(
         console.print(f"obligation {ob.id} ({ob.catalog_id}): waiver {ob.waiver_state}, status {ob.status}")
 
 
+@obligation_app.command("expire-waivers")
+def obligation_expire_waivers(actor: str | None = AS) -> None:
+    """Reopen every obligation whose waiver has expired (audited); run it daily, e.g. from cron."""
+    from aisgf.registry.gates import reopen_expired_waivers
+
+    with db().session() as s:
+        acc.require(acting(s, actor), "system.govern")
+        reopened = reopen_expired_waivers(s, actor=acting(s, actor).actor)
+        console.print(f"{len(reopened)} obligation(s) reopened")
+
+
 @obligation_app.command("waivers")
 def obligation_waivers(as_json: bool = typer.Option(False, "--json"), actor: str | None = AS) -> None:
     """Waivers waiting for a decision, and legacy waivers (granted before the second-person rule) to confirm."""

@@ -55,6 +55,9 @@ def _notice(request: Request) -> str | None:
 
 @router.get("/")
 def dashboard(request: Request, s: Session = SESSION) -> Response:
+    from aisgf.registry.gates import reopen_expired_waivers
+
+    reopen_expired_waivers(s)  # before counting: an expired waiver is an open obligation again
     p = principal(request)
     data = views.dashboard(s, owner_id=acc.owned_only(p), with_audit=p.may("audit.read"))
     queue = views.review_queue(s, p.functions, limit=50) if p.may("review.decide") else None
@@ -103,6 +106,9 @@ def _system_for_page(s: Session, request: Request, key: str) -> Any:
 
 @router.get("/systems/{key}")
 def system_page(request: Request, key: str, s: Session = SESSION) -> Response:
+    from aisgf.registry.gates import reopen_expired_waivers
+
+    reopen_expired_waivers(s, _system(s, request, key))  # an expired waiver reopens its obligation
     system = _system_for_page(s, request, key)
     p = principal(request)
     state = svc.review_state(s, system)
