@@ -7,6 +7,8 @@ cd "$ROOT"
 
 need_apt=()
 want() { dpkg -s "$1" >/dev/null 2>&1 || need_apt+=("$1"); }
+# The lineage pages draw graphs with Graphviz's `dot` (the server and the tests alike).
+want graphviz
 if [[ "${1:-}" == "--test" ]]; then
   # A real PostgreSQL server for the registry/audit tests; independent readers for labeling tests.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want postgresql
