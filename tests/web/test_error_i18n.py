@@ -74,7 +74,7 @@ def test_admin_and_review_errors_use_chinese_labels(web: Web) -> None:
     bo = _in(Person(app, db, "bo").login(), "zh")
     r = bo.post(f"/systems/{key}/reviews", data={"function": "senior", "decision": "approve", "assessment": "1"})
     assert r.status_code == 403
-    assert f"您可以以“{ZH('Business')}”职能审查,而不是“{ZH('Senior sign-off')}”" in r.text
+    assert f"您可以以“{ZH('Business')}”职能审查，而不是“{ZH('Senior sign-off')}”" in r.text
 
 
 def test_a_refused_upload_reads_in_chinese_and_in_english(web: Web) -> None:

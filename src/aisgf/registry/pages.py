@@ -28,7 +28,7 @@ from aisgf.intake import decide, load_questionnaire
 from aisgf.registry import services as svc
 from aisgf.registry import views
 from aisgf.registry.choices import Lifecycle, ObligationStatus, values
-from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.evidence_store import EvidenceStore, megabytes
 from aisgf.registry.schemas import decision_of
 from aisgf.web.authz import principal
 from aisgf.web.deps import SESSION, get_store
@@ -43,7 +43,7 @@ MESSAGES = register_messages({
     "web.not_integer": "not a whole number: {value!r}",
     "web.not_date": "not a date (YYYY-MM-DD): {value!r}",
     "web.obligation_other_system": "this obligation belongs to another system",
-    "web.file_too_large": "the file is larger than the limit of {limit} bytes",
+    "web.file_too_large": "the file is larger than the limit of {limit} MB",
     "web.form_without_version": "the form has no version; reload the page",
 })
 
@@ -230,7 +230,8 @@ async def add_evidence(request: Request, key: str, f: Annotated[EvidenceForm, Fo
     if has_file:
         assert file is not None
         if file.size is not None and file.size > limit:
-            raise TooLarge.coded("web.file_too_large", where="file", extra={"limit_bytes": limit}, limit=limit)
+            raise TooLarge.coded("web.file_too_large", where="file", extra={"limit_bytes": limit},
+                                 limit=megabytes(limit))
         svc.check_evidence_file(file.filename or "", file.content_type)  # before reading it: a 415, nothing kept
     p = principal(request)
 
