@@ -24,7 +24,7 @@ from aisgf.accounts import services as acc
 from aisgf.audit.schemas import AuditEventOut
 from aisgf.audit.service import list_events
 from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge, register_messages
-from aisgf.intake import decide, load_questionnaire
+from aisgf.intake import decide, load_questionnaire, validate_answers
 from aisgf.registry import services as svc
 from aisgf.registry import views
 from aisgf.registry.choices import Lifecycle, ObligationStatus, values
@@ -32,6 +32,8 @@ from aisgf.registry.evidence_store import EvidenceStore, megabytes
 from aisgf.registry.schemas import decision_of
 from aisgf.web.authz import principal
 from aisgf.web.deps import SESSION, get_store
+from aisgf.web.i18n import translator
+from aisgf.web.labels import N_
 from aisgf.web.pagekit import NOTICES, PROBLEM_TEXT, redirect
 from aisgf.web.templating import add_templates, render
 
@@ -297,6 +299,41 @@ def _intake_values(form: FormData) -> dict[str, Any]:
     return {k: [str(v) for v in form.getlist(k)] for k in form if k != "csrf_token"}
 
 
+ANSWER_THIS = N_("Answer this question.")
+CHOOSE_ONE = N_("Choose one of: %(options)s.")
+CHOOSE_SOME = N_("Choose one or more of: %(options)s.")
+CHOOSE_AT_LEAST = N_("Choose at least %(n)s.")
+
+
+def question_errors(answers: dict[str, Any], lang: str) -> dict[str, str]:
+    """Question ID → what is wrong with its answer, in the page's language and with the options' labels,
+    for every unanswered or invalid question (the wizard shows each next to its question)."""
+    q = load_questionnaire()
+    try:
+        validate_answers(answers, q)
+    except InvalidInput as exc:
+        problems = exc.problem_codes
+    else:
+        return {}
+    tr = translator(lang)
+    sep = "、" if lang == "zh" else ", "
+    out: dict[str, str] = {}
+    for problem in problems:
+        question = q.get(str(problem[1].get("qid"))) if problem else None
+        if problem is None or question is None:
+            continue
+        code, params = problem
+        labels = ([tr("Yes"), tr("No")] if question.type == "bool"
+                  else [o.label.get(lang) for o in question.options])
+        if code == "intake.bad_answer" and params.get("error_code") == "intake.min_items":
+            out[question.id] = tr(CHOOSE_AT_LEAST, n=params["error_params"]["n"])
+        elif code == "intake.bad_answer" and labels:
+            out[question.id] = tr(CHOOSE_SOME if question.type == "multi" else CHOOSE_ONE, options=sep.join(labels))
+        else:
+            out[question.id] = tr(ANSWER_THIS)
+    return out
+
+
 @router.get("/intake")
 def intake_form(request: Request) -> Response:
     return render(request, "intake.html", questionnaire=load_questionnaire(), values={}, decision=None,
@@ -316,7 +353,8 @@ async def intake_preview(request: Request) -> Response:
             decision = decide(answers)
         except AisgfError as exc:
             error = exc
-    return render(request, "partials/decision.html", decision=decision, error=error, unanswered=unanswered)
+    return render(request, "partials/decision.html", decision=decision, error=error, unanswered=unanswered,
+                  question_errors=question_errors(answers, lang) if error else {}, questionnaire=load_questionnaire())
 
 
 @router.post("/intake")
@@ -347,7 +385,8 @@ async def intake_submit(request: Request, s: Session = SESSION) -> Response:
             decision = decide(answers)
         return render(request, "intake.html", status_code=exc.status, questionnaire=load_questionnaire(),
                       values=_intake_values(form), decision=decision, error=exc,
-                      owner_field=p.may("system.choose_owner"))
+                      owner_field=p.may("system.choose_owner"),
+                      question_errors=question_errors(answers, request.state.lang))
     return redirect(request, f"/systems/{key}", notice="registered")
 
 
@@ -420,7 +459,8 @@ async def reassess_submit(request: Request, key: str, s: Session = SESSION) -> R
             return render(request, "intake.html", status_code=err.status, questionnaire=load_questionnaire(),
                           values=_intake_values(form), decision=decision, error=err, system=system,
                           version=version_text or "", sent_back=svc.sent_back(s, system),
-                          explain=PROBLEM_TEXT.get("conflict") if isinstance(err, Conflict) else None)
+                          explain=PROBLEM_TEXT.get("conflict") if isinstance(err, Conflict) else None,
+                          question_errors=question_errors(answers, request.state.lang))
 
         return await run_in_threadpool(page)
     return redirect(request, f"/systems/{system_key}", notice="reassessed")
