@@ -14,6 +14,7 @@ import aisgf.accounts.oidc
 import aisgf.accounts.pages.auth
 import aisgf.accounts.passwords
 import aisgf.accounts.services
+import aisgf.catalog.model
 import aisgf.intake.questionnaire
 import aisgf.organisation.services
 import aisgf.registry.evidence_store
@@ -21,6 +22,7 @@ import aisgf.registry.gates
 import aisgf.registry.pages  # each of these imports registers its message table
 import aisgf.registry.services
 import aisgf.web.authz
+import aisgf.web.deps
 from aisgf.errors import MESSAGES, AisgfError, Conflict, InvalidInput, format_message, register_messages
 from aisgf.web.error_text import error_text, localized
 from aisgf.web.i18n import catalog
@@ -75,7 +77,7 @@ def test_chinese_text_uses_labels_and_falls_back_to_english() -> None:
     assert error_text(e, "zh") == "系统不能从“立项”变为“已上线”"
     review = InvalidInput.coded("registry.review_not_required", lane="fast", function="senior",
                                 required=["business", "legal"])
-    assert error_text(review, "zh") == "该系统的“快速通道”不需要“高级管理层签批”审查(需要:业务负责人、法务合规)"
+    assert error_text(review, "zh") == "该系统的“快速通道”不需要“高级管理层签批”审查（需要：业务负责人、法务合规）"
     assert error_text(e, "en") == e.message
     assert error_text(InvalidInput("no code here"), "zh") == "no code here"
     assert localized("no.such.code", {}, "zh") is None

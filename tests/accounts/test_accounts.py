@@ -89,8 +89,9 @@ def test_lockout_backs_off_and_unlocks(db: Database) -> None:
     for _ in range(acc.MAX_FREE_FAILURES):
         with db.session() as s, pytest.raises(Unauthorized):
             acc.check_password(s, "alice", "wrong")
-    with db.session() as s, pytest.raises(acc.LockedOut):
+    with db.session() as s, pytest.raises(Unauthorized) as locked:
         acc.check_password(s, "alice", GOOD)
+    assert not isinstance(locked.value, acc.LockedOut) and locked.value.code == "accounts.wrong_login"
     with db.session() as s:
         u = acc.get_user(s, "alice")
         first = acc.aware(u.locked_until) - acc.now()

@@ -114,8 +114,7 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     # 3. The owner fills in the intake; the decision shows before anything is stored.
     owner = _login(browser, live, "olivia")
     _fill_intake(owner, HIGH, "Loan pre-screening")
-    owner.wait_for_function("document.querySelector('#decision-tier') && "
-                            "document.querySelector('#decision-tier').textContent.includes('High risk')")
+    owner.locator("#decision-tier", has_text="High risk").wait_for()
     assert "Senior sign-off" in owner.locator("#decision-preview").inner_text()
     _shot(owner, shots, "intake-decision-en", full=True)
     owner.click("#register")
@@ -193,8 +192,7 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     # 6. The send-back path: a low-tier system, the business reviewer sends it back with a reason.
     owner.goto("/lang/en?next=/")
     _fill_intake(owner, LOW, "Meeting notes summariser")
-    owner.wait_for_function("document.querySelector('#decision-tier') && "
-                            "document.querySelector('#decision-tier').textContent.includes('Low risk')")
+    owner.locator("#decision-tier", has_text="Low risk").wait_for()
     owner.click("#register")
     owner.wait_for_url("**/systems/**")
     low_key = _system_key(owner)
@@ -216,12 +214,10 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     owner.wait_for_url(f"**/systems/{low_key}/reassess")
     assert "No staff usage rules yet <b>please</b>" in owner.locator("#sent-back-reasons").inner_text()
     assert owner.is_checked('input[name="q_personal_information"][value="none"]')
-    owner.wait_for_function("document.querySelector('#decision-tier') && "
-                            "document.querySelector('#decision-tier').textContent.includes('Low risk')")
+    owner.locator("#decision-tier", has_text="Low risk").wait_for()
     owner.check('input[name="q_personal_information"][value="personal"]')
     owner.check('input[name="q_org_roles"][value="provider"]')
-    owner.wait_for_function("document.querySelector('#decision-tier') && "
-                            "document.querySelector('#decision-tier').textContent.includes('Medium risk')")
+    owner.locator("#decision-tier", has_text="Medium risk").wait_for()
     owner.evaluate("window.scrollTo(0, 0)")
     _shot(owner, shots, "reassess-en")
     owner.click("#reassess-submit")
@@ -249,8 +245,7 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     for lang, tier in (("zh", "高风险"), ("en", "High risk")):
         owner.goto(f"/lang/{lang}?next=/intake")
         _fill_intake(owner, HIGH, "Credit scoring assistant")
-        owner.wait_for_function(f"document.querySelector('#decision-tier') && "
-                                f"document.querySelector('#decision-tier').textContent.includes('{tier}')")
+        owner.locator("#decision-tier", has_text=tier).wait_for()
         owner.evaluate("window.scrollTo(0, 0)")
         _shot(owner, shots, f"intake-decision-{lang}")
     with live.db.session() as s:

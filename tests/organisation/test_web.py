@@ -126,7 +126,7 @@ def test_page_errors_in_chinese_name_the_expected_character(web: Any) -> None:
     gina.get("/lang/zh?next=/organisation")
     r = gina.post("/organisation", data=_form(uscc="91440300708461136U"))
     assert r.status_code == 422
-    assert "校验码(第 18 位)为 &#39;U&#39;" in r.text and "应为 &#39;T&#39;" in r.text, r.text
+    assert "校验码（第 18 位）为 &#39;U&#39;" in r.text and "应为 &#39;T&#39;" in r.text, r.text
     assert 'value="91440300708461136U"' in r.text  # kept for correcting
     assert gina.post("/organisation", data=_form()).status_code == 303
     page = gina.get("/organisation")

@@ -32,7 +32,7 @@ PEOPLE: dict[str, tuple[str, list[str]]] = {
 
 def make_user(db: Database, username: str, role: str, functions: list[str] | None = None,
               *, mfa: bool | None = None) -> None:
-    """Create a person; admins and reviewers (and anyone with mfa=True) get a TOTP second factor."""
+    """Create a person; admins, governance leads and reviewers (and anyone with mfa=True) get a TOTP second factor."""
     with db.session() as s:
         user = acc.create_user(s, username=username, password=PASSWORD, role=role, functions=functions or [],
                                by=system_principal("test"), language="en", timezone="Asia/Shanghai")

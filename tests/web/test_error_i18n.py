@@ -44,12 +44,14 @@ def test_an_invalid_intake_answer_reads_in_chinese_and_in_english(web: Web) -> N
     form = intake_form({**LOW, "sector": "space"}, "Rocket")
     r = _in(olivia, "zh").post("/intake", data=form)
     assert r.status_code == 422
-    assert "&#39;space&#39; 不是可接受的值" in r.text and "is not an accepted value" not in r.text
-    assert "general、finance" in r.text  # the accepted values, listed the Chinese way
+    # next to the question, with the options' labels listed the Chinese way (not the raw values)
+    assert "请从以下选项中选择一项：一般领域、金融、" in r.text and "is not an accepted value" not in r.text
+    assert "general、finance" not in r.text
     preview = olivia.post("/intake/preview", data=form, headers={"HX-Request": "true"})
-    assert "&#39;space&#39; 不是可接受的值" in preview.text
+    assert "请从以下选项中选择一项：一般领域、金融、" in preview.text
     r = _in(olivia, "en").post("/intake", data=form)
-    assert r.status_code == 422 and "&#39;space&#39; is not an accepted value" in r.text and "不是可接受" not in r.text
+    assert r.status_code == 422 and "请从" not in r.text
+    assert "Choose one of: General (none of the key sectors below), Finance, " in r.text
 
 
 def test_a_weak_password_on_the_account_page_reads_in_chinese_and_in_english(web: Web) -> None:
@@ -74,7 +76,7 @@ def test_admin_and_review_errors_use_chinese_labels(web: Web) -> None:
     bo = _in(Person(app, db, "bo").login(), "zh")
     r = bo.post(f"/systems/{key}/reviews", data={"function": "senior", "decision": "approve", "assessment": "1"})
     assert r.status_code == 403
-    assert f"您可以以“{ZH('Business')}”职能审查,而不是“{ZH('Senior sign-off')}”" in r.text
+    assert f"您可以以“{ZH('Business')}”职能审查，而不是“{ZH('Senior sign-off')}”" in r.text
 
 
 def test_a_refused_upload_reads_in_chinese_and_in_english(web: Web) -> None:

@@ -31,3 +31,16 @@ def test_translator_falls_back_to_english_and_fills_values() -> None:
     assert _("assessment %(n)s", n=3) == "第 3 次评估"
     assert _("no such message") == "no such message"
     assert translator("en")("assessment %(n)s", n=3) == "assessment 3"
+
+
+def test_chinese_text_uses_full_width_punctuation() -> None:
+    """Chinese prose uses ，；：（）？！ — not ASCII , ; : ( ) ? ! next to Chinese characters (placeholders,
+    URLs and a quoted single character such as “(” are left alone)."""
+    import re
+
+    cjk = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef“”"
+    protect = re.compile(r"“[,;:()?!]”|\{[^{}]*\}|%\([a-z_]+\)s|https?://\S+")
+    ascii_next_to_chinese = re.compile(rf"[{cjk}] ?[,;:?!()]|[,;:?!()] ?[{cjk}]|\([^()]*[{cjk}][^()]*\)")
+    offending = [text for text in catalog("zh").values()
+                 if ascii_next_to_chinese.search(protect.sub("x", text))]
+    assert not offending, offending

@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from aisgf.accounts import services as acc
@@ -75,7 +76,9 @@ def test_two_workers_serve_one_database(tmp_path: Path) -> None:
         acc.create_user(s, username="ada", password=PASSWORD, role="admin", by=system_principal("test"))
         user = acc.create_user(s, username="gina", password=PASSWORD, role="governance_lead",
                                by=system_principal("test"))
-        cookie, _ws = acc.open_session(s, user)
+        acc.start_totp_enrolment(s, user)  # governance leads sign in with a second factor
+        acc.confirm_totp_enrolment(s, user, pyotp.TOTP(user.totp_secret).now())
+        cookie, _ws = acc.open_session(s, user, after_second_factor=True)
     db.dispose()
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "aisgf.cli", "serve", "--workers", "2", "--port", str(port)],

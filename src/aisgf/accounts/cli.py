@@ -55,8 +55,8 @@ def user_create(
     timezone: str = typer.Option("Asia/Shanghai", help="IANA time zone for dates on the pages"),
     actor: str | None = AS,
 ) -> None:
-    """Create an account (password from the prompt or AISGF_NEW_PASSWORD); admins and reviewers enrol MFA
-    at first sign-in."""
+    """Create an account (password from the prompt or AISGF_NEW_PASSWORD); admins, governance leads and
+    reviewers enrol MFA at first sign-in."""
     password = _password()
     from aisgf.cliutil import bootstrap_db
 

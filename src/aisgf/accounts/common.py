@@ -14,8 +14,9 @@ from aisgf.accounts.models import User
 from aisgf.errors import register_messages
 
 # Roles that must use a second factor (the framework's §6.3 asks key-sector users for MFA; the
-# accounts that can change who reviews what, and the reviewers who approve, come first).
-MFA_REQUIRED_ROLES = ("admin", "reviewer")
+# accounts that can change who reviews what — admins, and governance leads, who keep the rules and the
+# catalog and name systems' owners — and the reviewers who approve, come first).
+MFA_REQUIRED_ROLES = ("admin", "governance_lead", "reviewer")
 MAX_FREE_FAILURES = 5          # failures before the account locks
 LOCK_BASE = timedelta(seconds=30)
 LOCK_MAX = timedelta(hours=1)
@@ -79,5 +80,5 @@ def sha256_hex(text: str) -> str:
 
 
 def mfa_required(user: User) -> bool:
-    """Admins and reviewers must sign in with a second factor."""
+    """Admins, governance leads and reviewers must sign in with a second factor."""
     return user.role in MFA_REQUIRED_ROLES

@@ -10,7 +10,7 @@ Policy decisions (documented in the module so reviewers of access rights find th
 - The provider only names the person: its e-mail (or another claim) must match an existing aisgf
   account, which keeps its role. Nobody is created by signing in, unless AISGF_OIDC_AUTO_CREATE is
   on; then the new account is an `owner` (no reviewer or admin rights by a sign-in).
-- The provider replaces the password, not aisgf's second factor: admins and reviewers (and anyone
+- The provider replaces the password, not aisgf's second factor: admins, governance leads and reviewers (and anyone
   who turned TOTP on) still pass aisgf's TOTP step after coming back, exactly as after a password.
   A provider's own MFA claim (`amr`) is recorded in the audit event but not trusted for that.
 - A disabled account cannot sign in this way either; the sign-in appends an audit event.
@@ -78,6 +78,16 @@ MESSAGES = register_messages({
     "oidc.no_account": "no aisgf account has {claim} {value!r}; ask an administrator to create one",
     "oidc.account_disabled": "this account is disabled; ask an administrator",
     "oidc.not_configured": "sign-in through an identity provider is not configured (AISGF_OIDC_ISSUER)",
+    "oidc.refused": "the identity provider refused: {error}",
+    "oidc.not_http": "the identity provider named a URL that is not http(s): {url}",
+    "oidc.http_error": "the identity provider answered {status} at {url}: {detail}",
+    "oidc.unreachable": "the identity provider could not be reached or answered no JSON at {url}: {reason}",
+    "oidc.not_object": "the identity provider answered no JSON object at {url}",
+    "oidc.wrong_issuer": "the discovery document names issuer {named!r}, not {issuer!r}",
+    "oidc.discovery_lacks": "the discovery document has no {key}",
+    "oidc.no_code": "the identity provider sent no code",
+    "oidc.no_id_token": "the identity provider returned no ID token",
+    "oidc.bad_id_token": "the ID token is not valid: {reason}",
 })
 
 
@@ -115,7 +125,7 @@ class PendingLogin:
 def _get_json(url: str, timeout: float, data: dict[str, str] | None = None,
               headers: dict[str, str] | None = None) -> dict[str, Any]:
     if urllib.parse.urlsplit(url).scheme not in ("http", "https"):  # urllib would also open file: URLs
-        raise OidcError(f"the identity provider named a URL that is not http(s): {url[:200]}", where=url)
+        raise OidcError.coded("oidc.not_http", where=url, url=url[:200])
     body = urllib.parse.urlencode(data).encode() if data is not None else None
     req = urllib.request.Request(url, data=body, headers={"Accept": "application/json", **(headers or {})})
     try:
@@ -123,12 +133,11 @@ def _get_json(url: str, timeout: float, data: dict[str, str] | None = None,
             doc = json.loads(resp.read(1_000_000))
     except urllib.error.HTTPError as exc:
         detail = exc.read(2000).decode(errors="replace")
-        raise OidcError(f"the identity provider answered {exc.code} at {url}: {detail[:300]}", where=url) from exc
+        raise OidcError.coded("oidc.http_error", where=url, status=exc.code, url=url, detail=detail[:300]) from exc
     except (urllib.error.URLError, TimeoutError, ValueError) as exc:
-        raise OidcError(f"the identity provider could not be reached or answered no JSON at {url}: {exc}",
-                        where=url) from exc
+        raise OidcError.coded("oidc.unreachable", where=url, url=url, reason=str(exc)) from exc
     if not isinstance(doc, dict):
-        raise OidcError(f"the identity provider answered no JSON object at {url}", where=url)
+        raise OidcError.coded("oidc.not_object", where=url, url=url)
     return doc
 
 
@@ -149,11 +158,11 @@ class Provider:
                 issuer = str(self.settings.issuer).rstrip("/")
                 doc = _get_json(issuer + "/.well-known/openid-configuration", self.settings.timeout_s)
                 if str(doc.get("issuer", "")).rstrip("/") != issuer:
-                    raise OidcError(f"the discovery document names issuer {doc.get('issuer')!r}, not {issuer!r}",
-                                    where="AISGF_OIDC_ISSUER")
+                    raise OidcError.coded("oidc.wrong_issuer", where="AISGF_OIDC_ISSUER", named=doc.get("issuer"),
+                                          issuer=issuer)
                 for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
                     if not doc.get(key):
-                        raise OidcError(f"the discovery document has no {key}", where="AISGF_OIDC_ISSUER")
+                        raise OidcError.coded("oidc.discovery_lacks", where="AISGF_OIDC_ISSUER", key=key)
                 self._meta = (time.monotonic(), doc)
             return self._meta[1]
 
@@ -185,7 +194,7 @@ class Provider:
         if not state or not secrets.compare_digest(state, pending.state):
             raise OidcError.coded("oidc.state_mismatch", where="state")
         if not code:
-            raise OidcError("the identity provider sent no code", where="code")
+            raise OidcError.coded("oidc.no_code", where="code")
         s = self.settings
         auth = base64.b64encode(f"{urllib.parse.quote(str(s.client_id))}:"
                                 f"{urllib.parse.quote(s.client_secret or '')}".encode()).decode()
@@ -195,7 +204,7 @@ class Provider:
         }, headers={"Authorization": f"Basic {auth}"})
         id_token = tokens.get("id_token")
         if not isinstance(id_token, str):
-            raise OidcError("the identity provider returned no ID token", where="id_token")
+            raise OidcError.coded("oidc.no_id_token", where="id_token")
         return self._claims(id_token, pending.nonce)
 
     def _claims(self, id_token: str, nonce: str) -> dict[str, Any]:
@@ -216,11 +225,11 @@ class Provider:
                 return dict(claims)
             except JoseError as exc:
                 if refresh or "key" not in str(exc).lower():
-                    raise OidcError(f"the ID token is not valid: {exc}", where="id_token") from exc
+                    raise OidcError.coded("oidc.bad_id_token", where="id_token", reason=str(exc)) from exc
             except ValueError as exc:
                 if refresh:
-                    raise OidcError(f"the ID token is not valid: {exc}", where="id_token") from exc
-        raise OidcError("the ID token is not valid", where="id_token")  # pragma: no cover
+                    raise OidcError.coded("oidc.bad_id_token", where="id_token", reason=str(exc)) from exc
+        raise OidcError.coded("oidc.bad_id_token", where="id_token", reason="?")  # pragma: no cover
 
 
 def account_for(session: Session, settings: OidcSettings, claims: dict[str, Any]) -> User:

@@ -39,7 +39,8 @@ def open_session(session: Session, user: User, *, after_second_factor: bool = Fa
     ws = WebSession(token_hash=sha256_hex(token), user_id=user.id, stage=_next_stage(user, not after_second_factor),
                     csrf_token=secrets.token_urlsafe(32), created_at=t, last_seen_at=t, expires_at=t + SESSION_MAX)
     session.add(ws)
-    user.failed_logins, user.locked_until = 0, None
+    if ws.stage == "full":  # the failure count holds across the password step, so failed codes add up too
+        user.failed_logins, user.locked_until = 0, None
     session.flush()
     return token, ws
 

@@ -50,21 +50,32 @@ def _fail(session: Session, user: User) -> None:
     session.flush()
 
 
-def _check_lock(user: User) -> None:
+def _locked(user: User) -> bool:
     until = aware(user.locked_until)
-    if until and until > now():
-        raise LockedOut.coded("accounts.locked", where="username", extra={"locked_until": until.isoformat()},
-                              until=until)
+    return bool(until and until > now())
+
+
+def _check_lock(user: User) -> None:
+    if _locked(user):
+        until = aware(user.locked_until)
+        raise LockedOut.coded("accounts.locked", where="username", extra={"locked_until": until.isoformat()
+                                                                           if until else None}, until=until)
 
 
 def check_password(session: Session, username: str, password: str) -> User:
-    """The first factor. Failures count towards the lockout; the message never says which part was wrong."""
+    """The first factor. Failures count towards the lockout.
+
+    An unknown username, a wrong password and a locked account give the same error and cost the same
+    argon2 verification (a dummy hash for an unknown name), so neither the text nor the time tells
+    which accounts exist or are locked. A locked account is not told even after the right password:
+    that answer would tell someone guessing which password is right while the lock holds them back.
+    (The second step, where the person has shown the password, says until when: `check_second_factor`.)
+    """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None:
-        verify_password(None, password)
+    right = verify_password(user.password_hash if user is not None else None, password)
+    if user is None or _locked(user):
         raise Unauthorized.coded("accounts.wrong_login", where="username")
-    _check_lock(user)
-    if not verify_password(user.password_hash, password):
+    if not right:
         _fail(session, user)
         raise Unauthorized.coded("accounts.wrong_login", where="username")
     if user.disabled_at is not None:

@@ -245,8 +245,8 @@ def coverage_cmd(
     if framework is not None:
         chosen = [c for c in report.frameworks if c.framework == framework]
         if not chosen:
-            names = ", ".join(c.framework for c in report.frameworks)
-            raise NotFound(f"no framework {framework!r} (available: {names})", where="framework")
+            raise NotFound.coded("catalog.no_framework", where="framework", framework=framework,
+                                 available=[c.framework for c in report.frameworks])
         if as_json:
             print(_dump(chosen[0].model_dump(mode="json")))
             return

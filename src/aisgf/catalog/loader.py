@@ -71,8 +71,8 @@ def _rel(path: Path) -> str:
 def _load_base(framework: str) -> FrameworkData:
     dirs = framework_dirs()
     if framework not in dirs:
-        available = ", ".join(dirs) or "none"
-        raise NotFound(f"no framework {framework!r} (available: {available})", where="framework")
+        raise NotFound.coded("catalog.no_framework", where="framework", framework=framework,
+                             available=list(dirs) or "none")
     return load_framework_folder(dirs[framework])
 
 

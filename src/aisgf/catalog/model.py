@@ -22,7 +22,18 @@ from aisgf.catalog.schema import (
     TextVersion,
     TitleVersion,
 )
-from aisgf.errors import InvalidInput, NotFound
+from aisgf.errors import InvalidInput, NotFound, register_messages
+
+# Message ID → English text of the errors a reader can meet on the catalog's pages and API (pages
+# translate them by ID).
+MESSAGES = register_messages({
+    "catalog.unknown_language": "unknown language {value!r}; accepted: zh, en",
+    "catalog.other_framework": "{ref!r} belongs to framework {prefix!r}, not {framework!r}",
+    "catalog.no_item": "no item {ref!r} in catalog {framework} (IDs look like 6.2.e, 4.1.2, 3.1.1.b)",
+    "catalog.empty_search": "empty search text",
+    "catalog.unknown_choice": "unknown {field} {value!r}; accepted: {accepted}",
+    "catalog.no_framework": "no framework {framework!r} (available: {available})",
+})
 
 _RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 
@@ -77,7 +88,7 @@ class Shown:
 
 def _check_lang(lang: str) -> Lang:
     if lang not in LANGS:
-        raise InvalidInput(f"unknown language {lang!r}; accepted: zh, en", where="lang")
+        raise InvalidInput.coded("catalog.unknown_language", where="lang", value=lang)
     return lang  # type: ignore[return-value]
 
 
@@ -278,7 +289,8 @@ class Catalog:
         if ":" in item_id:
             prefix, _, rest = item_id.partition(":")
             if prefix != self.framework:
-                raise NotFound(f"{item_id!r} belongs to framework {prefix!r}, not {self.framework!r}", where="id")
+                raise NotFound.coded("catalog.other_framework", where="id", ref=item_id, prefix=prefix,
+                                     framework=self.framework)
             return rest
         return item_id
 
@@ -293,10 +305,7 @@ class Catalog:
         try:
             return self.items[local]
         except KeyError:
-            raise NotFound(
-                f"no item {item_id!r} in catalog {self.framework} (IDs look like 6.2.e, 4.1.2, 3.1.1.b)",
-                where="id",
-            ) from None
+            raise NotFound.coded("catalog.no_item", where="id", ref=item_id, framework=self.framework) from None
 
     def qualify(self, item_id: str) -> str:
         return f"{self.framework}:{self.local_id(item_id)}"
@@ -347,7 +356,7 @@ class Catalog:
         needle = fold(text)
         words = terms(text)
         if not needle:
-            raise InvalidInput("empty search text", where="q")
+            raise InvalidInput.coded("catalog.empty_search", where="q")
         best: dict[str, SearchHit] = {}
         if self.has(text):
             exact = self.get(text)

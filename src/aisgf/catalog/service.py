@@ -41,7 +41,8 @@ FRAMEWORK_STATUSES: tuple[str, ...] = tuple(s for s in STATUS_ORDER if s != "edi
 
 def _check_choice(value: str | None, accepted: tuple[str, ...], field: str) -> None:
     if value is not None and value not in accepted:
-        raise InvalidInput(f"unknown {field} {value!r}; accepted: {', '.join(accepted)}", where=field)
+        raise InvalidInput.coded("catalog.unknown_choice", where=field, field=field, value=value,
+                                 accepted=list(accepted))
 
 
 def resolve_addressee(value: str | None, field: str = "role") -> tuple[str | None, str | None]:

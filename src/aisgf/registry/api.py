@@ -15,7 +15,7 @@ from aisgf.audit.service import list_events
 from aisgf.errors import InvalidInput, TooLarge
 from aisgf.registry import services as svc
 from aisgf.registry.choices import ObligationStatus, ReviewDecision
-from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.evidence_store import EvidenceStore, megabytes
 from aisgf.registry.schemas import (
     AssessmentOut,
     EvidenceOut,
@@ -194,11 +194,10 @@ async def add_evidence(
     _visible(s, ref, p)
     limit = request.app.state.settings.max_upload_bytes
     if file is not None and file.size is not None and file.size > limit:
-        raise TooLarge(f"file is larger than the limit of {limit} bytes", where="file",
-                       extra={"limit_bytes": limit})
+        raise TooLarge.coded("evidence.too_large", where="file", limit=megabytes(limit), extra={"limit_bytes": limit})
     refs = [r.strip() for r in obligations.split(",") if r.strip()]
     if file is not None and not file.filename:
-        raise InvalidInput("the uploaded file has no name", where="file")
+        raise InvalidInput.coded("evidence.no_filename", where="file")
     ev = svc.add_evidence(
         s, store, ref, by=p, obligations=refs, stream=file.file if file else None,
         filename=file.filename if file else None, media_type=file.content_type if file else None,
@@ -221,7 +220,7 @@ def evidence_content(evidence_id: int, s: Session = SESSION,
                      store: EvidenceStore = Depends(get_store), p: Any = Depends(current_principal)) -> FileResponse:
     ev = svc.get_evidence(s, evidence_id, viewer=p)
     if ev.kind != "file" or not ev.sha256:
-        raise InvalidInput("this evidence is a URI, not a stored file", where=f"evidence {evidence_id}")
+        raise InvalidInput.coded("evidence.is_uri", where=f"evidence {evidence_id}")
     store.check(ev.sha256)
     return FileResponse(store.path(ev.sha256), media_type="application/octet-stream",
                         filename=ev.filename or ev.sha256)

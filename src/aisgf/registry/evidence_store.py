@@ -16,13 +16,22 @@ from aisgf.errors import IntegrityFailure, NotFound, TooLarge, register_messages
 
 MESSAGES = register_messages({
     "evidence.bad_digest": "not a SHA-256 digest: {value!r}",
-    "evidence.too_large": "file is larger than the limit of {limit} bytes",
+    "evidence.too_large": "file is larger than the limit of {limit} MB",
+    "evidence.no_filename": "the uploaded file has no name",
+    "evidence.is_uri": "this evidence is a URI, not a stored file",
     "evidence.file_not_found": "evidence file not found",
     "evidence.file_missing": "evidence file is missing from the store",
     "evidence.file_changed": "evidence file content does not match its SHA-256",
 })
 
 CHUNK = 1024 * 1024
+MB = 1024 * 1024
+
+
+def megabytes(n: int) -> str:
+    """A size limit as people read it in a message: 50 MB, 0.5 MB, 0.00391 MB (MB of 1024 × 1024 bytes)."""
+    value = n / MB
+    return f"{value:.0f}" if value >= 100 else f"{value:.3g}"
 
 
 class EvidenceStore:
@@ -45,8 +54,8 @@ class EvidenceStore:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise TooLarge.coded("evidence.too_large", where=name, limit=max_bytes,
-                                       extra={"limit_bytes": max_bytes})
+                        raise TooLarge.coded("evidence.too_large", where=name, limit=megabytes(max_bytes),
+                                             extra={"limit_bytes": max_bytes})
                     h.update(chunk)
                     out.write(chunk)
                 out.flush()

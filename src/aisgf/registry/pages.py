@@ -24,14 +24,16 @@ from aisgf.accounts import services as acc
 from aisgf.audit.schemas import AuditEventOut
 from aisgf.audit.service import list_events
 from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge, register_messages
-from aisgf.intake import decide, load_questionnaire
+from aisgf.intake import decide, load_questionnaire, validate_answers
 from aisgf.registry import services as svc
 from aisgf.registry import views
 from aisgf.registry.choices import Lifecycle, ObligationStatus, values
-from aisgf.registry.evidence_store import EvidenceStore
+from aisgf.registry.evidence_store import EvidenceStore, megabytes
 from aisgf.registry.schemas import decision_of
 from aisgf.web.authz import principal
 from aisgf.web.deps import SESSION, get_store
+from aisgf.web.i18n import translator
+from aisgf.web.labels import N_
 from aisgf.web.pagekit import NOTICES, PROBLEM_TEXT, redirect
 from aisgf.web.templating import add_templates, render
 
@@ -43,7 +45,7 @@ MESSAGES = register_messages({
     "web.not_integer": "not a whole number: {value!r}",
     "web.not_date": "not a date (YYYY-MM-DD): {value!r}",
     "web.obligation_other_system": "this obligation belongs to another system",
-    "web.file_too_large": "the file is larger than the limit of {limit} bytes",
+    "web.file_too_large": "the file is larger than the limit of {limit} MB",
     "web.form_without_version": "the form has no version; reload the page",
     "web.waiver_decision": "decide a waiver with approve or refuse",
 })
@@ -280,7 +282,8 @@ async def add_evidence(request: Request, key: str, f: Annotated[EvidenceForm, Fo
     if has_file:
         assert file is not None
         if file.size is not None and file.size > limit:
-            raise TooLarge.coded("web.file_too_large", where="file", extra={"limit_bytes": limit}, limit=limit)
+            raise TooLarge.coded("web.file_too_large", where="file", extra={"limit_bytes": limit},
+                                 limit=megabytes(limit))
         svc.check_evidence_file(file.filename or "", file.content_type)  # before reading it: a 415, nothing kept
     p = principal(request)
 
@@ -403,6 +406,41 @@ def _intake_values(form: FormData) -> dict[str, Any]:
     return {k: [str(v) for v in form.getlist(k)] for k in form if k != "csrf_token"}
 
 
+ANSWER_THIS = N_("Answer this question.")
+CHOOSE_ONE = N_("Choose one of: %(options)s.")
+CHOOSE_SOME = N_("Choose one or more of: %(options)s.")
+CHOOSE_AT_LEAST = N_("Choose at least %(n)s.")
+
+
+def question_errors(answers: dict[str, Any], lang: str) -> dict[str, str]:
+    """Question ID → what is wrong with its answer, in the page's language and with the options' labels,
+    for every unanswered or invalid question (the wizard shows each next to its question)."""
+    q = load_questionnaire()
+    try:
+        validate_answers(answers, q)
+    except InvalidInput as exc:
+        problems = exc.problem_codes
+    else:
+        return {}
+    tr = translator(lang)
+    sep = "、" if lang == "zh" else ", "
+    out: dict[str, str] = {}
+    for problem in problems:
+        question = q.get(str(problem[1].get("qid"))) if problem else None
+        if problem is None or question is None:
+            continue
+        code, params = problem
+        labels = ([tr("Yes"), tr("No")] if question.type == "bool"
+                  else [o.label.get(lang) for o in question.options])
+        if code == "intake.bad_answer" and params.get("error_code") == "intake.min_items":
+            out[question.id] = tr(CHOOSE_AT_LEAST, n=params["error_params"]["n"])
+        elif code == "intake.bad_answer" and labels:
+            out[question.id] = tr(CHOOSE_SOME if question.type == "multi" else CHOOSE_ONE, options=sep.join(labels))
+        else:
+            out[question.id] = tr(ANSWER_THIS)
+    return out
+
+
 @router.get("/intake")
 def intake_form(request: Request) -> Response:
     return render(request, "intake.html", questionnaire=load_questionnaire(), values={}, decision=None,
@@ -422,7 +460,8 @@ async def intake_preview(request: Request) -> Response:
             decision = decide(answers)
         except AisgfError as exc:
             error = exc
-    return render(request, "partials/decision.html", decision=decision, error=error, unanswered=unanswered)
+    return render(request, "partials/decision.html", decision=decision, error=error, unanswered=unanswered,
+                  question_errors=question_errors(answers, lang) if error else {}, questionnaire=load_questionnaire())
 
 
 @router.post("/intake")
@@ -453,7 +492,8 @@ async def intake_submit(request: Request, s: Session = SESSION) -> Response:
             decision = decide(answers)
         return render(request, "intake.html", status_code=exc.status, questionnaire=load_questionnaire(),
                       values=_intake_values(form), decision=decision, error=exc,
-                      owner_field=p.may("system.choose_owner"))
+                      owner_field=p.may("system.choose_owner"),
+                      question_errors=question_errors(answers, request.state.lang))
     return redirect(request, f"/systems/{key}", notice="registered")
 
 
@@ -528,7 +568,8 @@ async def reassess_submit(request: Request, key: str, s: Session = SESSION) -> R
             return render(request, "intake.html", status_code=err.status, questionnaire=load_questionnaire(),
                           values=_intake_values(form), decision=decision, error=err, system=system,
                           version=version_text or "", sent_back=svc.sent_back(s, system),
-                          explain=PROBLEM_TEXT.get("conflict") if isinstance(err, Conflict) else None)
+                          explain=PROBLEM_TEXT.get("conflict") if isinstance(err, Conflict) else None,
+                          question_errors=question_errors(answers, request.state.lang))
 
         return await run_in_threadpool(page)
     return redirect(request, f"/systems/{system_key}", notice="reassessed")

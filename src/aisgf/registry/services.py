@@ -143,6 +143,12 @@ def _check_visible(viewer: Principal | None, system: AISystem) -> AISystem:
     return system
 
 
+def _may_see(viewer: Principal | None, system: AISystem) -> bool:
+    from aisgf.accounts.scope import allowed
+
+    return viewer is None or allowed(viewer, "system.view", system)
+
+
 def slugify(name: str) -> str:
     """A readable registry key from a system's name: Chinese characters by their pinyin.
 
@@ -545,9 +551,8 @@ def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: 
 
 def get_obligation(session: Session, obligation_id: int, *, viewer: Principal | None = None) -> Obligation:
     ob = session.get(Obligation, obligation_id)
-    if ob is None:
+    if ob is None or not _may_see(viewer, ob.system):  # another owner's: the ID asked for, not their key
         raise NotFound.coded("registry.no_obligation", where="obligation", id=obligation_id)
-    _check_visible(viewer, ob.system)
     return ob
 
 
@@ -706,9 +711,8 @@ def add_evidence(
 
 def get_evidence(session: Session, evidence_id: int, *, viewer: Principal | None = None) -> Evidence:
     ev = session.get(Evidence, evidence_id)
-    if ev is None:
+    if ev is None or not _may_see(viewer, get_system(session, ev.system_id)):  # as for obligations
         raise NotFound.coded("registry.no_evidence", where="evidence", id=evidence_id)
-    _check_visible(viewer, get_system(session, ev.system_id))
     return ev
 
 

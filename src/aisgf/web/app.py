@@ -85,6 +85,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # every request runs inside it, so an app built with other settings never reads the process's.
     app.state.context = context = AppContext(settings, db)
     app.add_middleware(_InContext, context=context)
+    from aisgf.web.headers import SecurityHeaders
+
+    # Outside the context middleware: every response, problem pages and static files included.
+    app.add_middleware(SecurityHeaders)
     app.state.settings = settings
     app.state.db = db
     app.state.store = EvidenceStore(settings.resolved_evidence_dir)

@@ -95,6 +95,12 @@ class AccessDenied(Forbidden):
 
 MESSAGES = register_messages({
     "web.csrf_failed": "this form has expired or did not come from aisgf; reload the page and try again",
+    "web.sign_in_first": "sign in first",
+    "web.session_ended": "your session has ended; sign in again",
+    "web.not_in_policy": "{method} {path} is not in the access policy; refused",
+    "web.second_factor_first": "finish signing in with your second factor first",
+    "web.role_may_not": "your role ({role}) may not do this",
+    "web.bearer_format": "send 'Authorization: Bearer <token>'",
 })
 
 
@@ -129,21 +135,20 @@ def authorize(request: Request, s: Session = SESSION) -> None:
     user_lang = principal.language if principal else None
     st.lang = pick_language(request.cookies.get(LANG_COOKIE), user_lang, request.headers.get("accept-language"))
     if rule is None:
-        raise AccessDenied(f"{request.method} {_route_path(request)} is not in the access policy; refused",
-                           where="policy")
+        raise AccessDenied.coded("web.not_in_policy", where="policy", method=request.method,
+                                 path=_route_path(request))
     if rule.kind == "public":
         return
     if principal is None:
         expired = SESSION_COOKIE in request.cookies and not is_api(request)
-        raise LoginRequired("sign in first" if not expired else "your session has ended; sign in again",
-                            where="Authorization" if is_api(request) else "session",
-                            extra={"expired": expired})
+        raise LoginRequired.coded("web.session_ended" if expired else "web.sign_in_first",
+                                  where="Authorization" if is_api(request) else "session",
+                                  extra={"expired": expired})
     ws = st.web_session
     if ws is not None and ws.stage != "full" and rule.kind != "partial":
-        raise StageRequired("finish signing in with your second factor first", where="session",
-                            extra={"stage": ws.stage})
+        raise StageRequired.coded("web.second_factor_first", where="session", extra={"stage": ws.stage})
     if not rule.allows(principal.role):
-        raise AccessDenied(f"your role ({principal.role}) may not do this", where="role")
+        raise AccessDenied.coded("web.role_may_not", where="role", role=principal.role)
 
 
 def _bearer(request: Request, s: Session) -> acc.Principal | None:
@@ -151,7 +156,7 @@ def _bearer(request: Request, s: Session) -> acc.Principal | None:
     if not header:
         return None
     if not header.lower().startswith("bearer "):
-        raise Unauthorized("send 'Authorization: Bearer <token>'", where="Authorization")
+        raise Unauthorized.coded("web.bearer_format", where="Authorization")
     return acc.authenticate_bearer(s, header.split(" ", 1)[1].strip(),
                                    configured=request.app.state.settings.api_token)
 
@@ -199,5 +204,5 @@ def principal(request: Request) -> acc.Principal:
     """The signed-in person of a route that `authorize` already let through."""
     p = getattr(request.state, "principal", None)
     if p is None:
-        raise LoginRequired("sign in first", where="session")
+        raise LoginRequired.coded("web.sign_in_first", where="session")
     return p

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from aisgf.config import Settings
 from aisgf.db import Database
-from aisgf.errors import Unauthorized
+from aisgf.errors import Unauthorized, register_messages
 from aisgf.registry.evidence_store import EvidenceStore
 
 
@@ -84,6 +84,11 @@ def get_session(request: Request, db: Database = Depends(get_database)) -> Itera
 #: stored, and a failed commit (a stale write) is the request's error. Handlers never commit.
 SESSION: Any = Depends(get_session, scope="function")
 
+MESSAGES = register_messages({
+    "web.write_needs_token": "this request changes data and needs an API token: send 'Authorization: Bearer <token>'",
+    "web.sign_in_or_token": "sign in or send 'Authorization: Bearer <token>'",
+})
+
 
 def require_writer(request: Request) -> str:
     """The actor the audit trail records for a write: the person behind the API token.
@@ -93,8 +98,7 @@ def require_writer(request: Request) -> str:
     """
     p = getattr(request.state, "principal", None)
     if p is None:
-        raise Unauthorized("this request changes data and needs an API token: "
-                           "send 'Authorization: Bearer <token>'", where="Authorization")
+        raise Unauthorized.coded("web.write_needs_token", where="Authorization")
     return str(p.actor)
 
 
@@ -102,7 +106,7 @@ def current_principal(request: Request) -> Any:
     """The `aisgf.accounts.services.Principal` that `authorize` resolved for this request."""
     p = getattr(request.state, "principal", None)
     if p is None:
-        raise Unauthorized("sign in or send 'Authorization: Bearer <token>'", where="Authorization")
+        raise Unauthorized.coded("web.sign_in_or_token", where="Authorization")
     return p
 
 

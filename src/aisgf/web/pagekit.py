@@ -31,6 +31,7 @@ NOTICES: dict[str, str] = {
     "prefs_saved": N_("Your preferences are saved."),
     "password_saved": N_("Your password is changed."),
     "token_revoked": N_("The API token is revoked."),
+    "token_created": N_("The API token is created."),
     "logged_out_everywhere": N_("Every session of yours has ended."),
     "logged_out": N_("You are signed out."),
     "user_saved": N_("The account is saved."),
@@ -59,9 +60,17 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return default
 
 
+def with_notice(url: str, notice: str) -> str:
+    """`url` with `?notice=` added to its query, before any `#fragment` (after it, the browser would
+    keep the notice in the fragment and the server would never see it)."""
+    path, hash_, fragment = url.partition("#")
+    path += ("&" if "?" in path else "?") + urlencode({"notice": notice})
+    return path + hash_ + fragment
+
+
 def redirect(request: Request, url: str, notice: str | None = None) -> Response:
     if notice:
-        url += ("&" if "?" in url else "?") + urlencode({"notice": notice})
+        url = with_notice(url, notice)
     if request.headers.get("hx-request"):
         resp: Response = Response(status_code=204, headers={"HX-Redirect": url})
     else:

@@ -36,7 +36,7 @@ _ENV = Environment(
 )
 
 
-def _localtime(value: Any, tz: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def localtime(value: Any, tz: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A stored UTC instant (datetime or ISO text) shown in the person's time zone."""
     if value is None or value == "":
         return ""
@@ -84,7 +84,7 @@ def context_for(request: Request) -> dict[str, Any]:
         "oidc_enabled": bool(getattr(getattr(request.app.state, "oidc", None), "enabled", False)),
         "tz": tz,
         "here": quote(path, safe="/?=&"),
-        "localtime": lambda v, fmt="%Y-%m-%d %H:%M": _localtime(v, tz, fmt),
+        "localtime": lambda v, fmt="%Y-%m-%d %H:%M": localtime(v, tz, fmt),
     }
 
 

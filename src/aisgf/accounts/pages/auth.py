@@ -26,7 +26,7 @@ from aisgf.web.deps import SESSION
 from aisgf.web.error_text import error_text
 from aisgf.web.labels import N_
 from aisgf.web.pagekit import NOTICES, redirect, safe_next
-from aisgf.web.templating import add_templates, render
+from aisgf.web.templating import add_templates, localtime, render
 
 MESSAGES = register_messages({
     "web.sign_in_first": "sign in first",
@@ -57,13 +57,15 @@ def _after_stage(ws: WebSession, next_url: str) -> str:
     return {"mfa": "/login/mfa", "enroll": "/mfa/enroll"}.get(ws.stage, next_url)
 
 
-def _login_error(exc: AisgfError) -> tuple[str, dict[str, str]]:
+def _login_error(exc: AisgfError, timezone: str = "Asia/Shanghai") -> tuple[str, dict[str, str]]:
+    """What the sign-in pages say; a lock (told only at the second step) is timed in the person's zone."""
     if isinstance(exc, acc.LockedOut):
-        return N_("Too many failed attempts; this account is locked until %(until)s UTC."), {
-            "until": str(exc.extra.get("locked_until", ""))[:19].replace("T", " ")}
-    if "disabled" in exc.message:
+        return N_("Too many failed attempts; this account is locked until %(until)s."), {
+            "until": localtime(exc.extra.get("locked_until"), timezone, "%Y-%m-%d %H:%M:%S")}
+    if exc.code == "accounts.disabled":
         return N_("This account is disabled; ask an administrator."), {}
-    return N_("Wrong username or password."), {}
+    return N_("Wrong username or password. After several failed attempts sign-in pauses for a while "
+              "(from 30 seconds, up to an hour); wait, then try again."), {}
 
 
 @router.get("/login")
@@ -109,7 +111,8 @@ def mfa(request: Request, code: str = Form(max_length=40), next: str = Form(defa
     try:
         acc.check_second_factor(s, ws.user, code)
     except Unauthorized as exc:
-        msg = _login_error(exc) if isinstance(exc, acc.LockedOut) else (N_("The code is not right."), {})
+        msg = (_login_error(exc, ws.user.timezone) if isinstance(exc, acc.LockedOut)
+               else (N_("The code is not right."), {}))
         return render(request, "mfa.html", status_code=401, next=safe_next(next), error=msg[0], error_values=msg[1])
     token, new = acc.rotate_session(s, ws)
     _set_session_cookie(request, token)
@@ -226,9 +229,32 @@ def _account_page(request: Request, s: Session, status_code: int = 200, **values
                   notice=NOTICES.get(request.query_params.get("notice", "")), **values)
 
 
+# A new API token is shown once, on the page the creating POST redirects to (POST-redirect-GET: a reload
+# makes no second token). Only its hash is stored, so the plain token travels to that one GET in a
+# short-lived cookie scoped to /account, which that GET deletes; it is shown only to the token's owner.
+NEW_TOKEN_COOKIE = "aisgf_new_token"
+NEW_TOKEN_SECONDS = 120
+
+
+def _flashed_token(request: Request, s: Session, user: User) -> str | None:
+    token = request.cookies.get(NEW_TOKEN_COOKIE)
+    if not token:
+        return None
+    try:
+        row = acc.token_row(s, token)
+    except NotFound:
+        return None
+    mine = {t.id for t in acc.list_tokens(s, user) if t.revoked_at is None}
+    return token if row.id in mine else None
+
+
 @router.get("/account")
 def account(request: Request, s: Session = SESSION) -> Response:
-    return _account_page(request, s)
+    ws = _web_session(request)
+    resp = _account_page(request, s, new_token=_flashed_token(request, s, ws.user))
+    if NEW_TOKEN_COOKIE in request.cookies:
+        resp.delete_cookie(NEW_TOKEN_COOKIE, path="/account")
+    return resp
 
 
 @router.post("/account/preferences")
@@ -256,7 +282,10 @@ def password(request: Request, current_password: str = Form(max_length=1000), ne
 def new_token(request: Request, name: str = Form(max_length=60), s: Session = SESSION) -> Response:
     ws = _web_session(request)
     token = acc.create_token(s, ws.user, name=name, by=principal(request))
-    return _account_page(request, s, new_token=token)
+    resp = redirect(request, "/account", notice="token_created")
+    resp.set_cookie(NEW_TOKEN_COOKIE, token, max_age=NEW_TOKEN_SECONDS, path="/account", httponly=True,
+                    samesite="strict", secure=request.url.scheme == "https")
+    return resp
 
 
 @router.post("/account/tokens/{token_id}/revoke")

@@ -2,7 +2,7 @@
 
 The protocol and the account rules live in `aisgf.accounts.oidc`; this only moves the browser and
 sets cookies. Coming back opens a session exactly like a password sign-in does, so the second-factor
-step (and enrolment) for admins and reviewers follows as usual.
+step (and enrolment) for admins, governance leads and reviewers follows as usual.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from aisgf.accounts import oidc
 from aisgf.accounts import services as acc
 from aisgf.accounts.models import WebSession
 from aisgf.web.authz import SESSION_COOKIE
+from aisgf.web.error_text import error_text
 from aisgf.web.labels import N_
 from aisgf.web.pagekit import redirect, safe_next
 from aisgf.web.templating import add_templates, render
@@ -37,7 +38,8 @@ def _redirect_uri(request: Request) -> str:
 
 
 def _failed(request: Request, exc: oidc.OidcError) -> Response:
-    resp = render(request, "login.html", status_code=401, next="/", error=FAILED, error_values={"why": exc.message},
+    resp = render(request, "login.html", status_code=401, next="/", error=FAILED,
+                  error_values={"why": error_text(exc, request.state.lang)},
                   oidc_enabled=True)
     resp.delete_cookie(PENDING_COOKIE, path="/")
     return resp
@@ -66,7 +68,7 @@ async def oidc_callback(request: Request, code: str = "", state: str = "", error
 
     def work() -> tuple[str, str, str]:
         if error:
-            raise oidc.OidcError(f"the identity provider refused: {error[:100]}", where="error")
+            raise oidc.OidcError.coded("oidc.refused", where="error", error=error[:100])
         pending = oidc.PendingLogin.load(request.cookies.get(PENDING_COOKIE))
         claims = provider.finish(code=code, state=state, pending=pending, redirect_uri=_redirect_uri(request))
         # GET requests read through a read-only session; signing in writes, so it gets its own unit of work.
