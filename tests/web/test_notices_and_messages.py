@@ -32,7 +32,7 @@ def test_the_saved_notice_shows_after_a_registry_redirect_to_a_fragment(web: Any
     r = olivia.post(f"/systems/{key}/obligations/{ob_id}", data={"status": "in_progress", "version": str(version)})
     assert r.status_code == 303, r.text
     location = r.headers["location"]
-    assert location == f"/systems/{key}?notice=obligation_saved#obligations"
+    assert location == f"/systems/{key}?notice=obligation_saved#obligation-{ob_id}"  # back at its row
     page = olivia.get(location.split("#")[0])  # what a browser requests: the fragment stays in the browser
     assert '<div class="notice" role="status">The obligation is updated.</div>' in page.text
 
