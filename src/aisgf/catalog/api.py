@@ -54,8 +54,8 @@ def list_items(
     role: str | None = Query(
         None,
         description="Only items addressed to: state, developer, provider, key_sector_user, public "
-        "(regulator: deprecated name of state, answered with a warning)",
-        json_schema_extra={"enum": [*ADDRESSEES, *DEPRECATED_ADDRESSEES]},
+        "(regulator: deprecated name of state, answered with a warning; empty: every addressee)",
+        json_schema_extra={"enum": [*ADDRESSEES, *DEPRECATED_ADDRESSEES, ""]},
     ),
     kind: str | None = Query(None, description="principle, section, risk, countermeasure, measure, guideline",
                              json_schema_extra={"enum": list(KINDS)}),
