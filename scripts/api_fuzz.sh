@@ -58,7 +58,6 @@ status=0
   --seed "$seed" \
   --workers 2 \
   --request-timeout 30 \
-  --report junit --report-dir "$WORK/report" \
   "$@" || status=$?
 if grep -q "unexpected error, request" "$WORK/server.log"; then
   echo "api_fuzz: the server logged unexpected errors:" >&2
