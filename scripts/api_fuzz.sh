@@ -39,7 +39,7 @@ export AISGF_FUZZ_REVIEWER_TOKEN
 [[ -n "$token" && -n "$AISGF_FUZZ_REVIEWER_TOKEN" ]] || { echo "api_fuzz: no API token was made" >&2; exit 2; }
 
 port="$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-aisgf serve --host 127.0.0.1 --port "$port" >"$WORK/server.log" 2>&1 &
+"$PY" -m aisgf.cli serve --host 127.0.0.1 --port "$port" >"$WORK/server.log" 2>&1 &  # not the function: $! is the server
 server=$!
 url="http://127.0.0.1:$port"
 for _ in $(seq 1 100); do
