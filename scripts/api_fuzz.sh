@@ -52,6 +52,7 @@ done
 seed="${AISGF_FUZZ_SEED:-$RANDOM$RANDOM}"
 echo "api_fuzz: schemathesis against $url (seed $seed)"
 status=0
+cd "$WORK"  # schemathesis keeps a cache folder in the working directory
 "$ST" --config-file "$ROOT/scripts/api_fuzz.toml" run "$url/openapi.json" \
   --header "Authorization: Bearer $token" \
   --max-examples "${AISGF_FUZZ_EXAMPLES:-20}" \
