@@ -8,4 +8,5 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh" --test
 .venv/bin/ruff check src tests benchmarks tools
 .venv/bin/python -m mypy  # files and strictness: [tool.mypy] in pyproject.toml
-exec .venv/bin/python -m pytest -q -n "${AISGF_TEST_WORKERS:-2}" "$@"
+.venv/bin/python -m pytest -q -n "${AISGF_TEST_WORKERS:-2}" "$@"
+bash scripts/api_fuzz.sh  # Schemathesis against a live `aisgf serve` (its own data folder and tokens)

@@ -35,6 +35,33 @@ def format_message(template: str, params: Mapping[str, Any]) -> str:
                               for k, v in params.items()})
 
 
+#: The largest row ID, offset or version a database column holds (a signed 64-bit integer): a bigger number
+#: from a path, a query, a form or a body is refused as invalid input instead of overflowing the driver.
+MAX_ID = 2**63 - 1
+#: The largest number the web side (API and pages) takes for an ID, offset or version: 2^53 - 1, the
+#: largest integer every JSON reader holds exactly (RFC 7493 §2.2; JavaScript's MAX_SAFE_INTEGER). Far
+#: below `MAX_ID`, and a bound that JSON Schema validators, which compare numbers as doubles, can check.
+MAX_JSON_INT = 2**53 - 1
+#: The most rows one page of a list answers with.
+MAX_PAGE = 500
+
+register_messages({
+    "input.out_of_range": "{field} must be a whole number from {low} to {high}, got {value}",
+})
+
+
+def check_range(value: int, field: str, *, low: int = 0, high: int = MAX_ID) -> int:
+    """`value` if ``low <= value <= high``, else an `InvalidInput` (422) naming `field`.
+
+    Why here: services take IDs, offsets and limits from the API, the pages and the CLI alike, and a
+    number the database cannot hold must read as the caller's mistake, never as a crash.
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        shown = str(value) if len(str(value)) <= 40 else str(value)[:37] + "..."
+        raise InvalidInput.coded("input.out_of_range", where=field, field=field, low=low, high=high, value=shown)
+    return value
+
+
 def problem_document(status: int, title: str, detail: str, slug: str,
                      extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The one builder of RFC 9457 problem documents (the API's error bodies, the pages' problems).

@@ -95,8 +95,10 @@ def test_error_responses_are_problem_documents(app: FastAPI) -> None:
         assert {"401", "403", "503"} <= set(errors), f"{method.upper()} {path}"
         if "{" in path:
             assert "404" in errors, f"{method.upper()} {path} names an object but documents no 404"
+        if "requestBody" in op:
+            assert "400" in errors and "422" in errors, f"{method.upper()} {path} takes a body"
         for code, r in errors.items():
-            assert r["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Problem"}, (
+            assert r["content"] == {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}, (
                 f"{method.upper()} {path} {code}")
 
 
@@ -116,3 +118,70 @@ def test_the_problems_sent_match_the_published_schema(app: FastAPI, sqlite_db: D
         assert problem.status == r.status_code and problem.type.startswith("https://aisgf.dev/problems/")
     invalid = Problem.model_validate(bodies[1].json())
     assert invalid.errors and invalid.errors[0].field == "query.limit"
+
+
+def test_the_bearer_scheme_is_documented_on_every_route_that_needs_a_token(app: FastAPI) -> None:
+    """/docs has an Authorize button; a client reads from the document how to authenticate."""
+    doc = app.openapi()
+    assert doc["components"]["securitySchemes"] == {"bearerToken": {
+        "type": "http", "scheme": "bearer", "description": doc["components"]["securitySchemes"]["bearerToken"][
+            "description"]}}
+    for path, method, op in _operations(doc):
+        expected = [] if path == "/api/health" else [{"bearerToken": []}]
+        assert op.get("security", []) == expected, f"{method.upper()} {path}"
+
+
+def test_evidence_content_and_upload_are_described_as_files(app: FastAPI) -> None:
+    doc = app.openapi()
+    content = doc["paths"]["/api/evidence/{evidence_id}/content"]["get"]["responses"]["200"]["content"]
+    assert content == {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
+    upload = doc["paths"]["/api/systems/{ref}/evidence"]["post"]
+    assert {"404", "413", "415", "400", "422"} <= set(upload["responses"])
+    form = upload["requestBody"]["content"]["multipart/form-data"]
+    body = _resolve(doc, form["schema"])
+    assert body["properties"]["file"] == {"type": "string", "format": "binary",
+                                          "description": body["properties"]["file"]["description"]}
+    assert body["oneOf"] == [{"required": ["file"]}, {"required": ["uri"]}]
+    assert body["properties"]["uri"]["pattern"].startswith("^[hH][tT][tT][pP]")
+    assert "application/pdf" in form["encoding"]["file"]["contentType"]
+
+
+def _example(prop: dict[str, Any]) -> Any:
+    """A value for an answer, read from its schema alone (the first option, false, no roles)."""
+    if "anyOf" in prop:
+        return None  # optional: its default applies
+    if prop["type"] == "boolean":
+        return False
+    if prop["type"] == "array":
+        return []
+    return prop["enum"][0] if "enum" in prop else "text"
+
+
+def test_answers_are_described_by_the_questionnaire_so_a_client_can_register_from_the_document(
+        app: FastAPI, sqlite_db: Database) -> None:
+    from aisgf.intake import load_questionnaire
+
+    doc = app.openapi()
+    answers = doc["components"]["schemas"]["Answers"]
+    for model in ("SystemIn", "ReassessIn", "AssessIn"):
+        assert doc["components"]["schemas"][model]["properties"]["answers"] == {"$ref": "#/components/schemas/Answers"}
+    q = load_questionnaire()
+    assert list(answers["properties"]) == q.ids and answers["additionalProperties"] is False
+    assert answers["required"] == [x.id for x in q.questions if x.required]
+    sector = answers["properties"]["sector"]
+    assert set(sector["enum"]) == {*q.get("sector").option_values, "critical_infrastructure"}  # legacy still taken
+    roles = answers["properties"]["org_roles"]
+    assert roles["items"]["enum"] == q.get("org_roles").option_values
+
+    built = {qid: _example(prop) for qid, prop in answers["properties"].items()}
+    make_user(sqlite_db, "gina", "governance_lead")
+    with sqlite_db.session() as s:
+        token = acc.create_token(s, acc.get_user(s, "gina"), name="ci", by=system_principal("test"))
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as c:
+        r = c.post("/api/systems", json={"system": {"name": "From the document", "owner": "gina"}, "answers": built})
+        assert r.status_code == 201, r.text
+        # What the document refuses, the server refuses: an unknown question, a missing required one.
+        r = c.post("/api/assess", json={"answers": {**built, "not_a_question": True}})
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "answers.not_a_question"
+        missing = {k: v for k, v in built.items() if k != answers["required"][0]}
+        assert c.post("/api/assess", json={"answers": missing}).status_code == 422

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from aisgf.audit.schemas import AuditEventOut
 from aisgf.audit.service import list_events, verify_chain
-from aisgf.web.deps import SESSION
+from aisgf.web.deps import SESSION, QueryOffset
 from aisgf.web.templating import add_templates, render
 
 add_templates(Path(__file__).parent / "templates")
@@ -27,10 +27,10 @@ def _filters(entity_type: str, entity_id: str, action: str, actor: str) -> dict[
 
 @router.get("/audit")
 def audit_page(request: Request, entity_type: str = "", entity_id: str = "", action: str = "", actor: str = "",
-               offset: int = 0, s: Session = SESSION) -> Response:
+               offset: QueryOffset = 0, s: Session = SESSION) -> Response:
     f = _filters(entity_type, entity_id, action, actor)
-    rows, total = list_events(s, **f, limit=PAGE, offset=max(offset, 0))  # type: ignore[arg-type]
-    return render(request, "audit.html", events=[AuditEventOut.of(e) for e in rows], total=total, offset=max(offset, 0),
+    rows, total = list_events(s, **f, limit=PAGE, offset=offset)  # type: ignore[arg-type]
+    return render(request, "audit.html", events=[AuditEventOut.of(e) for e in rows], total=total, offset=offset,
                   page=PAGE, filters={k: v or "" for k, v in f.items()})
 
 

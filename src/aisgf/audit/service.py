@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from aisgf.audit.chain import _enc, canonical_json, event_hash
 from aisgf.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 from aisgf.audit.schemas import VerifyOut
-from aisgf.errors import IntegrityFailure, InvalidInput, NotFound
+from aisgf.errors import IntegrityFailure, InvalidInput, NotFound, check_range
 
 CHECKPOINT_FORMAT = "aisgf-audit-checkpoint/1"
 
@@ -77,6 +77,8 @@ def list_events(
     newest_first: bool = True,
 ) -> tuple[list[AuditEvent], int]:
     """A page of events matching the filters, and how many match in all."""
+    check_range(limit, "limit", low=1)
+    check_range(offset, "offset")
     q = select(AuditEvent)
     if entity_type:
         q = q.where(AuditEvent.entity_type == entity_type)

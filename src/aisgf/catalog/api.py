@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from aisgf.catalog import service
 from aisgf.catalog.loader import available_frameworks, load_catalog
 from aisgf.catalog.model import Catalog
 from aisgf.catalog.oscal import export_oscal
+from aisgf.catalog.schema import ADDRESSEES, DEPRECATED_ADDRESSEES, KINDS
 from aisgf.catalog.schemas import (
     CatalogInfo,
     CatalogItemDetail,
@@ -28,6 +29,7 @@ from aisgf.catalog.schemas import (
     SearchHitOut,
     SearchResult,
 )
+from aisgf.errors import MAX_JSON_INT, MAX_PAGE
 from aisgf.web.schemas import problems
 
 router = APIRouter(prefix="/api/catalog", tags=["catalog"], responses=problems(401, 403, 422, 503))
@@ -44,19 +46,22 @@ def catalog_info(request: Request) -> CatalogInfo:
     return CatalogInfo.of(_catalog(request), available_frameworks())
 
 
-@router.get("/items", response_model=ItemsPage)
+@router.get("/items", response_model=ItemsPage, responses=problems(404))
 def list_items(
     request: Request,
-    section: str | None = Query(None, description="Section and everything under it, e.g. 6.2"),
+    section: str | None = Query(None, max_length=100, description="Section and everything under it, e.g. 6.2 "
+                                "(an unknown section is a 404)"),
     role: str | None = Query(
         None,
         description="Only items addressed to: state, developer, provider, key_sector_user, public "
-        "(regulator: deprecated name of state, answered with a warning)",
+        "(regulator: deprecated name of state, answered with a warning; empty: every addressee)",
+        json_schema_extra={"enum": [*ADDRESSEES, *DEPRECATED_ADDRESSEES, ""]},
     ),
-    kind: str | None = Query(None, description="principle, section, risk, countermeasure, measure, guideline"),
+    kind: str | None = Query(None, description="principle, section, risk, countermeasure, measure, guideline",
+                             json_schema_extra={"enum": list(KINDS)}),
     lang: Literal["zh", "en"] | None = Query(None, description="Only items with some text in this language"),
-    limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=MAX_PAGE),
+    offset: int = Query(0, ge=0, le=MAX_JSON_INT),
 ) -> ItemsPage:
     cat = _catalog(request)
     _, warning = service.resolve_addressee(role)
@@ -67,7 +72,7 @@ def list_items(
 
 
 @router.get("/items/{item_id}", response_model=CatalogItemDetail, responses=problems(404))
-def get_item(request: Request, item_id: str) -> CatalogItemDetail:
+def get_item(request: Request, item_id: str = Path(max_length=200)) -> CatalogItemDetail:
     """One item by ID (``6.2.e`` or ``aisgf-1.0:6.2.e``), with its children's IDs."""
     cat = _catalog(request)
     return CatalogItemDetail.of(cat.get(item_id), cat)
@@ -76,19 +81,23 @@ def get_item(request: Request, item_id: str) -> CatalogItemDetail:
 @router.get("/search", response_model=SearchResult)
 def search(
     request: Request,
-    q: str = Query(..., min_length=1, description="Chinese or English; punctuation and width do not matter"),
+    q: str = Query(..., min_length=1, max_length=200,
+                   description="Chinese or English; punctuation and width do not matter, except that %, _ and \\ "
+                   "are searched for as themselves. A query of other punctuation only finds nothing."),
     lang: Literal["zh", "en"] | None = None,
     limit: int = Query(20, ge=1, le=200),
 ) -> SearchResult:
     cat = _catalog(request)
-    hits = cat.search(q, lang=lang, limit=limit)
+    hits = service.search(cat, q, lang=lang, limit=limit)
     return SearchResult(q=q, items=[SearchHitOut.of(h) for h in hits], total=len(hits))
 
 
-@router.get("/coverage", response_model=Coverage)
+@router.get("/coverage", response_model=Coverage, responses=problems(404))
 def coverage(
     request: Request,
-    framework: str | None = Query(None, description="e.g. aisgf-2.0; default: the framework decisions use"),
+    framework: str | None = Query(None, max_length=100,
+                                  description="e.g. aisgf-2.0; default: the framework decisions use (an unknown "
+                                  "framework is a 404)"),
 ) -> Coverage:
     """Coverage of one framework's texts; ``in_force`` says whether decisions use it."""
     cat = _catalog(request)

@@ -31,7 +31,7 @@ def _catalog(request: Request) -> Catalog:
 def browse(request: Request, q: str = "", role: str = "", kind: str = "", section: str = "") -> Response:
     cat = _catalog(request)
     q = q.strip()[:200]
-    hits = cat.search(q, limit=100) if q else None
+    hits = service.search(cat, q, limit=100) if q else None
     filtered = None
     addressee, warning = service.resolve_addressee(role or None)
     if addressee or kind or section:

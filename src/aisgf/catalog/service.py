@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from aisgf.catalog.loader import (
     load_catalog,
     load_operating_model,
 )
-from aisgf.catalog.model import Catalog, CatalogItem
+from aisgf.catalog.model import Catalog, CatalogItem, SearchHit
+from aisgf.catalog.normalize import fold
 from aisgf.catalog.schema import ADDRESSEES, DEPRECATED_ADDRESSEES, KINDS, LANGS, STATUS_ORDER, TextVersion
 from aisgf.catalog.schemas import (
     CatalogItemOut,
@@ -89,6 +91,53 @@ def filter_items(
     if lang:
         items = [i for i in items if i.text_status(lang) != "missing"]
     return items
+
+
+#: Characters a search takes as themselves. Other punctuation is folded away (`normalize.fold`), but
+#: someone who types "100%", "a_b" or a backslash looks for exactly that, not for "100" or "a b" —
+#: and these are the wildcard and escape characters of SQL LIKE, which must never match everything.
+LITERAL_CHARACTERS = "%_\\"
+# Stand-ins from the private use area: `fold` keeps them (they are not punctuation) and no text has them.
+_TO_STAND_IN = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(LITERAL_CHARACTERS)})
+_STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
+
+
+def _fold_literal(text: str) -> str:
+    # NFKC first, so the full-width forms (％ ＿ ＼) are the same characters as the ASCII ones.
+    return fold(unicodedata.normalize("NFKC", text).translate(_TO_STAND_IN))
+
+
+def search(catalog: Catalog, text: str, *, lang: str | None = None, limit: int | None = None) -> list[SearchHit]:
+    """Search the catalog (`Catalog.search`: punctuation- and width-blind), except that %, _ and \\ in
+    the query are searched for literally, as characters the text must contain. A query of other
+    punctuation only looks for nothing, and finds nothing."""
+    _check_choice(lang, LANGS, "lang")
+    if not _fold_literal(text):
+        return []
+    if not any(c in unicodedata.normalize("NFKC", text) for c in LITERAL_CHARACTERS):
+        return catalog.search(text, lang=lang, limit=limit)
+    needle = _fold_literal(text)
+    words = [w for w in needle.split(" ") if w]
+    best: dict[str, SearchHit] = {}
+    for item in catalog.items.values():
+        fields = [("title", v.lang, v.status, v.text) for v in item.record.titles]
+        fields += [("text", v.lang, v.status, v.text) for v in item.record.texts if v.text]
+        for kind, tlang, status, value in fields:
+            if lang and tlang != lang:
+                continue
+            hay = _fold_literal(value)
+            if needle in hay:
+                score = 100
+            elif len(words) > 1 and all(w in hay for w in words):
+                score = 50
+            else:
+                continue
+            score += (10 if kind == "title" else 0) - _STATUS_RANK[status]
+            if item.id not in best or score > best[item.id].score:
+                best[item.id] = SearchHit(item, tlang, kind, status, value, score)
+    order = {item_id: i for i, item_id in enumerate(catalog.items)}
+    hits = sorted(best.values(), key=lambda h: (-h.score, order[h.item.id]))
+    return hits[:limit] if limit else hits
 
 
 def export_json(catalog: Catalog) -> list[CatalogItemOut]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends
@@ -12,8 +11,8 @@ from sqlalchemy.orm import Session
 from aisgf.organisation import services as svc
 from aisgf.organisation.choices import FilingKind, ReporterType
 from aisgf.organisation.schemas import FilingList, FilingOut, OrganisationOut
-from aisgf.web.deps import SESSION, current_principal
-from aisgf.web.schemas import problems
+from aisgf.web.deps import SESSION, PathID, current_principal
+from aisgf.web.schemas import ONE_LINE, BodyDate, BodyID, problems
 
 router = APIRouter(prefix="/api/organisation", tags=["organisation"], responses=problems(401, 403, 422, 503))
 
@@ -23,28 +22,30 @@ class _Strict(BaseModel):
 
 
 class ContactIn(_Strict):
-    name: str = Field(max_length=100)
-    phone: str = Field(max_length=40, description="e.g. 010-68359892 or +86 138 0013 8000")
+    name: str = Field(max_length=100, pattern=ONE_LINE)
+    phone: str = Field(max_length=40, pattern=ONE_LINE, description="e.g. 010-68359892 or +86 138 0013 8000")
     email: str | None = Field(default=None, max_length=200)
 
 
 class ProfileIn(_Strict):
     """The whole profile (PUT replaces it); the service checks each field and names the wrong one."""
 
-    name_zh: str = Field(max_length=200, description="the registered name in Chinese (required)")
+    name_zh: str = Field(max_length=200, pattern=ONE_LINE, description="the registered name in Chinese (required)")
     name_en: str | None = Field(default=None, max_length=200)
-    uscc: str = Field(max_length=40, description="统一社会信用代码, 18 characters (GB 32100-2015)")
-    province: str = Field(max_length=60, description="GB/T 2260 code (440000), its first two digits, or the name")
+    uscc: str = Field(max_length=40, pattern=ONE_LINE, description="统一社会信用代码, 18 characters (GB 32100-2015)")
+    province: str = Field(max_length=60, pattern=ONE_LINE,
+                          description="GB/T 2260 code (440000), its first two digits, or the name")
     reporter_type: ReporterType
     contact: ContactIn
-    expected_version: int | None = Field(default=None, description="the version you read; a stale edit is a 409")
+    expected_version: BodyID | None = Field(default=None, description="the version you read; a stale edit is a 409")
 
 
 class FilingIn(_Strict):
     kind: FilingKind
-    number: str = Field(max_length=100)
-    service_name: str = Field(max_length=300, description="the service or algorithm the filing covers")
-    filed_on: date | None = None
+    number: str = Field(max_length=100, pattern=ONE_LINE)
+    service_name: str = Field(max_length=300, pattern=ONE_LINE,
+                              description="the service or algorithm the filing covers")
+    filed_on: BodyDate | None = None
     upstream_model: str | None = Field(default=None, max_length=300,
                                        description="required for generative_ai_registration")
     upstream_number: str | None = Field(default=None, max_length=100,
@@ -82,7 +83,7 @@ def add_filing(body: FilingIn, s: Session = SESSION, p: Any = Depends(current_pr
 
 
 @router.delete("/filings/{filing_id}", response_model=FilingOut, responses=problems(404))
-def remove_filing(filing_id: int, s: Session = SESSION, p: Any = Depends(current_principal)) -> FilingOut:
+def remove_filing(filing_id: PathID, s: Session = SESSION, p: Any = Depends(current_principal)) -> FilingOut:
     """Remove a filing; the answer is the filing as it was (the audit event keeps it too)."""
     f = svc.get_filing(s, filing_id, viewer=p)
     out = FilingOut.of(f)

@@ -18,7 +18,7 @@ from aisgf.organisation import services as svc
 from aisgf.organisation.reference import load_filing_kinds, load_provinces, load_reporter_types
 from aisgf.organisation.schemas import FilingOut, OrganisationOut
 from aisgf.web.authz import principal
-from aisgf.web.deps import SESSION
+from aisgf.web.deps import SESSION, PathID
 from aisgf.web.labels import N_
 from aisgf.web.pagekit import redirect
 from aisgf.web.templating import add_templates, render
@@ -122,6 +122,6 @@ def add_filing(request: Request, f: Annotated[FilingForm, Form()], s: Session = 
 
 
 @router.post("/organisation/filings/{filing_id}/delete")
-def remove_filing(request: Request, filing_id: int, s: Session = SESSION) -> Response:
+def remove_filing(request: Request, filing_id: PathID, s: Session = SESSION) -> Response:
     svc.remove_filing(s, filing_id, by=principal(request))
     return redirect(request, "/organisation", notice="filing_removed")

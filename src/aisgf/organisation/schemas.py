@@ -7,13 +7,24 @@ client never has to look a code up.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
 
 from aisgf.organisation.choices import FilingKind, ReporterType
 from aisgf.organisation.models import Filing, OrganisationProfile
 from aisgf.organisation.reference import load_filing_kinds, load_provinces, load_reporter_types
+
+
+def _iso_utc(t: datetime) -> str:
+    # SQLite gives back the stored UTC time without its offset; a date-time always carries one.
+    return (t if t.tzinfo is not None else t.replace(tzinfo=UTC)).isoformat()
+
+
+#: A timestamp with its offset (RFC 3339 date-time), also when the database gave it back without one.
+Timestamp = Annotated[datetime, PlainSerializer(_iso_utc, return_type=str),
+                      WithJsonSchema({"type": "string", "format": "date-time"})]
 
 
 class ProvinceOut(BaseModel):
@@ -92,7 +103,7 @@ class OrganisationOut(BaseModel):
     reporter_type: ReporterType
     contact: ContactOut
     incident_reporting: ReporterDuty
-    updated_at: datetime
+    updated_at: Timestamp
     updated_by: str
     version: int = Field(description="send it back as expected_version so a stale edit is refused")
 
@@ -116,7 +127,7 @@ class FilingOut(BaseModel):
     filed_on: date | None
     upstream_model: str | None = Field(description="the filed model it runs on (a registration names it)")
     upstream_number: str | None = Field(description="that model's filing number (备案号 or 上线编号)")
-    created_at: datetime
+    created_at: Timestamp
     created_by: str
 
     @classmethod

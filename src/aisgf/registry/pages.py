@@ -23,7 +23,7 @@ from starlette.datastructures import FormData
 from aisgf.accounts import services as acc
 from aisgf.audit.schemas import AuditEventOut
 from aisgf.audit.service import list_events
-from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge, register_messages
+from aisgf.errors import AisgfError, Conflict, InvalidInput, TooLarge, check_range, register_messages
 from aisgf.intake import decide, load_questionnaire, validate_answers
 from aisgf.registry import services as svc
 from aisgf.registry import views
@@ -31,7 +31,7 @@ from aisgf.registry.choices import Lifecycle, ObligationStatus, values
 from aisgf.registry.evidence_store import EvidenceStore, megabytes
 from aisgf.registry.schemas import decision_of
 from aisgf.web.authz import principal
-from aisgf.web.deps import SESSION, get_store
+from aisgf.web.deps import SESSION, PathID, QueryOffset, get_store
 from aisgf.web.i18n import translator
 from aisgf.web.labels import N_
 from aisgf.web.pagekit import NOTICES, PROBLEM_TEXT, redirect
@@ -69,12 +69,12 @@ def dashboard(request: Request, s: Session = SESSION) -> Response:
 
 @router.get("/systems")
 def systems(request: Request, status: str | None = None, tier: str | None = None, lane: str | None = None,
-            offset: int = 0, due: str = "", override: str = "", s: Session = SESSION) -> Response:
+            offset: QueryOffset = 0, due: str = "", override: str = "", s: Session = SESSION) -> Response:
     p = principal(request)
     rows, total = svc.list_systems(s, status=status or None, tier=tier or None, lane=lane or None,
-                                   viewer=p, limit=50, offset=max(offset, 0), due=bool(due),
+                                   viewer=p, limit=50, offset=offset, due=bool(due),
                                    overridden=bool(override))
-    return render(request, "systems.html", rows=rows, total=total, offset=max(offset, 0), lifecycle=values(Lifecycle),
+    return render(request, "systems.html", rows=rows, total=total, offset=offset, lifecycle=values(Lifecycle),
                   **_tiers_and_lanes(),
                   filters={"status": status or "", "tier": tier or "", "lane": lane or ""})
 
@@ -161,7 +161,7 @@ def _obligation_titles(system: Any, lang: str) -> dict[str, str]:
 
 
 @router.get("/systems/{key}/evidence/{evidence_id}")
-def evidence_file(request: Request, key: str, evidence_id: int, s: Session = SESSION,
+def evidence_file(request: Request, key: str, evidence_id: PathID, s: Session = SESSION,
                   store: EvidenceStore = Depends(get_store)) -> Response:
     system = _system(s, request, key)
     ev = svc.get_evidence(s, evidence_id)
@@ -178,9 +178,12 @@ def _int(value: str | None, where: str) -> int | None:
     if value is None or value == "":
         return None
     try:
-        return int(value)
-    except ValueError as exc:
-        raise InvalidInput.coded("web.not_integer", where=where, value=value[:40]) from exc
+        number = int(value) if len(value) <= 40 else None
+    except ValueError:
+        number = None
+    if number is None:
+        raise InvalidInput.coded("web.not_integer", where=where, value=value[:40])
+    return check_range(number, where)
 
 
 def _date(value: str | None, where: str) -> date | None:
@@ -239,7 +242,7 @@ class WaiverForm(_Form):
 
 
 @router.post("/systems/{key}/obligations/{obligation_id}")
-def update_obligation(request: Request, key: str, obligation_id: int, f: Annotated[ObligationForm, Form()],
+def update_obligation(request: Request, key: str, obligation_id: PathID, f: Annotated[ObligationForm, Form()],
                       s: Session = SESSION) -> Response:
     system = _system(s, request, key)
     ob = svc.get_obligation(s, obligation_id)

@@ -13,7 +13,7 @@ as the same `Decision`, and `StoredDecision` is its stored shape in the API.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
@@ -22,10 +22,17 @@ from aisgf.intake.engine import Decision
 from aisgf.registry.choices import Lifecycle, ObligationStatus, ReviewDecision
 from aisgf.registry.models import AISystem, Assessment, Evidence, Obligation, Review
 
-#: A timestamp printed with `isoformat()` (``+00:00``, never ``Z``), as the registry always has.
+
+def _iso_utc(t: datetime) -> str:
+    # SQLite gives back the stored UTC time without its offset; a date-time always carries one.
+    return (t if t.tzinfo is not None else t.replace(tzinfo=UTC)).isoformat()
+
+
+#: A timestamp printed with `isoformat()` (``+00:00``, never ``Z``), as the registry always has; always
+#: with its offset (RFC 3339 date-time), also when the database gave it back without one.
 Timestamp = Annotated[
     datetime,
-    PlainSerializer(lambda t: t.isoformat(), return_type=str),
+    PlainSerializer(_iso_utc, return_type=str),
     WithJsonSchema({"type": "string", "format": "date-time"}),
 ]
 

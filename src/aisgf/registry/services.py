@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from aisgf.accounts.principal import Principal
 
 from aisgf.audit.service import append_event
-from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound, register_messages
+from aisgf.errors import MAX_ID, Conflict, Forbidden, InvalidInput, NotFound, check_range, register_messages
 from aisgf.intake.engine import decide
 from aisgf.registry.choices import Lifecycle, ObligationStatus, ReviewDecision, values
 from aisgf.registry.evidence_store import EvidenceStore
@@ -70,6 +70,7 @@ MESSAGES = register_messages({
     "registry.evidence_file_or_uri": "give either a file or a URI as evidence, not both or neither",
     "registry.uri_needs_scheme": "a URI needs a scheme, e.g. https://… or s3://…",
     "registry.no_evidence": "no evidence with ID {id}",
+    "registry.uri_not_web": "an evidence link must be an http:// or https:// URI with a host, got {uri!r}",
 })
 
 
@@ -168,8 +169,9 @@ def slugify(name: str) -> str:
 def get_system(session: Session, ref: str | int, *, viewer: Principal | None = None) -> AISystem:
     """Find a system by numeric ID or by key; to a `viewer` who may not see it, it does not exist."""
     q = select(AISystem)
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        q = q.where(AISystem.id == int(ref))
+    # An ID is a number the database holds; longer digit strings can only be keys.
+    if isinstance(ref, int) or (ref.isascii() and ref.isdigit() and len(ref) <= 19 and int(ref) <= MAX_ID):
+        q = q.where(AISystem.id == check_range(int(ref), "system"))
     else:
         q = q.where(AISystem.key == ref)
     sys_ = session.scalar(q)
@@ -319,6 +321,8 @@ def list_systems(
     """Systems by status, tier, lane and owner (and `due` for re-review), limited to those `viewer` may see."""
     from aisgf.intake.ruleset import load_ruleset
 
+    check_range(limit, "limit", low=1)
+    check_range(offset, "offset")
     ruleset = load_ruleset()  # tiers and lanes are the vocabulary of the ruleset in force
     _one_of(status, values(Lifecycle), "registry.unknown_status", "status")
     _one_of(tier, ruleset.tiers, "registry.unknown_tier", "tier")
@@ -550,7 +554,7 @@ def _sync_obligations(session: Session, system: AISystem, a: Assessment, actor: 
 
 
 def get_obligation(session: Session, obligation_id: int, *, viewer: Principal | None = None) -> Obligation:
-    ob = session.get(Obligation, obligation_id)
+    ob = session.get(Obligation, check_range(obligation_id, "obligation"))
     if ob is None or not _may_see(viewer, ob.system):  # another owner's: the ID asked for, not their key
         raise NotFound.coded("registry.no_obligation", where="obligation", id=obligation_id)
     return ob
@@ -569,6 +573,8 @@ def list_obligations(
     overdue: bool = False, limit: int = 200, offset: int = 0, viewer: Principal | None = None,
 ) -> tuple[list[Obligation], int]:
     """Obligations (of one system, by status, overdue), limited to the systems `viewer` may see."""
+    check_range(limit, "limit", low=1)
+    check_range(offset, "offset")
     _one_of(status, values(ObligationStatus), "registry.unknown_obligation_status", "status")
     q = select(Obligation).options(selectinload(Obligation.system))
     if (only := _scope(viewer)) is not None:  # an owner's view: the obligations of their own systems only
@@ -672,6 +678,10 @@ def check_evidence_file(filename: str, media_type: str | None) -> None:
                                     accepted=list(EVIDENCE_SUFFIXES))
 
 
+#: An evidence link: http or https, a host, no spaces or control characters (the API documents the same).
+WEB_URI_PATTERN = r"^[hH][tT][tT][pP][sS]?://[^/?#\x00-\x20\x7f]+[^\x00-\x20\x7f]*$"
+
+
 def add_evidence(
     session: Session, store: EvidenceStore, ref: str | int, *, by: Principal, obligations: Iterable[str | int] = (),
     stream: BinaryIO | None = None, filename: str | None = None, media_type: str | None = None,
@@ -693,8 +703,9 @@ def add_evidence(
         ev.media_type = media_type or "application/octet-stream"
     else:
         assert uri is not None
-        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", uri):
-            raise InvalidInput.coded("registry.uri_needs_scheme", where="uri")
+        # Links are followed by people from the pages: http(s) only, never javascript:, data: or file:.
+        if not re.fullmatch(WEB_URI_PATTERN, uri):
+            raise InvalidInput.coded("registry.uri_not_web", where="uri", uri=uri[:80])
         ev.kind, ev.uri = "uri", uri
     session.add(ev)
     session.flush()
@@ -710,7 +721,7 @@ def add_evidence(
 
 
 def get_evidence(session: Session, evidence_id: int, *, viewer: Principal | None = None) -> Evidence:
-    ev = session.get(Evidence, evidence_id)
+    ev = session.get(Evidence, check_range(evidence_id, "evidence"))
     if ev is None or not _may_see(viewer, get_system(session, ev.system_id)):  # as for obligations
         raise NotFound.coded("registry.no_evidence", where="evidence", id=evidence_id)
     return ev

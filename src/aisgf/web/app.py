@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,10 @@ from aisgf.errors import AisgfError, problem_document
 from aisgf.registry.evidence_store import EvidenceStore
 
 PROBLEM = "application/problem+json"
+REQUEST_ID = "X-Request-ID"
+#: A request ID a client sends is echoed only if it is a short token (no header injection, no log forging).
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+log = logging.getLogger("aisgf.web")
 
 
 def _respond(request: Request, doc: dict[str, Any], headers: dict[str, str] | None = None,
@@ -66,7 +73,79 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        return _respond(request, problem_document(exc.status_code, str(exc.detail), str(exc.detail), "http-error"))
+        # The exception's headers are part of the answer: a 405 says which methods are allowed (Allow),
+        # a 401 how to authenticate (WWW-Authenticate).
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405 and (allowed := _allowed_methods(request)):
+            headers["Allow"] = ", ".join(allowed)
+        return _respond(request, problem_document(exc.status_code, str(exc.detail), str(exc.detail), "http-error"),
+                        headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the routes of this path serve (Starlette's 405 names only the first route's)."""
+    route = request.scope.get("route")  # the route whose path matched, though its method did not
+    template = getattr(route, "path", None)
+    if template is None:
+        return []
+    by_path: dict[str, set[str]] | None = getattr(request.app.state, "methods_by_path", None)
+    if by_path is None:
+        from fastapi.routing import iter_route_contexts
+
+        by_path = {}
+        for r in iter_route_contexts(request.app.routes):
+            if r.path is not None and r.methods:
+                by_path.setdefault(r.path, set()).update(r.methods)
+        request.app.state.methods_by_path = by_path
+    return sorted(by_path.get(template, set()))
+
+
+class _LastResort:
+    """ASGI middleware, outermost: every request has an ID, and no exception leaves as a stack trace.
+
+    The ID is the client's `X-Request-ID` when it sends a plain token, else a new one; every answer
+    carries it back. An exception no handler turned into a problem is logged once, with that ID and
+    its traceback, and answered as a 500 problem naming the ID (pages: the error page), so a person
+    can quote it and an operator can find the traceback.
+    """
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or []).get(REQUEST_ID.lower().encode(), b"").decode("latin-1")
+        request_id = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = False
+
+        async def send_with_id(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != REQUEST_ID.lower().encode()]
+                message = {**message, "headers": [*headers, (REQUEST_ID.lower().encode(), request_id.encode())]}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception as exc:
+            log.error("unexpected error, request %s: %s %s", request_id, scope.get("method"), scope.get("path"),
+                      exc_info=exc)
+            if started:  # part of the answer is sent: nothing to do but end the connection
+                return
+            request = Request(scope, receive)
+            doc = problem_document(500, "Internal server error",
+                                   f"something went wrong on the server; quote request ID {request_id} "
+                                   "to the administrator", "internal-error", {"request_id": request_id})
+            try:
+                response = _respond(request, doc, {REQUEST_ID: request_id})
+            except Exception:  # the error page itself failed (a broken template): the problem document
+                log.exception("the error page failed, request %s", request_id)
+                response = JSONResponse(doc, status_code=500, media_type=PROBLEM, headers={REQUEST_ID: request_id})
+            await response(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
@@ -85,6 +164,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     # every request runs inside it, so an app built with other settings never reads the process's.
     app.state.context = context = AppContext(settings, db)
     app.add_middleware(_InContext, context=context)
+    app.add_middleware(_LastResort)  # added last: the outermost of ours, so it sees every exception
+
     from aisgf.web.headers import SecurityHeaders
 
     # Outside the context middleware: every response, problem pages and static files included.
@@ -112,6 +193,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from aisgf.registry import pages as registry_pages
     from aisgf.registry.api import router as registry_router
     from aisgf.web.authz import authorize, csrf_check
+    from aisgf.web.deps import bearer_token
 
     # Each concern's pages, beside its models and services (the app factory alone mounts them).
     page_routers = [auth_pages.router, oidc_pages.router, registry_pages.router, catalog_pages.router,
@@ -119,11 +201,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     # Every router passes through the same access check (policy.yaml) and, for pages, the CSRF check.
     guard = [Depends(authorize), Depends(csrf_check)]
-    app.include_router(catalog_router, dependencies=guard)
-    app.include_router(intake_router, dependencies=guard)
-    app.include_router(registry_router, dependencies=guard)
-    app.include_router(audit_router, dependencies=guard)
-    app.include_router(organisation_router, dependencies=guard)
+    # API routers also name the bearer-token scheme, so the document says how to authenticate.
+    api_guard = [*guard, Depends(bearer_token)]
+    app.include_router(catalog_router, dependencies=api_guard)
+    app.include_router(intake_router, dependencies=api_guard)
+    app.include_router(registry_router, dependencies=api_guard)
+    app.include_router(audit_router, dependencies=api_guard)
+    app.include_router(organisation_router, dependencies=api_guard)
     for r in page_routers:
         app.include_router(r, dependencies=guard)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
@@ -134,18 +218,29 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     def health() -> Health:
         return Health(status="ok", version=aisgf.__version__, database=db.engine.dialect.name)
 
-    _document_vocabulary(app, context)
+    _document(app, context)
     return app
 
 
-def _document_vocabulary(app: FastAPI, context: Any) -> None:
-    """The OpenAPI document lists the words of this app's ruleset in force (e.g. reviewer functions).
+#: Request models whose `answers` are intake answers, described by the questionnaire in force.
+_ANSWERS_IN = ("SystemIn", "ReassessIn", "AssessIn")
 
-    They are ruleset data, so the request models accept any word and the service checks it; the
-    document still tells a client which words this server takes.
+
+def _document(app: FastAPI, context: Any) -> None:
+    """The OpenAPI document says what this app, with its data in force, really takes and answers.
+
+    - The words of the ruleset in force (reviewer functions, tiers, lanes) and the intake answers of
+      the questionnaire in force (`intake.schemas.answers_schema`): they are data, so the request
+      models accept any word or mapping and the services check them; the document still tells a
+      client exactly which values this server takes.
+    - Every error body under ``application/problem+json`` (what the handlers above send), and a 400
+      on every route with a body (one that cannot be parsed as JSON or multipart is refused before
+      validation, by FastAPI).
     """
     from aisgf.context import use
-    from aisgf.registry.api import document_vocabulary
+    from aisgf.intake.schemas import answers_schema
+    from aisgf.registry.api import document_evidence_upload, document_vocabulary
+    from aisgf.web.schemas import problem_media_type, problems
 
     plain = app.openapi
 
@@ -154,6 +249,21 @@ def _document_vocabulary(app: FastAPI, context: Any) -> None:
             schema = plain()
             with use(context):
                 document_vocabulary(schema, context.ruleset())
+                components = schema.setdefault("components", {}).setdefault("schemas", {})
+                components["Answers"] = answers_schema(context.questionnaire())
+            document_evidence_upload(schema)
+            for name in _ANSWERS_IN:
+                props = components.get(name, {}).get("properties", {})
+                if "answers" in props:
+                    props["answers"] = {"$ref": "#/components/schemas/Answers"}
+            bad_body = problems(400)[400]
+            for ops in schema.get("paths", {}).values():
+                for op in ops.values():
+                    if "requestBody" in op:
+                        op["responses"].setdefault("400", {
+                            "description": bad_body["description"],
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+            problem_media_type(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 

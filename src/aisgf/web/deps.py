@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
+from fastapi.security import HTTPBearer
 from sqlalchemy import create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from aisgf.config import Settings
 from aisgf.db import Database
-from aisgf.errors import Unauthorized, register_messages
+from aisgf.errors import MAX_JSON_INT, MAX_PAGE, Unauthorized, register_messages
 from aisgf.registry.evidence_store import EvidenceStore
 
 
@@ -116,5 +117,19 @@ class Page:
     offset: int
 
 
-def paging(limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> Page:
+def paging(limit: int = Query(50, ge=1, le=MAX_PAGE, description=f"rows per page, 1-{MAX_PAGE}"),
+           offset: int = Query(0, ge=0, le=MAX_JSON_INT, description="rows to skip")) -> Page:
     return Page(limit=limit, offset=offset)
+
+
+#: A numeric ID in a path: what the database can hold, so a bigger one is a 422 naming it, never a crash.
+PathID = Annotated[int, Path(ge=0, le=MAX_JSON_INT)]
+#: An offset in a page's query string (pages: `?offset=`), bounded the same way.
+QueryOffset = Annotated[int, Query(ge=0, le=MAX_JSON_INT)]
+
+#: The API's one security scheme in the OpenAPI document (the Authorize button of /docs): a personal API
+#: token sent as `Authorization: Bearer <token>`. It only documents; `aisgf.web.authz.authorize` checks
+#: the token (auto_error off, so a missing or wrong header is authorize's 401, with its problem document).
+bearer_token = HTTPBearer(auto_error=False, scheme_name="bearerToken",
+                          description="A personal API token (the Account page, or `aisgf token create NAME "
+                          "--user USERNAME`); it acts with its owner's role.")
