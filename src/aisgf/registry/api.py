@@ -285,7 +285,7 @@ def set_status(ref: SystemRef, body: StatusIn, actor: str = Depends(require_writ
 
 
 @router.post("/systems/{ref}/reinstate", response_model=SystemOut, responses=_CHANGE)
-def reinstate(ref: str, body: ReinstateIn, actor: str = Depends(require_writer),
+def reinstate(ref: SystemRef, body: ReinstateIn, actor: str = Depends(require_writer),
               s: Session = SESSION, p: Any = Depends(current_principal)) -> SystemOut:
     """A governance lead brings a retired system back to the state it left (recorded)."""
     from aisgf.registry.gates import reinstate as run
@@ -295,7 +295,7 @@ def reinstate(ref: str, body: ReinstateIn, actor: str = Depends(require_writer),
 
 
 @router.post("/obligations/{obligation_id}/waiver", response_model=ObligationOut, responses=_CHANGE)
-def decide_waiver(obligation_id: int, body: WaiverDecisionIn, actor: str = Depends(require_writer),
+def decide_waiver(obligation_id: PathID, body: WaiverDecisionIn, actor: str = Depends(require_writer),
                   s: Session = SESSION, p: Any = Depends(current_principal)) -> ObligationOut:
     """A governance lead other than the requester approves or refuses a waiver request."""
     from aisgf.registry.gates import decide_waiver as run
@@ -306,7 +306,7 @@ def decide_waiver(obligation_id: int, body: WaiverDecisionIn, actor: str = Depen
 
 
 @router.get("/systems/{ref}/launch-gaps", response_model=list[LaunchGapOut], responses=_FOUND)
-def launch_gaps(ref: str, s: Session = SESSION, p: Any = Depends(current_principal)) -> list[LaunchGapOut]:
+def launch_gaps(ref: SystemRef, s: Session = SESSION, p: Any = Depends(current_principal)) -> list[LaunchGapOut]:
     """What still keeps the system from going live: missing approvals, then obligations (each with why)."""
     from aisgf.registry.gates import launch_gaps as gaps
 
