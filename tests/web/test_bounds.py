@@ -87,7 +87,8 @@ def test_body_numbers_are_bounded_and_must_be_numbers(api: Api) -> None:
     _problem(c.patch(f"/api/obligations/{BIG}", json={"note": "x"}), 422, "path.obligation_id")
     _problem(c.patch(f"/api/obligations/{ob['id']}", json={"due_date": 0}), 422, "body.due_date")
     version = float(c.get(f"/api/systems/{key}").json()["version"])
-    r = c.post(f"/api/systems/{key}/status", json={"status": "retired", "expected_version": version})
+    r = c.post(f"/api/systems/{key}/status", json={"status": "retired", "expected_version": version,
+                                                         "reason": "replaced", "confirm": True})
     assert r.status_code == 200, r.text  # a JSON Schema integer may be written 1.0
 
 
