@@ -64,7 +64,8 @@ def test_register_review_live_and_audit(tmp_path: Path) -> None:
     for fn in shown["reviews_required"]:
         aisgf(tmp_path, "review", "meeting-notes", "--function", fn, "--approve", "--as", "rita")
     p = aisgf(tmp_path, "system", "status", "meeting-notes", "live", check=False)
-    assert p.returncode == 4 and "cannot go live yet" in p.stderr and "(open)" in p.stderr  # the gate lists them
+    assert p.returncode == 4 and "cannot go live yet" in p.stderr and "  - 3.2.1.c: open" not in p.stderr
+    assert "  - 6.3.a: open" in p.stderr  # the gate lists each open item with why
     p = aisgf(tmp_path, "system", "status", "meeting-notes", "live", "--override", "--as", "bob", check=False)
     assert p.returncode == 5  # an owner may not override the gate
     out = aisgf(tmp_path, "system", "status", "meeting-notes", "live", "--override", "--reason", "pilot for 2 weeks")

@@ -144,13 +144,15 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     gaps = owner.locator("#launch-gaps li").count()
     assert gaps > 0
     owner.click("#go-live")
-    owner.wait_for_selector("text=cannot go live yet")
-    assert "(open)" in owner.content() and "Approved" not in owner.title()
-    _shot(owner, shots, "go-live-refused-en", full=True)
+    owner.wait_for_selector("text=Not live yet")
+    assert "Approved" in owner.locator("#system-status").inner_text()  # refused: nothing changed
+    assert owner.locator("#launch-gaps li").count() == gaps and "open" in owner.locator("#launch-gaps").inner_text()
+    _shot(owner, shots, "go-live-refused-en")
     owner.goto(f"/lang/zh?next=/systems/{key}")
     owner.click("#go-live")
-    owner.wait_for_selector("text=尚不能上线")
-    _shot(owner, shots, "go-live-refused-zh", full=True)
+    owner.wait_for_selector("text=尚未上线")
+    assert "未完成" in owner.locator("#launch-gaps").inner_text()
+    _shot(owner, shots, "go-live-refused-zh")
     owner.goto(f"/lang/en?next=/systems/{key}")
     # 5b. The owner asks for a waiver on one open obligation; a governance lead approves it.
     oid = owner.locator("#launch-gaps a").first.get_attribute("href").split("-")[-1]

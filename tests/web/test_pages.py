@@ -62,7 +62,7 @@ def test_high_tier_intake_through_reviews_to_live(web: Web) -> None:
     with db.session() as s:
         version = svc.get_system(s, key).version
     r = olivia.post(f"/systems/{key}/status", data={"status": "live", "version": str(version)})
-    assert r.status_code == 409 and "cannot go live yet" in r.text and _status(db, key) == "approved"
+    assert r.status_code == 303 and "notice=live_refused" in r.headers["location"] and _status(db, key) == "approved"
     page = olivia.get(f"/systems/{key}").text
     assert 'id="launch-gaps"' in page and 'id="override-form"' not in page  # an owner cannot override
     with db.session() as s:

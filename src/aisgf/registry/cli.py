@@ -137,9 +137,17 @@ def system_status(
     actor: str | None = AS,
 ) -> None:
     """Move an approved system to live (through the go-live gate), or retire a system."""
+    from aisgf.errors import Conflict
+
     with db().session() as s:
-        system = svc.set_status(s, ref, status, by=acting(s, actor), reason=reason, override=override,
-                                confirm=confirm)
+        try:
+            system = svc.set_status(s, ref, status, by=acting(s, actor), reason=reason, override=override,
+                                    confirm=confirm)
+        except Conflict as exc:
+            for g in exc.extra.get("open", []) if exc.code == "registry.live_gate" else []:
+                err_console.print(f"  - {g['ref']}: {g['reason']}" + (f" ({g['title']})" if g["title"] else ""),
+                                  soft_wrap=True, highlight=False)
+            raise
         console.print(f"{system.key}: {system.status}")
         if system.go_live_override:
             console.print(f"[yellow]override by {system.go_live_override['by']}: "

@@ -126,7 +126,7 @@ def go_live(session: Session, ref: str | int, *, by: Principal, override_reason:
     override = None
     if gaps:
         if override_reason is None:
-            shown = ", ".join(f"{g.ref} ({g.reason})" for g in gaps[:20]) + (" …" if len(gaps) > 20 else "")
+            shown = ", ".join(g.ref for g in gaps[:20]) + (" …" if len(gaps) > 20 else "")  # why: in `open`
             raise Conflict.coded("registry.live_gate", where=f"system {system.key}",
                                  extra={"open": [g.as_dict() for g in gaps]}, key=system.key, count=len(gaps),
                                  items=shown)

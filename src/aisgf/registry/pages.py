@@ -318,8 +318,15 @@ def review(request: Request, key: str, f: Annotated[ReviewForm, Form()], s: Sess
 @router.post("/systems/{key}/status")
 def set_status(request: Request, key: str, f: Annotated[StatusForm, Form()], s: Session = SESSION) -> Response:
     system = _system(s, request, key)
-    svc.set_status(s, system.key, f.status, by=principal(request), reason=f.reason,
-                   expected_version=_int(f.version, "version"), override=bool(f.override), confirm=bool(f.confirm))
+    try:
+        svc.set_status(s, system.key, f.status, by=principal(request), reason=f.reason,
+                       expected_version=_int(f.version, "version"), override=bool(f.override),
+                       confirm=bool(f.confirm))
+    except Conflict as exc:
+        if exc.code != "registry.live_gate":
+            raise
+        s.rollback()  # nothing changed; the page's go-live panel lists what is open, each with why
+        return redirect(request, f"/systems/{system.key}#launch", notice="live_refused")
     return redirect(request, f"/systems/{system.key}", notice="retired" if f.status == "retired" else "status_saved")
 
 

@@ -22,6 +22,7 @@ NOTICES: dict[str, str] = {
     "reassessed": N_("The new assessment is stored."),
     "review_saved": N_("Your review is recorded."),
     "status_saved": N_("The status is changed."),
+    "live_refused": N_("Not live yet: the items listed under “Going live” are still open."),
     "waiver_requested": N_("The waiver is requested; a governance lead other than you decides it."),
     "waiver_decided": N_("The waiver decision is recorded."),
     "reinstated": N_("The system is reinstated."),
