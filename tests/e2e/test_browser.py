@@ -157,8 +157,9 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     # 5b. The owner asks for a waiver on one open obligation; a governance lead approves it.
     oid = owner.locator("#launch-gaps a").first.get_attribute("href").split("-")[-1]
     row = owner.locator(f"#obligation-{oid}")
+    row.locator("summary.change").click()
     row.locator("select[name=status]").select_option("waived")
-    row.locator("summary").click()
+    row.locator("summary.more").click()
     row.locator("input[name=waiver_reason]").fill("Pilot with ten staff users until the filing is done")
     row.locator("input[name=waiver_expires]").fill("2027-03-31")
     row.locator("button[type=submit]").click()
