@@ -1,0 +1,72 @@
+"""What reading a model directory yields (`artifacts.read_model_dir`), shared by the reader and the registry side.
+
+Plain data, no database: the reader runs on a laptop or a CI worker against a directory as Hugging Face
+or ModelScope lay it out, and `lineage.services` turns the result into a model record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    """One file of the model directory: its path relative to the directory, size and SHA-256."""
+
+    path: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PickleFinding:
+    """A pickle-based file and what the scanner found in it (never unpickled)."""
+
+    path: str
+    scanner: str  # e.g. "picklescan 1.0.5"
+    dangerous: list[str] = field(default_factory=list)  # e.g. ["subprocess Popen", "posix system"]
+    error: str | None = None  # the file could not be scanned (e.g. not a pickle)
+
+    @property
+    def safe(self) -> bool:
+        return not self.dangerous and self.error is None
+
+
+@dataclass(frozen=True)
+class TensorSummary:
+    """A safetensors or GGUF file's header, read without loading weights."""
+
+    path: str
+    format: str  # "safetensors" | "gguf"
+    tensors: int
+    parameters: int
+    dtypes: dict[str, int] = field(default_factory=dict)  # dtype → tensor count
+    metadata: dict[str, Any] = field(default_factory=dict)  # header metadata (GGUF keys, safetensors __metadata__)
+
+
+@dataclass(frozen=True)
+class ModelDirInfo:
+    """Everything read from one model directory."""
+
+    root: str
+    name: str | None  # from the card or config, else the directory name
+    base_models: list[str] = field(default_factory=list)  # model card `base_model` (str or list)
+    base_model_relation: str | None = None  # card `base_model_relation`: adapter | merge | quantized | finetune
+    license: str | None = None
+    datasets: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    card: dict[str, Any] = field(default_factory=dict)  # the whole front matter
+    config: dict[str, Any] = field(default_factory=dict)  # config.json / configuration.json
+    files: list[FileEntry] = field(default_factory=list)
+    tensors: list[TensorSummary] = field(default_factory=list)
+    pickles: list[PickleFinding] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # e.g. symlinks that leave the directory
+
+    @property
+    def parameters(self) -> int:
+        return sum(t.parameters for t in self.tensors)
+
+    @property
+    def unsafe_pickles(self) -> list[PickleFinding]:
+        return [p for p in self.pickles if not p.safe]
