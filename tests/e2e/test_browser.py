@@ -191,6 +191,35 @@ def test_high_tier_system_goes_live_and_a_low_one_is_sent_back(browser: Any, liv
     for section in ("decision", "launch", "obligations", "evidence", "reviews", "history", "audit"):
         owner.click(f'#sections a[href="#{section}"]')
         assert owner.locator(f"#{section}").is_visible()
+    # 5d. Half a year on, the live system is due for its periodic re-review (high: 6 months); it stays live.
+    from datetime import timedelta
+
+    from aisgf.registry.models import AISystem
+
+    with live.db.session() as s:
+        system = s.scalars(select(AISystem).where(AISystem.key == key)).one()
+        system.approved_at = system.approved_at - timedelta(days=200)
+    gina.goto("/lang/en?next=/")
+    assert gina.locator("#gate-review-due b").inner_text() == "1"
+    assert gina.locator("#gate-overrides b").inner_text() == "1"
+    gina.click("#gate-review-due")
+    assert "Loan pre-screening" in gina.locator("main").inner_text()
+    gina.goto(f"/systems/{key}")
+    assert gina.locator("#review-due").is_visible() and "Live" in gina.locator("#system-status").inner_text()
+    # 5e. Retiring takes a reason and a confirmation; a governance lead reinstates it to where it was.
+    owner.goto(f"/systems/{key}")
+    owner.click("#retire")
+    owner.wait_for_selector("#retire-confirm")
+    owner.fill("#retire-reason", "Replaced by the new scoring service")
+    owner.check("#retire-check")
+    owner.click("#retire-submit")
+    owner.wait_for_selector(".notice")
+    assert "Retired" in owner.locator("#system-status").inner_text() and owner.locator("#reinstate").count() == 0
+    gina.goto(f"/systems/{key}")
+    gina.fill("#reinstate-form input[name=reason]", "Retired by mistake")
+    gina.click("#reinstate")
+    gina.wait_for_selector(".notice")
+    assert "Live" in gina.locator("#system-status").inner_text()
 
     # 6. The send-back path: a low-tier system, the business reviewer sends it back with a reason.
     owner.goto("/lang/en?next=/")
