@@ -493,7 +493,7 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[str]]:
                 refused.append(rel)
                 continue
             files.append((rel, target))
-    return files, sorted(refused)
+    return sorted(files), sorted(refused)
 
 
 def hash_file(path: Path, on_bytes: Callable[[int], None] | None = None) -> tuple[int, str, bytes]:
