@@ -8,6 +8,7 @@ scans one checks that the marker is still absent.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -411,3 +412,21 @@ def test_card_without_front_matter_is_empty(tmp_path: Path) -> None:
 def test_missing_directory_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(NotFound):
         read_model_dir(tmp_path / "nope")
+
+
+def test_bounded_reader_caps_claimed_lengths_at_the_file_size(tmp_path: Path) -> None:
+    f = tmp_path / "big.pkl"
+    f.write_bytes(b"\x80\x04" + b"x" * 100 + b"no newline")
+    raw = io.FileIO(str(f), "rb")
+    tracemalloc.start()
+    try:
+        with artifacts._Bounded(raw, f.stat().st_size) as r:
+            assert r.read(2) == b"\x80\x04"
+            assert r.read(2**40) == b"x" * 100 + b"no newline"  # a short read, no 1 TiB buffer
+            assert r.read(5) == b""
+            r.seek(0)
+            assert r.readline() == f.read_bytes()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024
