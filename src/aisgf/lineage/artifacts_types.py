@@ -27,6 +27,9 @@ class PickleFinding:
     scanner: str  # e.g. "picklescan 1.0.5"
     dangerous: list[str] = field(default_factory=list)  # e.g. ["subprocess Popen", "posix system"]
     error: str | None = None  # the file could not be scanned (e.g. not a pickle)
+    # Imports on neither of the scanner's lists (e.g. "__main__ MyModel"): not unsafe by themselves, but
+    # loading the file needs that code, so a reviewer wants to see them.
+    suspicious: list[str] = field(default_factory=list)
 
     @property
     def safe(self) -> bool:
@@ -43,6 +46,7 @@ class TensorSummary:
     parameters: int
     dtypes: dict[str, int] = field(default_factory=dict)  # dtype → tensor count
     metadata: dict[str, Any] = field(default_factory=dict)  # header metadata (GGUF keys, safetensors __metadata__)
+    error: str | None = None  # the header could not be read (truncated, hostile lengths, bad JSON); counts are 0
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class ModelDirInfo:
     tensors: list[TensorSummary] = field(default_factory=list)
     pickles: list[PickleFinding] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # e.g. symlinks that leave the directory
+    errors: list[str] = field(default_factory=list)  # "<file>: <problem>" for a card or config that did not parse
 
     @property
     def parameters(self) -> int:
