@@ -155,7 +155,9 @@ def _vendor_snapshot(v: Vendor) -> dict[str, Any]:
     return {f: getattr(v, f) for f in VENDOR_FIELDS} | {"admission": v.admission}
 
 
-def get_vendor(session: Session, ref: str | int) -> Vendor:
+def get_vendor(session: Session, ref: str | int, *, viewer: Principal | None = None) -> Vendor:
+    if viewer is not None:
+        require(viewer, "lineage.view")
     v = (session.get(Vendor, check_range(int(ref), "vendor")) if _is_id(ref)
          else session.scalar(select(Vendor).where(Vendor.name == str(ref).strip())))
     if v is None:
