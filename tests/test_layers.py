@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "aisgf"
 #: Modules every layer may use; they import no concern (and `base` nothing of aisgf at all).
 FOUNDATION = {"errors", "config", "sourcefile", "base"}
 #: The concerns (one folder each).
-CONCERNS = {"catalog", "intake", "registry", "audit", "accounts", "organisation", "screening", "labeling"}
+CONCERNS = {"catalog", "intake", "registry", "audit", "accounts", "organisation", "lineage", "screening", "labeling"}
 #: Libraries that run without a database (on laptops and Dask workers).
 LIBRARIES = {"screening", "labeling"}
 #: Only these modules may mount the concerns: the app factory, the server that starts it, the CLI root.

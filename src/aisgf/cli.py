@@ -80,6 +80,16 @@ def _organisation(root: typer.Typer) -> None:
     root.add_typer(org_app, name="org")
 
 
+def _lineage(root: typer.Typer) -> None:
+    from aisgf.lineage import cli as lineage_cli
+
+    root.add_typer(lineage_cli.model_app, name="model")
+    root.add_typer(lineage_cli.dataset_app, name="dataset")
+    root.add_typer(lineage_cli.vendor_app, name="vendor")
+    root.add_typer(lineage_cli.component_app, name="component")
+    root.add_typer(lineage_cli.lineage_app, name="lineage")
+
+
 def _serve(root: typer.Typer) -> None:
     from aisgf.web.server import serve
 
@@ -147,6 +157,11 @@ COMMANDS: dict[str, Lazy] = {
     "token": Lazy("Personal API tokens (they act with their owner's role).", _accounts),
     "org": Lazy("The organisation profile (name, credit code, province, incident reporter type, contact) and its "
                 "filings.", _organisation),
+    "model": Lazy("Models: their accountable party, documentation, filing numbers and parents.", _lineage),
+    "dataset": Lazy("Datasets: source, personal and important data, annotation, checks, retention.", _lineage),
+    "vendor": Lazy("Vendors and publishers; admission: due diligence, reviews, admit, suspend, exit.", _lineage),
+    "component": Lazy("Chips, software, tools, compute and data resources a system runs on.", _lineage),
+    "lineage": Lazy("The responsibility chain of a system and the impact of a change.", _lineage),
     "label": Lazy("AI-generated content labels (GB 45438-2025): implicit metadata and explicit marks.", _labeling,
                   "labeling"),
 }

@@ -26,6 +26,7 @@ def _import_models() -> None:
     # Each concern owns its tables; importing them registers them on Base.metadata.
     import aisgf.accounts.models
     import aisgf.audit.models
+    import aisgf.lineage.models
     import aisgf.organisation.models
     import aisgf.registry.models  # noqa: F401
 

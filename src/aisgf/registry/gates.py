@@ -82,12 +82,17 @@ def waiver_valid(ob: Obligation, day: date) -> bool:
             and ob.waiver_expires is not None and ob.waiver_expires >= day)
 
 
-def obligation_gap(ob: Obligation, day: date) -> str | None:
-    """Why this obligation blocks a launch, or None when it is settled for going live."""
+def obligation_gap(ob: Obligation, day: date, inherited: frozenset[str] = frozenset()) -> str | None:
+    """Why this obligation blocks a launch, or None when it is settled for going live.
+
+    `inherited`: catalog IDs for which a document on one of the system's models or datasets is
+    evidence (`lineage.services.inherited_evidence`).
+    """
     if not ob.required or (ob.phase or "before_launch") != "before_launch":
         return None
     if ob.status == ObligationStatus.met:
-        return None if (ob.evidence_links or ob.signed_off_by) else "met_without_evidence"
+        settled = ob.evidence_links or ob.signed_off_by or ob.catalog_id in inherited
+        return None if settled else "met_without_evidence"
     if ob.status == ObligationStatus.not_applicable:
         return None if (ob.note or "").strip() else "not_applicable_without_reason"
     if ob.status == ObligationStatus.waived:
@@ -100,9 +105,12 @@ def obligation_gap(ob: Obligation, day: date) -> str | None:
 def launch_gaps(session: Session, system: AISystem, day: date | None = None) -> list[LaunchGap]:
     """Everything still open before `system` may go live: missing approvals first, then obligations."""
     day = day or today()
+    from aisgf.lineage.services import inherited_evidence
+
     gaps = [LaunchGap("review_missing", f) for f in waiting_functions(review_state(session, system))]
+    inherited = frozenset(inherited_evidence(session, system.id))
     for ob in system.obligations:
-        reason = obligation_gap(ob, day)
+        reason = obligation_gap(ob, day, inherited)
         if reason:
             gaps.append(LaunchGap(reason, ob.catalog_id, ob.id, ob.title))
     return gaps

@@ -613,7 +613,10 @@ def update_obligation(
         return request_waiver(session, obligation_id, by=by, reason=waiver_reason or "", expires=waiver_expires)
     before = ObligationOut.of(ob, today()).model_dump(mode="json")
     if status == ObligationStatus.met and not ob.evidence_links and not sign_off and ob.status != status:
-        raise InvalidInput.coded("registry.met_needs_evidence", where="status")
+        from aisgf.lineage.services import inherited_evidence  # a model's or dataset's document counts too
+
+        if ob.catalog_id not in inherited_evidence(session, ob.system_id):
+            raise InvalidInput.coded("registry.met_needs_evidence", where="status")
     if status == ObligationStatus.not_applicable and not ((note if note is not None else ob.note) or "").strip():
         raise InvalidInput.coded("registry.not_applicable_needs_reason", where="note")
     if status is not None and status != ob.status:

@@ -188,6 +188,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from aisgf.catalog import pages as catalog_pages
     from aisgf.catalog.api import router as catalog_router
     from aisgf.intake.api import router as intake_router
+    from aisgf.lineage.api import router as lineage_router
     from aisgf.organisation import pages as organisation_pages
     from aisgf.organisation.api import router as organisation_router
     from aisgf.registry import pages as registry_pages
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(registry_router, dependencies=api_guard)
     app.include_router(audit_router, dependencies=api_guard)
     app.include_router(organisation_router, dependencies=api_guard)
+    app.include_router(lineage_router, dependencies=api_guard)
     for r in page_routers:
         app.include_router(r, dependencies=guard)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")

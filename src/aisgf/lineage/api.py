@@ -1,0 +1,296 @@
+"""REST routes of the lineage concern: models, datasets, vendors and their admission, components, chain, impact.
+
+Each route parses input (bounded IDs, closed vocabularies, one-line text), calls one service and gives
+out a schema; every error a route can give is declared, for the API fuzzer and for clients.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from aisgf.lineage import graph
+from aisgf.lineage import services as svc
+from aisgf.lineage.choices import (
+    Admission,
+    ComponentKind,
+    DatasetSource,
+    DatasetUse,
+    EdgeKind,
+    ImpactKind,
+    ModelKind,
+    ModelRole,
+    SourceKind,
+    Supply,
+    VendorKind,
+)
+from aisgf.lineage.schemas import (
+    ChainOut,
+    ComponentOut,
+    DatasetOut,
+    EdgeOut,
+    FilingPathOut,
+    ImpactOut,
+    ModelList,
+    ModelOut,
+    VendorOut,
+)
+from aisgf.web.deps import SESSION, Page, PathID, current_principal, paging
+from aisgf.web.schemas import ONE_LINE, BodyID, problems
+
+router = APIRouter(prefix="/api", tags=["lineage"], responses=problems(401, 403, 422, 503))
+SystemRef = Annotated[str, Path(min_length=1, max_length=100, description="the system's numeric ID or its key")]
+Line = Annotated[str, Field(max_length=300, pattern=ONE_LINE)]
+Prose = Annotated[str, Field(max_length=20_000)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ModelIn(_Strict):
+    name: Line
+    version: Annotated[str, Field(max_length=100)] = ""
+    kind: ModelKind
+    accountable_team: Line | None = Field(default=None, description="an internal team, or give vendor_id")
+    vendor_id: BodyID | None = None
+    licence: Line | None = None
+    intended_use: Prose | None = None
+    limitations: Prose | None = None
+    training_data: Prose | None = Field(default=None, description="the training-data summary")
+    security_contact: Line | None = None
+    remediation: Prose | None = None
+    output_labeling: Prose | None = None
+    filing_number: Line | None = Field(default=None, description="生成式人工智能服务备案号")
+    launch_number: Line | None = Field(default=None, description="上线编号")
+    source_kind: SourceKind = SourceKind.none
+    source: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class EdgeIn(_Strict):
+    parent_id: BodyID
+    kind: EdgeKind
+
+
+class DatasetIn(_Strict):
+    name: Line
+    source: DatasetSource
+    supplier_id: BodyID | None = None
+    collection_method: Prose | None = None
+    lawful_basis: Prose | None = None
+    personal: bool = False
+    sensitive: bool = False
+    important: bool = False
+    ip_status: Prose | None = None
+    annotation_rules: Prose | None = None
+    quality_checks: Prose | None = None
+    bias_notes: Prose | None = None
+    poisoning_checks: Prose | None = None
+    retention: Prose | None = None
+    cross_border: bool = False
+    cross_border_mechanism: Line | None = None
+
+
+class VendorIn(_Strict):
+    name: Line
+    kind: VendorKind = VendorKind.vendor
+    uscc: Annotated[str, Field(max_length=40)] | None = None
+    country: Annotated[str, Field(max_length=10)] | None = None
+    supplies: list[Supply] = Field(default_factory=list, max_length=20)
+    algorithm_filing: Line | None = None
+
+
+class DueDiligenceIn(_Strict):
+    answers: dict[Annotated[str, Field(max_length=60)], Annotated[str, Field(max_length=10)]] = Field(
+        default_factory=dict, max_length=100, description="question ID → yes | no | n/a")
+    notes: dict[Annotated[str, Field(max_length=60)], Annotated[str, Field(max_length=2000)]] = Field(
+        default_factory=dict, max_length=100)
+    clauses: dict[Annotated[str, Field(max_length=60)], bool] = Field(default_factory=dict, max_length=100)
+
+
+class VendorReviewIn(_Strict):
+    function: Annotated[str, Field(max_length=30)]
+    decision: Annotated[str, Field(pattern="^(approve|reject)$")]
+    reason: Annotated[str, Field(max_length=4000)] = ""
+
+
+class AdmissionIn(_Strict):
+    to: Admission
+    reason: Annotated[str, Field(max_length=4000)] = ""
+
+
+class ComponentIn(_Strict):
+    kind: ComponentKind
+    name: Line
+    version: Annotated[str, Field(max_length=100)] = ""
+    supplier_id: BodyID | None = None
+    purl: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class SystemModelIn(_Strict):
+    model_id: BodyID
+    role: ModelRole = ModelRole.primary
+
+
+class SystemDatasetIn(_Strict):
+    dataset_id: BodyID
+    use: DatasetUse
+
+
+class SystemComponentIn(_Strict):
+    component_id: BodyID
+
+
+# ----------------------------------------------------------------------------------------------- models
+
+
+@router.get("/models", response_model=ModelList)
+def list_models(kind: ModelKind | None = None, page: Page = Depends(paging), s: Session = SESSION,
+                p: Any = Depends(current_principal)) -> ModelList:
+    rows, total = svc.list_models(s, viewer=p, kind=kind.value if kind else None, limit=page.limit,
+                                  offset=page.offset)
+    return ModelList(items=[ModelOut.of(m) for m in rows], total=total)
+
+
+@router.post("/models", status_code=201, response_model=ModelOut, responses=problems(404, 409))
+def add_model(body: ModelIn, s: Session = SESSION, p: Any = Depends(current_principal)) -> ModelOut:
+    fields = body.model_dump(exclude={"name", "version", "kind", "vendor_id"}, mode="json")
+    m = svc.add_model(s, by=p, name=body.name, version=body.version, kind=body.kind.value, vendor=body.vendor_id,
+                      **fields)
+    return ModelOut.of(m)
+
+
+@router.get("/models/{model_id}", response_model=ModelOut, responses=problems(404))
+def get_model(model_id: PathID, s: Session = SESSION, p: Any = Depends(current_principal)) -> ModelOut:
+    return ModelOut.of(svc.get_model(s, model_id, viewer=p))
+
+
+@router.get("/models/{model_id}/parents", response_model=list[EdgeOut], responses=problems(404))
+def model_parents(model_id: PathID, s: Session = SESSION, p: Any = Depends(current_principal)) -> list[EdgeOut]:
+    m = svc.get_model(s, model_id, viewer=p)
+    return [EdgeOut(child=m.label, parent=parent.label, kind=e.kind) for e, parent in svc.parents_of(s, m.id)]
+
+
+@router.post("/models/{model_id}/parents", status_code=201, response_model=EdgeOut, responses=problems(404, 409))
+def add_parent(model_id: PathID, body: EdgeIn, s: Session = SESSION, p: Any = Depends(current_principal)) -> EdgeOut:
+    e = svc.add_edge(s, model_id, body.parent_id, body.kind.value, by=p)
+    return EdgeOut(child=svc.get_model(s, e.child_id).label, parent=svc.get_model(s, e.parent_id).label, kind=e.kind)
+
+
+# --------------------------------------------------------------------------------------------- datasets
+
+
+@router.get("/datasets", response_model=list[DatasetOut])
+def list_datasets(s: Session = SESSION, p: Any = Depends(current_principal)) -> list[DatasetOut]:
+    return [DatasetOut.of(d) for d in svc.list_datasets(s, viewer=p)]
+
+
+@router.post("/datasets", status_code=201, response_model=DatasetOut, responses=problems(404, 409))
+def add_dataset(body: DatasetIn, s: Session = SESSION, p: Any = Depends(current_principal)) -> DatasetOut:
+    fields = body.model_dump(exclude={"name", "source", "supplier_id"}, mode="json")
+    return DatasetOut.of(svc.add_dataset(s, by=p, name=body.name, source=body.source.value,
+                                         supplier=body.supplier_id, **fields))
+
+
+@router.get("/datasets/{dataset_id}", response_model=DatasetOut, responses=problems(404))
+def get_dataset(dataset_id: PathID, s: Session = SESSION, p: Any = Depends(current_principal)) -> DatasetOut:
+    return DatasetOut.of(svc.get_dataset(s, dataset_id, viewer=p))
+
+
+# ---------------------------------------------------------------------------------------------- vendors
+
+
+@router.get("/vendors", response_model=list[VendorOut])
+def list_vendors(admission: Admission | None = None, s: Session = SESSION,
+                 p: Any = Depends(current_principal)) -> list[VendorOut]:
+    return [VendorOut.of(v) for v in svc.list_vendors(s, viewer=p, admission=admission.value if admission else None)]
+
+
+@router.post("/vendors", status_code=201, response_model=VendorOut, responses=problems(409))
+def add_vendor(body: VendorIn, s: Session = SESSION, p: Any = Depends(current_principal)) -> VendorOut:
+    return VendorOut.of(svc.add_vendor(s, by=p, name=body.name, kind=body.kind.value, uscc=body.uscc,
+                                       country=body.country, supplies=[x.value for x in body.supplies],
+                                       algorithm_filing=body.algorithm_filing))
+
+
+@router.get("/vendors/{vendor_id}", response_model=VendorOut, responses=problems(404))
+def get_vendor(vendor_id: PathID, s: Session = SESSION, p: Any = Depends(current_principal)) -> VendorOut:
+    return VendorOut.of(svc.get_vendor(s, vendor_id, viewer=p))
+
+
+@router.post("/vendors/{vendor_id}/due-diligence", response_model=VendorOut, responses=problems(404))
+def due_diligence(vendor_id: PathID, body: DueDiligenceIn, s: Session = SESSION,
+                  p: Any = Depends(current_principal)) -> VendorOut:
+    return VendorOut.of(svc.answer_due_diligence(s, vendor_id, by=p, answers=body.answers, notes=body.notes,
+                                                 clauses=body.clauses))
+
+
+@router.post("/vendors/{vendor_id}/reviews", status_code=201, response_model=VendorOut, responses=problems(404, 409))
+def review_vendor(vendor_id: PathID, body: VendorReviewIn, s: Session = SESSION,
+                  p: Any = Depends(current_principal)) -> VendorOut:
+    svc.review_vendor(s, vendor_id, by=p, function=body.function, decision=body.decision, reason=body.reason)
+    return VendorOut.of(svc.get_vendor(s, vendor_id))
+
+
+@router.post("/vendors/{vendor_id}/admission", response_model=VendorOut, responses=problems(404, 409))
+def move_vendor(vendor_id: PathID, body: AdmissionIn, s: Session = SESSION,
+                p: Any = Depends(current_principal)) -> VendorOut:
+    return VendorOut.of(svc.move_vendor(s, vendor_id, body.to.value, by=p, reason=body.reason))
+
+
+# ------------------------------------------------------------------------------------------- components
+
+
+@router.get("/components", response_model=list[ComponentOut])
+def list_components(s: Session = SESSION, p: Any = Depends(current_principal)) -> list[ComponentOut]:
+    return [ComponentOut.of(c) for c in svc.list_components(s, viewer=p)]
+
+
+@router.post("/components", status_code=201, response_model=ComponentOut, responses=problems(404, 409))
+def add_component(body: ComponentIn, s: Session = SESSION, p: Any = Depends(current_principal)) -> ComponentOut:
+    return ComponentOut.of(svc.add_component(s, by=p, kind=body.kind.value, name=body.name, version=body.version,
+                                             supplier=body.supplier_id, purl=body.purl))
+
+
+# ----------------------------------------------------------------------------------- systems and graphs
+
+
+@router.post("/systems/{ref}/lineage/models", status_code=201, response_model=ChainOut, responses=problems(404))
+def link_model(ref: SystemRef, body: SystemModelIn, s: Session = SESSION,
+               p: Any = Depends(current_principal)) -> ChainOut:
+    svc.link_system_model(s, ref, body.model_id, body.role.value, by=p)
+    return ChainOut.of(graph.chain(s, ref, viewer=p))
+
+
+@router.post("/systems/{ref}/lineage/datasets", status_code=201, response_model=DatasetOut, responses=problems(404))
+def link_dataset(ref: SystemRef, body: SystemDatasetIn, s: Session = SESSION,
+                 p: Any = Depends(current_principal)) -> DatasetOut:
+    svc.link_system_dataset(s, ref, body.dataset_id, body.use.value, by=p)
+    return DatasetOut.of(svc.get_dataset(s, body.dataset_id))
+
+
+@router.post("/systems/{ref}/lineage/components", status_code=201, response_model=ComponentOut,
+             responses=problems(404))
+def link_component(ref: SystemRef, body: SystemComponentIn, s: Session = SESSION,
+                   p: Any = Depends(current_principal)) -> ComponentOut:
+    svc.link_system_component(s, ref, body.component_id, by=p)
+    return ComponentOut.of(svc.get_component(s, body.component_id))
+
+
+@router.get("/systems/{ref}/lineage/chain", response_model=ChainOut, responses=problems(404))
+def system_chain(ref: SystemRef, s: Session = SESSION, p: Any = Depends(current_principal)) -> ChainOut:
+    return ChainOut.of(graph.chain(s, ref, viewer=p))
+
+
+@router.get("/systems/{ref}/lineage/filing", response_model=list[FilingPathOut], responses=problems(404))
+def system_filing(ref: SystemRef, s: Session = SESSION, p: Any = Depends(current_principal)) -> list[FilingPathOut]:
+    return [FilingPathOut.of(f) for f in graph.filing_paths(s, ref, viewer=p)]
+
+
+@router.get("/lineage/impact/{kind}/{subject_id}", response_model=ImpactOut, responses=problems(404))
+def impact(kind: ImpactKind, subject_id: PathID, s: Session = SESSION,
+           p: Any = Depends(current_principal)) -> ImpactOut:
+    return ImpactOut.of(graph.impact(s, kind.value, subject_id, viewer=p))

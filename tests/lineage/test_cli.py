@@ -1,0 +1,54 @@
+"""`aisgf model|dataset|vendor|component|lineage …` in a real data folder, acting as an account."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests import clirun
+
+PASSWORD = "Tiered-Governance-2026"
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str | None]:
+    env: dict[str, str | None] = {"AISGF_DATA_DIR": str(tmp_path / "data"), "AISGF_ACTOR": "gina",
+                                  "COLUMNS": "200", "AISGF_DATABASE_URL": None}
+    assert clirun.in_process(["db-upgrade"], env=env, cwd=tmp_path).returncode == 0
+    with_pw = {**env, "AISGF_NEW_PASSWORD": PASSWORD}
+    for args in (["user", "create", "--admin", "ada"],
+                 ["user", "create", "gina", "--role", "governance_lead", "--as", "ada"]):
+        assert clirun.in_process(args, env=with_pw, cwd=tmp_path).returncode == 0
+    return env
+
+
+def _run(env: dict[str, str | None], *args: str) -> clirun.subprocess.CompletedProcess[str]:
+    return clirun.in_process(list(args), env=env, cwd=Path(str(env["AISGF_DATA_DIR"])).parent)
+
+
+def test_chain_and_impact_from_the_shell(env: dict[str, str | None]) -> None:
+    p = _run(env, "vendor", "add", "Qwen team", "--kind", "publisher", "--supplies", "weights")
+    assert p.returncode == 0, p.stderr
+    p = _run(env, "model", "add", "Qwen2.5-7B", "--kind", "foundation", "--vendor", "Qwen team",
+             "--licence", "Apache-2.0", "--training-data", "see card")
+    assert p.returncode == 0, p.stderr
+    p = _run(env, "model", "add", "bot-7b", "--kind", "fine_tune", "--team", "CX")
+    assert p.returncode == 0, p.stderr
+    assert _run(env, "model", "parent", "bot-7b", "Qwen2.5-7B", "--kind", "fine_tune").returncode == 0
+    p = _run(env, "model", "parent", "Qwen2.5-7B", "bot-7b", "--kind", "merge")
+    assert p.returncode != 0 and "cycle" in p.stderr, p.stderr
+    p = _run(env, "model", "show", "bot-7b", "--json")
+    assert json.loads(p.stdout)["parents"] == [{"kind": "fine_tune", "parent": "Qwen2.5-7B"}]
+    p = _run(env, "dataset", "add", "logs", "--source", "user_interactions", "--personal", "--json")
+    assert p.returncode == 0, p.stderr
+    assert "lawful_basis" in {q["field"] for q in json.loads(p.stdout)["open_questions"]}
+    assert _run(env, "dataset", "link", "model:bot-7b", "logs", "--use", "fine_tuning").returncode == 0
+    p = _run(env, "lineage", "impact", "dataset", "logs", "--json")
+    assert json.loads(p.stdout)["models"] == ["bot-7b"], p.stderr
+    p = _run(env, "component", "add", "vllm", "--kind", "software", "--version", "0.6.3",
+             "--purl", "pkg:pypi/vllm@0.6.3")
+    assert p.returncode == 0, p.stderr
+    p = _run(env, "lineage", "chain", "no-such-system")
+    assert p.returncode == 3 and "no-such-system" in p.stderr
