@@ -157,7 +157,7 @@ COMMANDS: dict[str, Lazy] = {
     "token": Lazy("Personal API tokens (they act with their owner's role).", _accounts),
     "org": Lazy("The organisation profile (name, credit code, province, incident reporter type, contact) and its "
                 "filings.", _organisation),
-    "model": Lazy("Models: their accountable party, documentation, filing numbers and parents.", _lineage),
+    "model": Lazy("Models: accountable party, documentation, filing numbers, parents; scan, sign, verify.", _lineage),
     "dataset": Lazy("Datasets: source, personal and important data, annotation, checks, retention.", _lineage),
     "vendor": Lazy("Vendors and publishers; admission: due diligence, reviews, admit, suspend, exit.", _lineage),
     "component": Lazy("Chips, software, tools, compute and data resources a system runs on.", _lineage),

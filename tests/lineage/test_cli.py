@@ -52,3 +52,25 @@ def test_chain_and_impact_from_the_shell(env: dict[str, str | None]) -> None:
     assert p.returncode == 0, p.stderr
     p = _run(env, "lineage", "chain", "no-such-system")
     assert p.returncode == 3 and "no-such-system" in p.stderr
+
+
+def test_model_import_reads_a_real_directory_and_records_its_base_as_a_parent(env: dict[str, str | None],
+                                                                                 tmp_path: Path) -> None:
+    from tests.lineage.test_artifacts import write_safetensors
+
+    model_dir = tmp_path / "cx-bot-7b"
+    model_dir.mkdir()
+    (model_dir / "README.md").write_text("---\nbase_model: Qwen/Qwen2.5-7B\nbase_model_relation: finetune\n"
+                                         "license: apache-2.0\ndatasets: [cx-logs]\n---\n# CX bot\n", encoding="utf-8")
+    (model_dir / "config.json").write_text('{"model_type": "qwen2"}', encoding="utf-8")
+    write_safetensors(model_dir / "model.safetensors", {"w": ("F16", [4, 4], 32)})
+    p = _run(env, "model", "scan", str(model_dir), "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["parameters"] == 16
+    p = _run(env, "model", "import", str(model_dir), "--team", "CX", "--json")
+    assert p.returncode == 0, p.stderr
+    shown = json.loads(_run(env, "model", "show", "cx-bot-7b", "--json").stdout)
+    assert shown["parents"] == [{"kind": "fine_tune", "parent": "Qwen/Qwen2.5-7B"}]
+    assert {f["path"] for f in shown["manifest"]} >= {"README.md", "config.json", "model.safetensors"}
+    stub = json.loads(_run(env, "model", "show", "Qwen/Qwen2.5-7B", "--json").stdout)
+    assert stub["stub"] is True

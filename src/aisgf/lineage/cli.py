@@ -42,7 +42,7 @@ from aisgf.lineage.schemas import (
 )
 
 JSON = typer.Option(False, "--json", help="Print the result as JSON (the API's shape)")
-model_app = typer.Typer(help="Models: their accountable party, documentation, filing numbers and parents.",
+model_app = typer.Typer(help="Models: accountable party, documentation, filing numbers, parents; scan, sign, verify.",
                         no_args_is_help=True)
 dataset_app = typer.Typer(help="Datasets: source, personal and important data, annotation, checks, retention.",
                           no_args_is_help=True)
@@ -463,3 +463,13 @@ def lineage_impact(kind: str = typer.Argument(..., help=" | ".join(values(Impact
         console.print(f"  system {escape(x['key'])}  {escape(x['name'])}")
     if d["hidden_systems"]:
         console.print(f"  and {d['hidden_systems']} system(s) of other owners")
+
+
+def _mount_artifact_commands() -> None:
+    """`aisgf model scan|sign|verify|keygen`: reading and signing artifacts, with no database (artifacts_cli)."""
+    from aisgf.lineage import artifacts_cli
+
+    artifacts_cli.register(model_app)
+
+
+_mount_artifact_commands()
