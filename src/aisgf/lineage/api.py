@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.orm import Session
 
 from aisgf.lineage import graph
@@ -81,16 +81,16 @@ class DatasetIn(_Strict):
     supplier_id: BodyID | None = None
     collection_method: Prose | None = None
     lawful_basis: Prose | None = None
-    personal: bool = False
-    sensitive: bool = False
-    important: bool = False
+    personal: StrictBool = False
+    sensitive: StrictBool = False
+    important: StrictBool = False
     ip_status: Prose | None = None
     annotation_rules: Prose | None = None
     quality_checks: Prose | None = None
     bias_notes: Prose | None = None
     poisoning_checks: Prose | None = None
     retention: Prose | None = None
-    cross_border: bool = False
+    cross_border: StrictBool = False
     cross_border_mechanism: Line | None = None
 
 

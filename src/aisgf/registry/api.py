@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.orm import Session
 
 from aisgf.audit.schemas import AuditEventOut, EventsPage
@@ -73,11 +73,12 @@ class ObligationPatch(_Strict):
     waiver_reason: str | None = Field(default=None, max_length=20000)
     waiver_expires: BodyDate | None = None
     expected_version: BodyID | None = None
-    sign_off: bool = Field(default=False, description="with status met and no evidence: the caller signs it off")
+    sign_off: StrictBool = Field(default=False, description="with status met and no evidence: the caller signs it off")
 
 
 class WaiverDecisionIn(_Strict):
-    approve: bool = Field(description="true approves the waiver request (or confirms a legacy waiver), false refuses")
+    approve: StrictBool = Field(description="true approves the waiver request (or confirms a legacy waiver), "
+                                "false refuses")
     note: str = Field(default="", max_length=20000)
     expected_version: BodyID | None = None
 
@@ -137,9 +138,9 @@ class StatusIn(_Strict):
     status: Literal["live", "retired"]
     reason: str = Field(default="", max_length=20000)
     expected_version: BodyID | None = None
-    override: bool = Field(default=False, description="live: a governance lead goes live with items open (needs a "
-                           "reason; recorded)")
-    confirm: bool = Field(default=False, description="retired: confirms taking the system out of service")
+    override: StrictBool = Field(default=False, description="live: a governance lead goes live with items open "
+                                 "(needs a reason; recorded)")
+    confirm: StrictBool = Field(default=False, description="retired: confirms taking the system out of service")
 
 
 def _visible(s: Session, ref: str, p: Any) -> Any:
