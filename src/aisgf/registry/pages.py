@@ -117,6 +117,7 @@ def system_page(request: Request, key: str, s: Session = SESSION) -> Response:
     events, _total = list_events(s, entity_type="system", entity_id=system.key, limit=100)
     a = svc.current_assessment(system)
     my_functions = svc.waiting_functions(state, p.functions)
+    from aisgf.lineage.pages import system_lineage
     from aisgf.registry import gates
 
     return render(
@@ -132,7 +133,7 @@ def system_page(request: Request, key: str, s: Session = SESSION) -> Response:
         my_functions=my_functions if system.status == "in_review" and p.may("review.decide") else [],
         questionnaire=load_questionnaire(), ob_titles=_obligation_titles(system, request.state.lang),
         sector_label=_option_label("sector", system.sector, request.state.lang),
-        obligation_statuses=values(ObligationStatus),
+        obligation_statuses=values(ObligationStatus), lineage=system_lineage(s, system, p),
     )
 
 

@@ -188,6 +188,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from aisgf.catalog import pages as catalog_pages
     from aisgf.catalog.api import router as catalog_router
     from aisgf.intake.api import router as intake_router
+    from aisgf.lineage import pages as lineage_pages
     from aisgf.lineage.api import router as lineage_router
     from aisgf.organisation import pages as organisation_pages
     from aisgf.organisation.api import router as organisation_router
@@ -198,7 +199,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     # Each concern's pages, beside its models and services (the app factory alone mounts them).
     page_routers = [auth_pages.router, oidc_pages.router, registry_pages.router, catalog_pages.router,
-                    audit_pages.router, organisation_pages.router, admin_pages.router]
+                    audit_pages.router, organisation_pages.router, admin_pages.router, lineage_pages.router]
 
     # Every router passes through the same access check (policy.yaml) and, for pages, the CSRF check.
     guard = [Depends(authorize), Depends(csrf_check)]

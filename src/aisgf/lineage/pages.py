@@ -1,0 +1,205 @@
+"""The lineage pages: models (with their lineage drawn as SVG), datasets, vendors and the admission queue,
+and the lineage panel of a system's page. Read-only: changes go through the API and the CLI.
+
+Why the graph is an image served on its own URL rather than SVG inlined in the page: Graphviz writes
+people's text (model names) into the SVG; as `<img src>` the browser renders it as an image, where no
+script in it can run, and the page's CSP (img-src 'self') covers it without loosening anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aisgf.lineage import graph
+from aisgf.lineage import services as svc
+from aisgf.lineage.models import Dataset, Model, ModelDataset
+from aisgf.lineage.reference import load_admission_rules
+from aisgf.web.authz import principal
+from aisgf.web.deps import SESSION
+from aisgf.web.labels import N_
+from aisgf.web.templating import add_templates, render
+
+if TYPE_CHECKING:
+    from aisgf.accounts.principal import Principal
+
+add_templates(Path(__file__).parent / "templates")
+router = APIRouter(include_in_schema=False)
+
+#: How far the drawn lineage reaches up (ancestors) and down (descendants), and how many models at most.
+DEPTH = 3
+MAX_NODES = 60
+
+#: What a hop of a chain can lack (graph.MISSING), in words for people.
+MISSING_TEXT = {
+    "accountable_party": N_("an accountable party (a team or a vendor)"),
+    "responsibility_docs": N_("responsibility documentation"),
+    "licence": N_("a licence"),
+    "training_data": N_("a training-data summary"),
+    "vendor_admission": N_("an admitted vendor"),
+}
+
+#: The open questions of a dataset (services.open_questions) in words for people.
+QUESTION_TEXT = [
+    N_("How was the data collected (and from where)?"),
+    N_("What is the lawful basis for processing the personal information it holds?"),
+    N_("What is its intellectual-property and licence status?"),
+    N_("How was it checked for poisoning and harmful content?"),
+    N_("Which quality checks were run on it?"),
+    N_("Which annotation rules were followed, and how were annotators checked?"),
+    N_("How long is it kept, and how is it deleted?"),
+    N_("It leaves China: under which mechanism (security assessment, standard contract, certification)?"),
+    N_("It holds sensitive personal information or important data: who may access it?"),
+]
+
+
+# ------------------------------------------------------------------------------------------ the graph
+
+
+@dataclass
+class Neighbourhood:
+    """The models within DEPTH hops of one model, up and down, and the edges among them."""
+
+    models: dict[int, Model]
+    edges: list[tuple[int, int, str]]  # (parent, child, kind)
+    truncated: bool
+
+
+def neighbourhood(session: Session, m: Model, *, depth: int = DEPTH, max_nodes: int = MAX_NODES) -> Neighbourhood:
+    models: dict[int, Model] = {m.id: m}
+    edges: set[tuple[int, int, str]] = set()
+    truncated = False
+    for up in (True, False):
+        seen = {m.id}
+        queue: deque[tuple[Model, int]] = deque([(m, 0)])
+        while queue:
+            node, d = queue.popleft()
+            if d >= depth:
+                truncated = truncated or bool(svc.parents_of(session, node.id) if up
+                                              else svc.children_of(session, node.id))
+                continue
+            for e, other in (svc.parents_of(session, node.id) if up else svc.children_of(session, node.id)):
+                if other.id not in models and len(models) >= max_nodes:
+                    truncated = True
+                    continue
+                models[other.id] = other
+                edges.add((e.parent_id, e.child_id, e.kind))
+                if other.id not in seen:
+                    seen.add(other.id)
+                    queue.append((other, d + 1))
+    return Neighbourhood(models=models, edges=sorted(edges), truncated=truncated)
+
+
+_UNSAFE_SVG = re.compile(r"<script\b.*?</script\s*>|<script\b[^>]*/?>|\son[a-z]+\s*=\s*(\"[^\"]*\"|'[^']*')",
+                         re.I | re.S)
+
+
+def safe_svg(svg: str) -> str:
+    """Graphviz escapes label text as XML; strip anything executable all the same (defence in depth)."""
+    return _UNSAFE_SVG.sub("", svg)
+
+
+def lineage_svg(session: Session, m: Model) -> str:
+    """The model's ancestors and descendants (to DEPTH) drawn by Graphviz `dot -Tsvg`; the model itself filled."""
+    import graphviz  # the `lineage` extra
+
+    hood = neighbourhood(session, m)
+    g = graphviz.Digraph("lineage", format="svg", graph_attr={"rankdir": "BT", "fontname": "sans-serif"},
+                         node_attr={"shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff",
+                                    "fontname": "sans-serif", "fontsize": "11"},
+                         edge_attr={"fontname": "sans-serif", "fontsize": "9", "color": "#5b6b7f"})
+    for mid, model in sorted(hood.models.items()):
+        # escape(): backslashes stay literal and a name like "<b>" is never read as an HTML-like label
+        g.node(f"m{mid}", graphviz.escape(f"{model.label}\n{model.kind}"),
+               fillcolor="#dbe8f7" if mid == m.id else "#ffffff", penwidth="2" if mid == m.id else "1")
+    for parent, child, kind in hood.edges:
+        g.edge(f"m{child}", f"m{parent}", label=graphviz.escape(kind))
+    return safe_svg(g.pipe(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------------------------------ the panel
+
+
+def system_lineage(session: Session, system: Any, viewer: Principal) -> dict[str, Any]:
+    """What the system page's lineage panel shows; empty lists for a system with no lineage recorded."""
+    return {
+        "models": svc.system_models(session, system.id),
+        "datasets": svc.system_datasets(session, system.id),
+        "components": [(c, svc.component_label(c)) for c in svc.system_components(session, system.id)],
+        "chain": graph.chain(session, system.id, viewer=viewer),
+        "filing": graph.filing_paths(session, system.id, viewer=viewer),
+        "missing_text": MISSING_TEXT,
+    }
+
+
+# ------------------------------------------------------------------------------------------ the pages
+
+
+@router.get("/models")
+def models_page(request: Request, s: Session = SESSION) -> Response:
+    models, total = svc.list_models(s, viewer=principal(request), limit=500)
+    return render(request, "lineage_models.html", models=models, total=total)
+
+
+@router.get("/models/{ref}/lineage.svg")
+def model_svg(request: Request, ref: str, s: Session = SESSION) -> Response:
+    m = svc.get_model(s, ref, viewer=principal(request))
+    return Response(lineage_svg(s, m), media_type="image/svg+xml",
+                    headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/models/{ref}")
+def model_page(request: Request, ref: str, s: Session = SESSION) -> Response:
+    m = svc.get_model(s, ref, viewer=principal(request))
+    hood = neighbourhood(s, m)
+    return render(request, "lineage_model.html", model=m, parents=svc.parents_of(s, m.id),
+                  children=svc.children_of(s, m.id), datasets=svc.datasets_of_model(s, m.id),
+                  evidence=svc.evidence_of(s, model_id=m.id), drawn=len(hood.models), truncated=hood.truncated,
+                  depth=DEPTH)
+
+
+@router.get("/datasets")
+def datasets_page(request: Request, s: Session = SESSION) -> Response:
+    datasets = svc.list_datasets(s, viewer=principal(request))
+    return render(request, "lineage_datasets.html", datasets=datasets,
+                  open_counts={d.id: len(svc.open_questions(d)) for d in datasets})
+
+
+@router.get("/datasets/{ref}")
+def dataset_page(request: Request, ref: str, s: Session = SESSION) -> Response:
+    d = svc.get_dataset(s, ref, viewer=principal(request))
+    models = [(use, m) for use, m in s.execute(
+        select(ModelDataset.use, Model).join(Model, Model.id == ModelDataset.model_id)
+        .where(ModelDataset.dataset_id == d.id).order_by(Model.name, Model.version))]
+    return render(request, "lineage_dataset.html", dataset=d, questions=svc.open_questions(d), models=models,
+                  evidence=svc.evidence_of(s, dataset_id=d.id))
+
+
+@router.get("/vendors")
+def vendors_page(request: Request, s: Session = SESSION) -> Response:
+    return render(request, "lineage_vendors.html", vendors=svc.list_vendors(s, viewer=principal(request)))
+
+
+@router.get("/vendors/queue")
+def vendor_queue_page(request: Request, s: Session = SESSION) -> Response:
+    queue = svc.admission_queue(s, viewer=principal(request))
+    return render(request, "lineage_vendor_queue.html", queue=[(v, svc.review_state(v), svc.admission_gaps(v))
+                                                                for v in queue])
+
+
+@router.get("/vendors/{ref}")
+def vendor_page(request: Request, ref: str, s: Session = SESSION) -> Response:
+    v = svc.get_vendor(s, ref, viewer=principal(request))
+    models = list(s.scalars(select(Model).where(Model.vendor_id == v.id).order_by(Model.name, Model.version)))
+    datasets = list(s.scalars(select(Dataset).where(Dataset.supplier_id == v.id).order_by(Dataset.name)))
+    return render(request, "lineage_vendor.html", vendor=v, rules=load_admission_rules(),
+                  review_state=svc.review_state(v), gaps=svc.admission_gaps(v), models=models, datasets=datasets)
+
