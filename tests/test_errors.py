@@ -16,6 +16,7 @@ import aisgf.accounts.passwords
 import aisgf.accounts.services
 import aisgf.catalog.model
 import aisgf.intake.questionnaire
+import aisgf.lineage.bom
 import aisgf.lineage.services
 import aisgf.organisation.services
 import aisgf.registry.evidence_store

@@ -90,6 +90,12 @@ def _lineage(root: typer.Typer) -> None:
     root.add_typer(lineage_cli.lineage_app, name="lineage")
 
 
+def _bom(root: typer.Typer) -> None:
+    from aisgf.lineage.bom_cli import bom_app
+
+    root.add_typer(bom_app, name="bom")
+
+
 def _serve(root: typer.Typer) -> None:
     from aisgf.web.server import serve
 
@@ -162,6 +168,7 @@ COMMANDS: dict[str, Lazy] = {
     "vendor": Lazy("Vendors and publishers; admission: due diligence, reviews, admit, suspend, exit.", _lineage),
     "component": Lazy("Chips, software, tools, compute and data resources a system runs on.", _lineage),
     "lineage": Lazy("The responsibility chain of a system and the impact of a change.", _lineage),
+    "bom": Lazy("The AI-BOM: export a system as CycloneDX 1.6 JSON, import a vendor's BOM.", _bom),
     "label": Lazy("AI-generated content labels (GB 45438-2025): implicit metadata and explicit marks.", _labeling,
                   "labeling"),
 }
