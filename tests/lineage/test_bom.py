@@ -169,3 +169,21 @@ def test_bom_export_and_import_from_the_shell(tmp_path: Path) -> None:
     assert json.loads(p.stdout)["edges"] == [["tuned", "base", "fine_tune"]]
     p = run("bom", "export", "no-such-system")
     assert p.returncode == 3 and "no-such-system" in p.stderr
+
+
+def test_the_linear_unique_items_check_agrees_with_the_library_on_duplicates_and_errors() -> None:
+    """schema_error swaps jsonschema's quadratic uniqueItems for a linear one: it refuses what the library does."""
+    import json as _json
+
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    from aisgf.lineage.bom import schema_error
+
+    one = {"type": "library", "name": "vllm", "version": "0.6.3", "bom-ref": "c1"}
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "components": [one, dict(one)]}
+    library = JsonStrictValidator(SchemaVersion.V1_6)
+    for case in (doc, {**doc, "components": [one]}, {**doc, "components": [{**one, "type": "toaster"}]}):
+        text = _json.dumps(case)
+        assert (schema_error(text) is None) == (library.validate_str(text) is None), case
+    assert schema_error(_json.dumps(doc)) is not None and "non-unique" in schema_error(_json.dumps(doc))[1]
