@@ -122,3 +122,37 @@ def test_a_short_keyword_library_is_never_attached_as_a_pass(registry: Database,
     assert "verdict keyword_library_insufficient" in ev["description"] and "verdict pass" not in ev["description"]
     assert ev["description"].startswith("NOT A PASS: keyword library below TC260-003 §8.1 (")
     assert "short by" in ev["description"]
+
+
+def test_a_report_attached_to_a_dataset_serves_the_systems_that_use_it(registry: Database, tmp_path: Path) -> None:
+    """`--attach-to dataset:NAME`: stored on the dataset, inherited by linked systems; a short library serves none."""
+    from aisgf.lineage import services as lin
+    from aisgf.lineage.tool_reports import attach_screening_to_dataset
+    from aisgf.screening import ScreenConfig, load_library, run_screen
+
+    with registry.session() as s:
+        lin.add_dataset(s, by=who(s, "carol"), name="chat-corpus", source="user_interactions")
+        lin.link_system_dataset(s, "chat", "chat-corpus", "fine_tuning", by=who(s, "carol"))
+        system_id = svc.get_system(s, "chat").id
+        assert lin.inherited_evidence(s, system_id) == set()
+    from .test_keyword_library import FULL, _library
+
+    library = _library(tmp_path / "full.csv", FULL)  # 10,100 keywords in 17 risks: meets TC260-003 §8.1
+    r = CliRunner().invoke(app, ["screen", str(_corpus(tmp_path)), "--workers", "1", "--no-progress",
+                                 "--library", str(library), "--attach-to", "dataset:chat-corpus", "--actor", "carol"])
+    assert r.exit_code == 0, r.output
+    assert "attached to dataset chat-corpus for 4.1.2.b, 4.1.2.c, 4.1.2.d, 4.1.2.e" in r.output
+    with registry.session() as s:
+        assert lin.inherited_evidence(s, system_id) == {"4.1.2.b", "4.1.2.c", "4.1.2.d", "4.1.2.e"}
+        before = len(lin.evidence_of(s, dataset_id=lin.get_dataset(s, "chat-corpus").id))
+    rows = [{"id": i, "text": f"clean training text number {i}, long enough"} for i in range(20)]
+    data = tmp_path / "c.jsonl"
+    data.write_text("".join(json.dumps(x) + "\n" for x in rows), encoding="utf-8")
+    short = run_screen([str(data)], ScreenConfig(libraries=[load_library("example:cbrn")], sample_n=5))
+    done = attach_screening_to_dataset(registry, short, "chat-corpus", actor="carol")
+    assert done["obligations"] == [] and done["counts"] is False and done["description"].startswith("NOT A PASS")
+    with registry.session() as s:
+        evs = lin.evidence_of(s, dataset_id=lin.get_dataset(s, "chat-corpus").id)
+        assert len(evs) == before + 1 and evs[-1].catalog_id is None  # kept for the record, serving nothing
+    with pytest.raises(InvalidInput, match=r"not 6\.2\.e"):
+        attach_screening_to_dataset(registry, short, "chat-corpus", actor="carol", obligations=["6.2.e"])

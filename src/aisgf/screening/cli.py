@@ -40,7 +40,8 @@ def _attach_options(f: Any) -> Any:
         help="Obligation(s) the evidence is for (default: the system's of 4.1.2.b-e).",
     )(f)
     return click.option(
-        "--attach-to", default=None, help="Store the JSON report as evidence of this registered system."
+        "--attach-to", default=None, help="Store the JSON report as evidence of this registered system, or of a "
+        "dataset with dataset:NAME."
     )(f)
 
 
@@ -168,6 +169,15 @@ def _attach(rep: dict[str, Any], system: str, obligations: tuple[str, ...], acto
 
     database = db()
     try:
+        if system.startswith("dataset:"):  # the data's own record: systems using it inherit the report
+            from aisgf.lineage.tool_reports import attach_screening_to_dataset
+
+            done = attach_screening_to_dataset(database, rep, system.removeprefix("dataset:"), actor=actor_name(actor),
+                                               obligations=list(obligations) or None, filename=name)
+            served = ", ".join(done["obligations"]) or "no obligation (the keyword library falls short of TC260-003)"
+            click.echo(f"evidence {', '.join(map(str, done['evidence']))} (sha256 {done['sha256'][:12]}…) attached "
+                       f"to dataset {done['dataset']} for {served}")
+            return
         ev = attach_screening_report(
             database, rep, system, actor=actor_name(actor), obligations=list(obligations) or None, filename=name
         )
