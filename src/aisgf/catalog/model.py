@@ -7,10 +7,10 @@ it?", and must get the same answer everywhere. That choice lives here and nowher
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from aisgf.catalog.normalize import fold, terms
+from aisgf.catalog.normalize import fold
 from aisgf.catalog.schema import (
     LANGS,
     ORGANISATION_ADDRESSEES,
@@ -345,16 +345,18 @@ class Catalog:
         return self.children(None)
 
     # -- search -------------------------------------------------------------------------------
-    def search(self, text: str, lang: str | None = None, limit: int | None = None) -> list[SearchHit]:
+    def search(self, text: str, lang: str | None = None, limit: int | None = None,
+               folder: Callable[[str], str] = fold) -> list[SearchHit]:
         """Find items whose titles or text versions contain the query, punctuation- and width-blind.
 
         A hit on the whole folded phrase ranks above a hit on all its words; titles rank above
-        texts and better statuses above worse. One hit per item (its best one).
+        texts and better statuses above worse. One hit per item (its best one). `folder` folds the
+        query and the texts alike (the service passes one that keeps %, _ and \\ as themselves).
         """
         if lang is not None:
             _check_lang(lang)
-        needle = fold(text)
-        words = terms(text)
+        needle = folder(text)
+        words = [w for w in needle.split(" ") if w]
         if not needle:
             raise InvalidInput.coded("catalog.empty_search", where="q")
         best: dict[str, SearchHit] = {}
@@ -367,7 +369,7 @@ class Catalog:
             for kind, tlang, status, value in fields:
                 if lang and tlang != lang:
                     continue
-                hay = fold(value)
+                hay = folder(value)
                 if needle in hay:
                     score = 100
                 elif len(words) > 1 and all(w in hay for w in words):

@@ -47,7 +47,3 @@ def fold(text: str) -> str:
         out.append(ch)
     return "".join(out)
 
-
-def terms(text: str) -> list[str]:
-    """Folded search terms: whitespace-separated words (CJK runs stay one term)."""
-    return [t for t in fold(text).split(" ") if t]

@@ -370,20 +370,6 @@ DutyParty = Literal[
     "pi_processor",
     "data_processor",
 ]
-DUTY_PARTIES: tuple[str, ...] = (
-    "provider",
-    "technical_supporter",
-    "developer",
-    "key_sector_user",
-    "platform",
-    "app_store",
-    "network_operator",
-    "cii_operator",
-    "state_organ",
-    "pi_processor",
-    "data_processor",
-)
-
 #: The event a deadline counts from: the service goes live (`launch`), a change of the service or
 #: of filed information (`change`), the service ends (`termination`), the incident is discovered
 #: or learnt of (`incident`), a personal-information processing activity (`processing`), a

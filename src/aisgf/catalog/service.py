@@ -99,7 +99,6 @@ def filter_items(
 LITERAL_CHARACTERS = "%_\\"
 # Stand-ins from the private use area: `fold` keeps them (they are not punctuation) and no text has them.
 _TO_STAND_IN = str.maketrans({c: chr(0xE000 + i) for i, c in enumerate(LITERAL_CHARACTERS)})
-_STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 
 
 def _fold_literal(text: str) -> str:
@@ -114,30 +113,8 @@ def search(catalog: Catalog, text: str, *, lang: str | None = None, limit: int |
     _check_choice(lang, LANGS, "lang")
     if not _fold_literal(text):
         return []
-    if not any(c in unicodedata.normalize("NFKC", text) for c in LITERAL_CHARACTERS):
-        return catalog.search(text, lang=lang, limit=limit)
-    needle = _fold_literal(text)
-    words = [w for w in needle.split(" ") if w]
-    best: dict[str, SearchHit] = {}
-    for item in catalog.items.values():
-        fields = [("title", v.lang, v.status, v.text) for v in item.record.titles]
-        fields += [("text", v.lang, v.status, v.text) for v in item.record.texts if v.text]
-        for kind, tlang, status, value in fields:
-            if lang and tlang != lang:
-                continue
-            hay = _fold_literal(value)
-            if needle in hay:
-                score = 100
-            elif len(words) > 1 and all(w in hay for w in words):
-                score = 50
-            else:
-                continue
-            score += (10 if kind == "title" else 0) - _STATUS_RANK[status]
-            if item.id not in best or score > best[item.id].score:
-                best[item.id] = SearchHit(item, tlang, kind, status, value, score)
-    order = {item_id: i for i, item_id in enumerate(catalog.items)}
-    hits = sorted(best.values(), key=lambda h: (-h.score, order[h.item.id]))
-    return hits[:limit] if limit else hits
+    literal = any(c in unicodedata.normalize("NFKC", text) for c in LITERAL_CHARACTERS)
+    return catalog.search(text, lang=lang, limit=limit, folder=_fold_literal if literal else fold)
 
 
 def export_json(catalog: Catalog) -> list[CatalogItemOut]:
