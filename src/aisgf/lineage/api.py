@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.orm import Session
 
+from aisgf.errors import InvalidInput, NotFound, TooLarge
 from aisgf.lineage import graph
 from aisgf.lineage import services as svc
 from aisgf.lineage.choices import (
@@ -20,6 +22,7 @@ from aisgf.lineage.choices import (
     DatasetSource,
     DatasetUse,
     EdgeKind,
+    EvidencePurpose,
     ImpactKind,
     ModelKind,
     ModelRole,
@@ -34,11 +37,14 @@ from aisgf.lineage.schemas import (
     EdgeOut,
     FilingPathOut,
     ImpactOut,
+    LineageEvidenceOut,
     ModelList,
     ModelOut,
     VendorOut,
 )
-from aisgf.web.deps import SESSION, Page, PathID, current_principal, paging
+from aisgf.registry.evidence_store import EvidenceStore, megabytes
+from aisgf.registry.services import WEB_URI_PATTERN
+from aisgf.web.deps import SESSION, Page, PathID, current_principal, get_store, paging
 from aisgf.web.schemas import ONE_LINE, BodyID, problems
 
 router = APIRouter(prefix="/api", tags=["lineage"], responses=problems(401, 403, 422, 503))
@@ -70,6 +76,29 @@ class ModelIn(_Strict):
     source: Annotated[str, Field(max_length=1000)] | None = None
 
 
+class ModelPatch(_Strict):
+    """Fields to change; a field sent as null is cleared, one not sent is kept."""
+
+    name: Line | None = None
+    version: Annotated[str, Field(max_length=100)] | None = None
+    kind: ModelKind | None = None
+    accountable_team: Line | None = None
+    vendor_id: BodyID | None = None
+    licence: Line | None = None
+    intended_use: Prose | None = None
+    limitations: Prose | None = None
+    training_data: Prose | None = None
+    security_contact: Line | None = None
+    remediation: Prose | None = None
+    output_labeling: Prose | None = None
+    filing_number: Line | None = None
+    launch_number: Line | None = None
+    source_kind: SourceKind | None = None
+    source: Annotated[str, Field(max_length=1000)] | None = None
+    stub: StrictBool | None = Field(default=None, description="a placeholder parent (import creates them); "
+                                    "filling in an accountable party clears it")
+
+
 class EdgeIn(_Strict):
     parent_id: BodyID
     kind: EdgeKind
@@ -78,6 +107,27 @@ class EdgeIn(_Strict):
 class DatasetIn(_Strict):
     name: Line
     source: DatasetSource
+    supplier_id: BodyID | None = None
+    collection_method: Prose | None = None
+    lawful_basis: Prose | None = None
+    personal: StrictBool = False
+    sensitive: StrictBool = False
+    important: StrictBool = False
+    ip_status: Prose | None = None
+    annotation_rules: Prose | None = None
+    quality_checks: Prose | None = None
+    bias_notes: Prose | None = None
+    poisoning_checks: Prose | None = None
+    retention: Prose | None = None
+    cross_border: StrictBool = False
+    cross_border_mechanism: Line | None = None
+
+
+class DatasetPatch(_Strict):
+    """Fields to change; a text sent as null is cleared, a field not sent is kept (flags take true or false)."""
+
+    name: Line | None = None
+    source: DatasetSource | None = None
     supplier_id: BodyID | None = None
     collection_method: Prose | None = None
     lawful_basis: Prose | None = None
@@ -168,6 +218,23 @@ def get_model(model_id: PathID, s: Session = SESSION, p: Any = Depends(current_p
     return ModelOut.of(svc.get_model(s, model_id, viewer=p))
 
 
+def _patch(given: dict[str, Any], refs: dict[str, str]) -> dict[str, Any]:
+    """A PATCH body as service fields: a null clears (""), ID fields become the service's references."""
+    out: dict[str, Any] = {}
+    for k, v in given.items():
+        name = refs.get(k, k)
+        out[name] = "" if v is None else v
+    return out
+
+
+@router.patch("/models/{model_id}", response_model=ModelOut, responses=problems(404, 409))
+def update_model(model_id: PathID, body: ModelPatch, s: Session = SESSION,
+                 p: Any = Depends(current_principal)) -> ModelOut:
+    svc.get_model(s, model_id, viewer=p)
+    fields = _patch(body.model_dump(exclude_unset=True, mode="json"), {"vendor_id": "vendor"})
+    return ModelOut.of(svc.update_model(s, model_id, by=p, **fields))
+
+
 @router.get("/models/{model_id}/parents", response_model=list[EdgeOut], responses=problems(404))
 def model_parents(model_id: PathID, s: Session = SESSION, p: Any = Depends(current_principal)) -> list[EdgeOut]:
     m = svc.get_model(s, model_id, viewer=p)
@@ -198,6 +265,93 @@ def add_dataset(body: DatasetIn, s: Session = SESSION, p: Any = Depends(current_
 @router.get("/datasets/{dataset_id}", response_model=DatasetOut, responses=problems(404))
 def get_dataset(dataset_id: PathID, s: Session = SESSION, p: Any = Depends(current_principal)) -> DatasetOut:
     return DatasetOut.of(svc.get_dataset(s, dataset_id, viewer=p))
+
+
+@router.patch("/datasets/{dataset_id}", response_model=DatasetOut, responses=problems(404, 409))
+def update_dataset(dataset_id: PathID, body: DatasetPatch, s: Session = SESSION,
+                   p: Any = Depends(current_principal)) -> DatasetOut:
+    svc.get_dataset(s, dataset_id, viewer=p)
+    fields = _patch(body.model_dump(exclude_unset=True, mode="json"), {"supplier_id": "supplier"})
+    return DatasetOut.of(svc.update_dataset(s, dataset_id, by=p, **fields))
+
+
+# ---------------------------------------------------------------------------------------------- evidence
+
+_UPLOAD = problems(404, 413, 415)
+
+
+async def _add_evidence(request: Request, s: Session, store: EvidenceStore, p: Any, *, model: int | None = None,
+                        dataset: int | None = None, file: UploadFile | None, uri: str | None, purpose: EvidencePurpose,
+                        catalog_id: str | None, description: str) -> LineageEvidenceOut:
+    limit = request.app.state.settings.max_upload_bytes
+    if file is not None and file.size is not None and file.size > limit:
+        raise TooLarge.coded("evidence.too_large", where="file", limit=megabytes(limit), extra={"limit_bytes": limit})
+    if file is not None and not file.filename:
+        raise InvalidInput.coded("evidence.no_filename", where="file")
+    ev = svc.add_lineage_evidence(
+        s, store, by=p, model=model, dataset=dataset, purpose=purpose.value, catalog_id=catalog_id or None,
+        stream=file.file if file else None, filename=file.filename if file else None,
+        media_type=file.content_type if file else None, uri=uri, description=description, max_bytes=limit)
+    return LineageEvidenceOut.of(ev)
+
+
+_FILE = File(default=None, description="A file (an accepted kind of evidence, as for a system), or give `uri`")
+_URI = Form(default=None, max_length=4000, pattern=WEB_URI_PATTERN, description="A link (http or https) instead")
+_PURPOSE = Form(default=EvidencePurpose.responsibility, description="responsibility is 6.2(e)'s 责任说明文件")
+_CATALOG_ID = Form(default=None, max_length=100, pattern=ONE_LINE,
+                   description="The framework item it is evidence for in every system using it (e.g. 6.2.e)")
+_DESCRIPTION = Form(default="", max_length=20000)
+
+
+@router.post("/models/{model_id}/evidence", status_code=201, response_model=LineageEvidenceOut, responses=_UPLOAD)
+async def add_model_evidence(request: Request, model_id: PathID, file: UploadFile | None = _FILE,
+                             uri: str | None = _URI, purpose: EvidencePurpose = _PURPOSE,
+                             catalog_id: str | None = _CATALOG_ID, description: str = _DESCRIPTION,
+                             s: Session = SESSION, store: EvidenceStore = Depends(get_store),
+                             p: Any = Depends(current_principal)) -> LineageEvidenceOut:
+    svc.get_model(s, model_id, viewer=p)
+    return await _add_evidence(request, s, store, p, model=model_id, file=file, uri=uri, purpose=purpose,
+                               catalog_id=catalog_id, description=description)
+
+
+@router.get("/models/{model_id}/evidence", response_model=list[LineageEvidenceOut], responses=problems(404))
+def model_evidence(model_id: PathID, s: Session = SESSION,
+                   p: Any = Depends(current_principal)) -> list[LineageEvidenceOut]:
+    m = svc.get_model(s, model_id, viewer=p)
+    return [LineageEvidenceOut.of(ev) for ev in svc.evidence_of(s, model_id=m.id)]
+
+
+@router.post("/datasets/{dataset_id}/evidence", status_code=201, response_model=LineageEvidenceOut,
+             responses=_UPLOAD)
+async def add_dataset_evidence(request: Request, dataset_id: PathID, file: UploadFile | None = _FILE,
+                               uri: str | None = _URI, purpose: EvidencePurpose = _PURPOSE,
+                               catalog_id: str | None = _CATALOG_ID, description: str = _DESCRIPTION,
+                               s: Session = SESSION, store: EvidenceStore = Depends(get_store),
+                               p: Any = Depends(current_principal)) -> LineageEvidenceOut:
+    svc.get_dataset(s, dataset_id, viewer=p)
+    return await _add_evidence(request, s, store, p, dataset=dataset_id, file=file, uri=uri, purpose=purpose,
+                               catalog_id=catalog_id, description=description)
+
+
+@router.get("/datasets/{dataset_id}/evidence", response_model=list[LineageEvidenceOut], responses=problems(404))
+def dataset_evidence(dataset_id: PathID, s: Session = SESSION,
+                     p: Any = Depends(current_principal)) -> list[LineageEvidenceOut]:
+    d = svc.get_dataset(s, dataset_id, viewer=p)
+    return [LineageEvidenceOut.of(ev) for ev in svc.evidence_of(s, dataset_id=d.id)]
+
+
+@router.get("/lineage/evidence/{evidence_id}/content", response_class=FileResponse, responses={
+    200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+          "description": "The stored file, byte for byte (checked against its SHA-256 first)"},
+    **problems(404, 409)})
+def lineage_evidence_content(evidence_id: PathID, s: Session = SESSION, store: EvidenceStore = Depends(get_store),
+                             p: Any = Depends(current_principal)) -> FileResponse:
+    ev = svc.get_lineage_evidence(s, evidence_id, viewer=p)
+    if ev.kind != "file" or not ev.sha256:  # a link has no content here
+        raise NotFound.coded("evidence.is_uri", where=f"evidence {evidence_id}")
+    store.check(ev.sha256)
+    return FileResponse(store.path(ev.sha256), media_type="application/octet-stream",
+                        filename=ev.filename or ev.sha256)
 
 
 # ---------------------------------------------------------------------------------------------- vendors

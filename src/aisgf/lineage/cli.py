@@ -23,6 +23,7 @@ from aisgf.lineage.choices import (
     DatasetSource,
     DatasetUse,
     EdgeKind,
+    EvidencePurpose,
     ImpactKind,
     ModelKind,
     ModelRole,
@@ -37,6 +38,7 @@ from aisgf.lineage.schemas import (
     DatasetOut,
     FilingPathOut,
     ImpactOut,
+    LineageEvidenceOut,
     ModelOut,
     VendorOut,
 )
@@ -99,6 +101,91 @@ def model_add(
                           source_kind=source_kind, source=source)
         d = ModelOut.of(m).model_dump(mode="json")
     print_json(d) if as_json else console.print(f"model {d['id']} recorded: {escape(d['label'])}")
+
+
+@model_app.command("edit")
+def model_edit(
+    ref: str = typer.Argument(..., help="ID, name or name@version"),
+    name: str | None = typer.Option(None, "--name"),
+    kind: str | None = typer.Option(None, "--kind", help=" | ".join(values(ModelKind))),
+    version: str | None = typer.Option(None, "--version"),
+    team: str | None = typer.Option(None, "--team", help="The accountable internal team (\"\" clears)"),
+    vendor: str | None = typer.Option(None, "--vendor", help="The accountable vendor or publisher (\"\" clears)"),
+    licence: str | None = typer.Option(None, "--licence"),
+    training_data: str | None = typer.Option(None, "--training-data", help="The training-data summary"),
+    intended_use: str | None = typer.Option(None, "--intended-use"),
+    limitations: str | None = typer.Option(None, "--limitations"),
+    security_contact: str | None = typer.Option(None, "--security-contact"),
+    remediation: str | None = typer.Option(None, "--remediation", help="The remediation commitment"),
+    output_labeling: str | None = typer.Option(None, "--output-labeling"),
+    filing_number: str | None = typer.Option(None, "--filing-number", help="生成式人工智能服务备案号"),
+    launch_number: str | None = typer.Option(None, "--launch-number", help="上线编号"),
+    source_kind: str | None = typer.Option(None, "--source-kind", help=" | ".join(values(SourceKind))),
+    source: str | None = typer.Option(None, "--source", help="Hub ID, path or vendor API endpoint"),
+    as_json: bool = JSON, actor: str | None = AS,
+) -> None:
+    """Change a model's fields: an option not given keeps its value, "" clears it (one audit event)."""
+    given = {"name": name, "kind": kind, "version": version, "accountable_team": team, "vendor": vendor,
+             "licence": licence, "training_data": training_data, "intended_use": intended_use,
+             "limitations": limitations, "security_contact": security_contact, "remediation": remediation,
+             "output_labeling": output_labeling, "filing_number": filing_number, "launch_number": launch_number,
+             "source_kind": source_kind, "source": source}
+    with db().session() as s:
+        m = svc.update_model(s, ref, by=acting(s, actor), **{k: v for k, v in given.items() if v is not None})
+        d = ModelOut.of(m).model_dump(mode="json")
+        parents = [(e.kind, p.label) for e, p in svc.parents_of(s, m.id)]
+    print_json(d) if as_json else _print_model(d, parents)
+
+
+def _add_evidence(*, model: str | None = None, dataset: str | None = None, file: Path | None, uri: str | None,
+                  purpose: str, obligation: str | None, description: str, as_json: bool, actor: str | None) -> None:
+    """Store a document on a model or a dataset (a file in the evidence store, or a link) and print it."""
+    import mimetypes
+
+    from aisgf.errors import InvalidInput
+    from aisgf.registry.evidence_store import EvidenceStore
+
+    d = db()
+    store = EvidenceStore(d.settings.resolved_evidence_dir)
+    with d.session() as s:
+        by = acting(s, actor)
+        common: dict[str, Any] = {"by": by, "model": model, "dataset": dataset, "purpose": purpose,
+                                  "catalog_id": obligation, "description": description,
+                                  "max_bytes": d.settings.max_upload_bytes}
+        if file is not None:
+            if not file.is_file():
+                raise InvalidInput("evidence file not found", where=str(file))
+            media_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            with open(file, "rb") as f:
+                ev = svc.add_lineage_evidence(s, store, stream=f, filename=file.name, media_type=media_type, **common)
+        else:
+            ev = svc.add_lineage_evidence(s, store, uri=uri, **common)
+        out = LineageEvidenceOut.of(ev).model_dump(mode="json")
+    if as_json:
+        print_json(out)
+        return
+    subject = f"model {model}" if model is not None else f"dataset {dataset}"
+    console.print(f"evidence {out['id']} ({out['purpose']}, {escape(out['sha256'] or out['uri'] or '')}) on "
+                  f"{escape(subject)}" + (f", serving {out['catalog_id']} in every system using it"
+                                          if out["catalog_id"] else ""))
+
+
+_EV_FILE = typer.Option(None, "--file", help="A file to store (content-addressed)")
+_EV_URI = typer.Option(None, "--uri", help="A link (http or https) instead of a file")
+_EV_PURPOSE = typer.Option("responsibility", "--purpose", help=" | ".join(values(EvidencePurpose)))
+_EV_OBLIGATION = typer.Option(None, "--obligation", "-o",
+                              help="The framework item it is evidence for in every system using it (e.g. 6.2.e)")
+
+
+@model_app.command("evidence")
+def model_evidence(model: str = typer.Argument(..., help="ID, name or name@version"),
+                   file: Path | None = _EV_FILE, uri: str | None = _EV_URI, purpose: str = _EV_PURPOSE,
+                   obligation: str | None = _EV_OBLIGATION, description: str = typer.Option("", "--description"),
+                   as_json: bool = JSON, actor: str | None = AS) -> None:
+    """Attach a document to MODEL (its responsibility documentation, its card …); with --obligation every
+    system using the model counts it for that obligation at the go-live gate."""
+    _add_evidence(model=model, file=file, uri=uri, purpose=purpose, obligation=obligation,
+                  description=description, as_json=as_json, actor=actor)
 
 
 @model_app.command("show")
@@ -214,6 +301,56 @@ def dataset_add(
 def _print_questions(d: dict[str, Any]) -> None:
     for q in d["open_questions"]:
         console.print(f"  {q['clause']}  {q['field']}: {escape(q['question'])}", soft_wrap=True)
+
+
+@dataset_app.command("edit")
+def dataset_edit(
+    ref: str = typer.Argument(..., help="ID or name"),
+    name: str | None = typer.Option(None, "--name"),
+    source: str | None = typer.Option(None, "--source", help=" | ".join(values(DatasetSource))),
+    supplier: str | None = typer.Option(None, "--supplier", help="The vendor it came from (\"\" clears)"),
+    collection_method: str | None = typer.Option(None, "--collection-method"),
+    lawful_basis: str | None = typer.Option(None, "--lawful-basis"),
+    personal: bool | None = typer.Option(None, "--personal/--no-personal"),
+    sensitive: bool | None = typer.Option(None, "--sensitive/--no-sensitive"),
+    important: bool | None = typer.Option(None, "--important/--no-important"),
+    ip_status: str | None = typer.Option(None, "--ip-status"),
+    annotation_rules: str | None = typer.Option(None, "--annotation-rules"),
+    quality_checks: str | None = typer.Option(None, "--quality-checks"),
+    bias_notes: str | None = typer.Option(None, "--bias-notes"),
+    poisoning_checks: str | None = typer.Option(None, "--poisoning-checks"),
+    retention: str | None = typer.Option(None, "--retention"),
+    cross_border: bool | None = typer.Option(None, "--cross-border/--no-cross-border"),
+    cross_border_mechanism: str | None = typer.Option(None, "--cross-border-mechanism"),
+    as_json: bool = JSON, actor: str | None = AS,
+) -> None:
+    """Change a dataset's fields (an option not given keeps its value, "" clears it); prints what 4.1.2 (b)-(e)
+    still asks."""
+    given = {"name": name, "source": source, "supplier": supplier, "collection_method": collection_method,
+             "lawful_basis": lawful_basis, "personal": personal, "sensitive": sensitive, "important": important,
+             "ip_status": ip_status, "annotation_rules": annotation_rules, "quality_checks": quality_checks,
+             "bias_notes": bias_notes, "poisoning_checks": poisoning_checks, "retention": retention,
+             "cross_border": cross_border, "cross_border_mechanism": cross_border_mechanism}
+    with db().session() as s:
+        d = svc.update_dataset(s, ref, by=acting(s, actor), **{k: v for k, v in given.items() if v is not None})
+        out = DatasetOut.of(d).model_dump(mode="json")
+    if as_json:
+        print_json(out)
+        return
+    console.print(f"dataset {out['id']} updated: {escape(out['name'])}")
+    _print_questions(out)
+
+
+@dataset_app.command("evidence")
+def dataset_evidence(dataset: str = typer.Argument(..., help="ID or name"),
+                     file: Path | None = _EV_FILE, uri: str | None = _EV_URI,
+                     purpose: str = typer.Option("datasheet", "--purpose", help=" | ".join(values(EvidencePurpose))),
+                     obligation: str | None = _EV_OBLIGATION, description: str = typer.Option("", "--description"),
+                     as_json: bool = JSON, actor: str | None = AS) -> None:
+    """Attach a document to DATASET (a datasheet, a quality report …); with --obligation (e.g. 4.1.2.d) every
+    system using the dataset counts it for that obligation at the go-live gate."""
+    _add_evidence(dataset=dataset, file=file, uri=uri, purpose=purpose, obligation=obligation,
+                  description=description, as_json=as_json, actor=actor)
 
 
 @dataset_app.command("show")

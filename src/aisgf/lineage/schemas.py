@@ -7,13 +7,14 @@ client never re-derives them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from aisgf.lineage import graph
 from aisgf.lineage import services as svc
-from aisgf.lineage.models import Component, Dataset, Model, Vendor
+from aisgf.lineage.models import Component, Dataset, LineageEvidence, Model, Vendor
 
 
 class FileOut(BaseModel):
@@ -52,6 +53,28 @@ class ModelOut(BaseModel):
                                                  "intended_use", "limitations", "training_data", "security_contact",
                                                  "remediation", "output_labeling", "filing_number", "launch_number",
                                                  "source_kind", "source", "stub")})
+
+
+class LineageEvidenceOut(BaseModel):
+    """A document about a model or a dataset; `catalog_id` is the obligation it serves in every system using it."""
+
+    id: int
+    model_id: int | None
+    dataset_id: int | None
+    purpose: str
+    catalog_id: str | None = Field(description="the framework item it is evidence for (6.2.e …), or none")
+    kind: str = Field(description="file | uri")
+    filename: str | None
+    sha256: str | None
+    size: int | None
+    uri: str | None
+    description: str
+    added_by: str
+    added_at: datetime
+
+    @classmethod
+    def of(cls, ev: LineageEvidence) -> LineageEvidenceOut:
+        return cls(**{f: getattr(ev, f) for f in cls.model_fields})
 
 
 class ModelList(BaseModel):

@@ -91,6 +91,8 @@ MESSAGES = register_messages({
     "lineage.one_subject": "evidence is about one model or one dataset",
     "lineage.not_linked": "{what} is not linked to system {key}",
     "lineage.purl": "{value!r} is not a package URL (pkg:type/namespace/name@version)",
+    "lineage.no_evidence": "no lineage evidence {id}",
+    "lineage.no_catalog_item": "{ref!r} is not an item of the framework catalog (IDs look like 6.2.e or 4.1.2.b)",
 })
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -857,13 +859,15 @@ def system_components(session: Session, system_id: int) -> list[Component]:
 def add_lineage_evidence(
     session: Session, store: EvidenceStore | None, *, by: Principal, model: str | int | None = None,
     dataset: str | int | None = None, purpose: str = "responsibility", catalog_id: str | None = None,
-    stream: BinaryIO | None = None, filename: str | None = None, uri: str | None = None, description: str = "",
-    max_bytes: int = 50 * 1024 * 1024,
+    stream: BinaryIO | None = None, filename: str | None = None, media_type: str | None = None,
+    uri: str | None = None, description: str = "", max_bytes: int = 50 * 1024 * 1024,
 ) -> LineageEvidence:
     """Attach a document to a model or a dataset: a file (stored by SHA-256 in the evidence store) or a URI.
 
     With `catalog_id` (an obligation's catalog ID) it also counts as evidence for that obligation of
-    every system linked to the model or dataset (the go-live gate's inherited evidence).
+    every system linked to the model or dataset (the go-live gate's inherited evidence); it must be an
+    item of the framework catalog, so a typo cannot leave a document that silently serves nothing.
+    A file must be a kind the registry accepts as evidence (`registry.services.check_evidence_file`).
     """
     require(by, "lineage.edit")
     if (model is None) == (dataset is None):
@@ -872,9 +876,13 @@ def add_lineage_evidence(
         raise InvalidInput.coded("lineage.evidence_file_or_uri", where="evidence")
     m = get_model(session, model) if model is not None else None
     d = get_dataset(session, dataset) if dataset is not None else None
+    if stream is not None:
+        from aisgf.registry.services import check_evidence_file  # the same kinds of file as a system's evidence
+
+        check_evidence_file(filename or "", media_type)
     ev = LineageEvidence(model_id=m.id if m else None, dataset_id=d.id if d else None,
                          purpose=_word(purpose, EvidencePurpose, "purpose"),
-                         catalog_id=_line(catalog_id, "catalog_id", max_len=100),
+                         catalog_id=_catalog_item(catalog_id),
                          description=_prose(description, "description", max_len=4000) or "",
                          added_by=by.actor, added_at=now())
     if stream is not None:
@@ -892,6 +900,29 @@ def add_lineage_evidence(
     _audit(session, by, "lineage.evidence_added", subject,
            {"evidence": ev.id, "purpose": ev.purpose, "catalog_id": ev.catalog_id, "kind": ev.kind,
             "sha256": ev.sha256, "size": ev.size, "filename": ev.filename, "uri": ev.uri})
+    return ev
+
+
+def _catalog_item(ref: str | None) -> str | None:
+    """The catalog's local ID of an item (``aisgf-1.0:6.2.e`` → ``6.2.e``), refused when the catalog has none."""
+    text = _line(ref, "catalog_id", max_len=100)
+    if not text:
+        return None
+    from aisgf.catalog.loader import load_catalog
+
+    catalog = load_catalog()
+    try:
+        return catalog.get(text).id
+    except NotFound:
+        raise InvalidInput.coded("lineage.no_catalog_item", where="catalog_id", ref=text[:100]) from None
+
+
+def get_lineage_evidence(session: Session, evidence_id: int, *, viewer: Principal) -> LineageEvidence:
+    """One model's or dataset's document, for anyone who may see lineage."""
+    require(viewer, "lineage.view")
+    ev = session.get(LineageEvidence, check_range(evidence_id, "evidence"))
+    if ev is None:
+        raise NotFound.coded("lineage.no_evidence", where="evidence", id=evidence_id)
     return ev
 
 

@@ -44,7 +44,8 @@ def attach_screening_to_dataset(database: Database, report: dict[str, Any], data
         ids = []
         for catalog_id in (chosen if counts else [None]):
             ev = lin.add_lineage_evidence(s, store, by=by, dataset=d.id, purpose="datasheet", catalog_id=catalog_id,
-                                          stream=io.BytesIO(text), filename=filename, description=description,
+                                          stream=io.BytesIO(text), filename=filename, media_type="application/json",
+                                          description=description,
                                           max_bytes=database.settings.max_upload_bytes)
             ids.append(ev.id)
         return {"dataset": d.name, "evidence": ids, "obligations": chosen if counts else [],

@@ -108,10 +108,11 @@ def document_vocabulary(schema: dict[str, Any], ruleset: Any) -> None:
             param["schema"] = {"type": "string", "enum": words[param["name"]], "title": param["name"].title()}
 
 
-def document_evidence_upload(schema: dict[str, Any]) -> None:
-    """Say in the OpenAPI document what `POST /api/systems/{ref}/evidence` takes: a file part (with a
-    filename and a media type that `services.check_evidence_file` accepts) or a link, exactly one."""
-    form = (schema.get("paths", {}).get("/api/systems/{ref}/evidence", {}).get("post", {})
+def document_evidence_upload(schema: dict[str, Any], path: str = "/api/systems/{ref}/evidence") -> None:
+    """Say in the OpenAPI document what an evidence upload (`POST /api/systems/{ref}/evidence`, or another
+    `path` that takes the same form, such as a model's) takes: a file part (with a filename and a media
+    type that `services.check_evidence_file` accepts) or a link, exactly one."""
+    form = (schema.get("paths", {}).get(path, {}).get("post", {})
             .get("requestBody", {}).get("content", {}).get("multipart/form-data"))
     if form is None:
         return

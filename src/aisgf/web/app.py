@@ -254,7 +254,9 @@ def _document(app: FastAPI, context: Any) -> None:
                 document_vocabulary(schema, context.ruleset())
                 components = schema.setdefault("components", {}).setdefault("schemas", {})
                 components["Answers"] = answers_schema(context.questionnaire())
-            document_evidence_upload(schema)
+            for upload in ("/api/systems/{ref}/evidence", "/api/models/{model_id}/evidence",
+                           "/api/datasets/{dataset_id}/evidence"):
+                document_evidence_upload(schema, upload)
             for name in _ANSWERS_IN:
                 props = components.get(name, {}).get("properties", {})
                 if "answers" in props:
