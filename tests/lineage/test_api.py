@@ -47,7 +47,8 @@ def test_api_chain_impact_cycle_and_vendor_admission(web: Any) -> None:
     assert impact["hidden_systems"] == 1
     assert len(gina.get(f"/api/lineage/impact/vendor/{v.json()['id']}").json()["systems"]) == 2
     filing = gina.get(f"/api/systems/{mine}/lineage/filing").json()
-    assert filing[0]["path"] == "filing" and "fine_tune" in filing[0]["reason"]
+    assert filing[0]["path"] == "filing" and "a fine-tune of" in filing[0]["reason"]
+    assert "微调" in filing[0]["reason_zh"]
     assert gina.get("/api/models/99999").status_code == 404
     assert gina.get("/api/models/9007199254740992").status_code == 422
     assert audrey.post("/api/models", json={"name": "x", "kind": "foundation"}).status_code == 403

@@ -20,7 +20,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from aisgf.intake.questionnaire import Questionnaire, load_questionnaire, validate_answers
+from aisgf.errors import InvalidInput
+from aisgf.intake.questionnaire import AnswerNote, Questionnaire, load_questionnaire, validate_answers
 from aisgf.intake.ruleset import (
     LANE_RANK,
     TIER_RANK,
@@ -165,6 +166,31 @@ class AnswerWarning(BaseModel):
     matched: list[str] = Field(default_factory=list, description="the answers that clash")
 
 
+class KnownFact(BaseModel):
+    """What the organisation's own records establish about a question, winning over the answer given.
+
+    Why: an intake answer is what a person believed at intake; a record kept since (the system's
+    lineage: which models it runs and where they come from) is evidence. Where the two disagree the
+    rules run on the record and the decision says so in a warning, so the answer is corrected rather
+    than silently trusted. The answers stored stay the person's; `Decision.facts` keeps what replaced
+    them, so the decision can be recomputed.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str
+    value: Any
+    source: str = Field(description="which record establishes it, e.g. lineage")
+    because_zh: str = Field(description="what in the record shows it, in Chinese")
+    because_en: str = Field(description="the same, in English")
+
+
+class AppliedFact(KnownFact):
+    """A known fact that replaced an answer: what was answered, and the value the rules ran on."""
+
+    answered: Any
+
+
 class Decision(BaseModel):
     """The outcome of one intake assessment."""
 
@@ -198,7 +224,10 @@ class Decision(BaseModel):
     adjustments: list[Adjustment] = Field(default_factory=list)
     warnings: list[AnswerWarning] = Field(
         default_factory=list, description="answers that contradict each other: to be resolved before sign-off")
-    answers: dict[str, Any] = Field(description="the answers as assessed: validated, defaults filled")
+    answers: dict[str, Any] = Field(description="the answers as given: validated, defaults filled")
+    facts: list[AppliedFact] = Field(
+        default_factory=list,
+        description="answers a record contradicted (the system's lineage): the rules ran on the record's value")
     catalog_framework: str
     catalog_version: str
     catalog_digest: str
@@ -231,17 +260,21 @@ def evaluate(
     ruleset: Ruleset | None = None,
     catalog: CatalogLike | None = None,
     questionnaire: Questionnaire | None = None,
+    known: Sequence[KnownFact] = (),
 ) -> Decision:
     """Assess one project's intake answers; invalid answers → InvalidInput naming each question.
 
     Defaults: the ruleset in force (`AISGF_RULESET_FILE` or the shipped one), the catalog in
-    force, and the questionnaire the ruleset was checked against.
+    force, and the questionnaire the ruleset was checked against. A `known` fact that contradicts
+    an answer wins: the rules see its value, the decision warns (`<source>:<question>`).
     """
     ruleset = ruleset if ruleset is not None else load_ruleset()
     catalog = catalog if catalog is not None else default_catalog()
     questionnaire = questionnaire if questionnaire is not None else ruleset.questionnaire
     notes = questionnaire.notes(answers)  # on the answers as given: what they leave out
-    given = validate_answers(answers, questionnaire)
+    as_given = validate_answers(answers, questionnaire)
+    given, applied = _apply_facts(as_given, known, questionnaire)
+    notes += [_fact_note(f, questionnaire) for f in applied]
     bound = ruleset.bind(catalog)
     spec = ruleset.spec
     declared = list(given.get(spec.roles_question) or ())
@@ -407,7 +440,8 @@ def evaluate(
             *(AnswerWarning(id=n.id, message_zh=n.message_zh, message_en=n.message_en, matched=n.matched)
               for n in notes),
         ],
-        answers=given,
+        answers=as_given,
+        facts=applied,
         catalog_framework=catalog.framework,
         catalog_version=catalog.version,
         catalog_digest=catalog.digest,
@@ -462,15 +496,59 @@ def _undeclared_roles(inferred: list[str], ruleset: Ruleset) -> list[AnswerWarni
     return out
 
 
-def decide(answers: Mapping[str, Any], *, where: str = "answers", ruleset: Ruleset | None = None) -> dict[str, Any]:
+def _apply_facts(given: dict[str, Any], known: Sequence[KnownFact],
+                 questionnaire: Questionnaire) -> tuple[dict[str, Any], list[AppliedFact]]:
+    """The answers the rules run on: each known fact replaces the answer it contradicts."""
+    if not known:
+        return given, []
+    effective = dict(given)
+    applied: list[AppliedFact] = []
+    for fact in known:
+        if questionnaire.get(fact.question) is None:
+            raise InvalidInput.coded("intake.fact_unknown_question", where=f"facts.{fact.question}",
+                                     question=fact.question, source=fact.source)
+        checked = validate_answers({**effective, fact.question: fact.value}, questionnaire,
+                                   where=f"facts ({fact.source})")[fact.question]
+        if checked != effective.get(fact.question):
+            applied.append(AppliedFact(**fact.model_dump(), answered=effective.get(fact.question)))
+            effective[fact.question] = checked
+    return effective, applied
+
+
+def _fact_note(fact: AppliedFact, questionnaire: Questionnaire) -> AnswerNote:
+    """The warning a fact that replaced an answer gives, naming the answer, the value taken and why."""
+    q = questionnaire.get(fact.question)
+    assert q is not None  # checked in _apply_facts
+
+    def word(value: Any, lang: str) -> str:
+        for o in q.options or ():
+            if o.value == value:
+                return o.label.get(lang)
+        return str(value)
+
+    name_zh = q.label.zh if q.label else q.id
+    name_en = q.label.en if q.label else q.id
+    return AnswerNote(
+        id=f"{fact.source}:{fact.question}",
+        message_zh=(f"“{name_zh}”回答为“{word(fact.answered, 'zh')}”，但{fact.because_zh}，"
+                    f"按“{word(fact.value, 'zh')}”评估；请更正回答。"),
+        message_en=(f"{name_en} was answered \"{word(fact.answered, 'en')}\", but {fact.because_en}: assessed as "
+                    f"\"{word(fact.value, 'en')}\"; correct the answer."),
+        matched=[f"{fact.question} = {fact.answered}", f"{fact.source}: {fact.value}"],
+    )
+
+
+def decide(answers: Mapping[str, Any], *, where: str = "answers", ruleset: Ruleset | None = None,
+           known: Sequence[KnownFact] = ()) -> dict[str, Any]:
     """Validate answers and run the tiering rules; the decision as plain JSON data, with the clean answers.
 
     The shape the registry stores (an assessment's `decision` column holds it without `answers`)
-    and the API's `POST /api/assess` returns.
+    and the API's `POST /api/assess` returns. `known` facts (the registry passes the system's
+    lineage) win over the answers they contradict, with a warning.
     """
     q = load_questionnaire()
     clean = validate_answers(dict(answers), q, where=where)
-    data = evaluate(clean, ruleset=ruleset, questionnaire=q).model_dump(mode="json")
+    data = evaluate(clean, ruleset=ruleset, questionnaire=q, known=known).model_dump(mode="json")
     data["answers"] = clean
     return data
 

@@ -46,6 +46,7 @@ MESSAGES = register_messages({
     "intake.accepted_text": "any text",
     "intake.accepted_options": "{options}",
     "intake.accepted_list": "a list of {options}",
+    "intake.fact_unknown_question": "{source} names question '{question}', which the questionnaire does not have",
 })
 
 QuestionType = Literal["bool", "enum", "multi", "text"]

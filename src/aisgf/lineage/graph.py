@@ -33,6 +33,7 @@ from aisgf.lineage.models import (
 
 if TYPE_CHECKING:
     from aisgf.accounts.principal import Principal
+    from aisgf.intake.engine import KnownFact
     from aisgf.registry.models import AISystem
 
 
@@ -273,6 +274,14 @@ def chain(session: Session, system: str | int, *, viewer: Principal) -> Chain:
 # ---------------------------------------------------------------------------------------------- filing
 
 
+#: How a model came from its parent, in words for the filing path's and the model source's reasons.
+EDGE_WORDS: dict[str, tuple[str, str]] = {
+    "fine_tune": ("微调", "a fine-tune"), "adapter": ("适配器（LoRA）", "an adapter (LoRA)"),
+    "distillation": ("蒸馏", "a distillation"), "quantisation": ("量化", "a quantisation"),
+    "merge": ("合并", "a merge"), "api_use": ("接口调用", "an API use"),
+}
+
+
 @dataclass(frozen=True)
 class FilingPath:
     """Which path a system's model takes: 登记 (registration, a filed model used unchanged through its API)
@@ -281,8 +290,38 @@ class FilingPath:
     model: str
     path: str                       # registration | filing
     reason: str
+    reason_zh: str
     upstream: list[dict[str, str | None]] = field(default_factory=list)  # [{name, number}] for a registration
     missing: list[str] = field(default_factory=list)  # upstream filing numbers a registration must name
+
+
+@dataclass(frozen=True)
+class Making:
+    """How one model came to be, from its own party and its parent edges: what the filing path and the
+    intake's model-source question both turn on."""
+
+    model: Model
+    secondary: list[tuple[str, Model]]   # (edge kind, parent) of secondary development
+    api: list[Model]                     # parents used unchanged through their API
+
+    @property
+    def third_party_api(self) -> bool:
+        """A third party's model with no parent, reached through the vendor's API."""
+        return not self.secondary and not self.api and self.model.vendor_id is not None \
+            and self.model.source_kind == "vendor_api"
+
+
+def making(session: Session, m: Model) -> Making:
+    edges = list(session.execute(select(ModelEdge.kind, Model).join(Model, Model.id == ModelEdge.parent_id)
+                                 .where(ModelEdge.child_id == m.id).order_by(Model.name)))
+    return Making(m, secondary=[(k, p) for k, p in edges if k in SECONDARY_DEVELOPMENT],
+                  api=[p for k, p in edges if k not in SECONDARY_DEVELOPMENT])
+
+
+def _primary_models(session: Session, system_id: int) -> list[Model]:
+    return list(session.scalars(select(Model).join(SystemModel, SystemModel.model_id == Model.id)
+                                .where(SystemModel.system_id == system_id, SystemModel.role == "primary")
+                                .order_by(Model.name)))
 
 
 def filing_paths(session: Session, system: str | int, *, viewer: Principal) -> list[FilingPath]:
@@ -299,29 +338,85 @@ def filing_paths(session: Session, system: str | int, *, viewer: Principal) -> l
     require(viewer, "lineage.view")
     s = get_system(session, system, viewer=viewer)
     out = []
-    for m in session.scalars(select(Model).join(SystemModel, SystemModel.model_id == Model.id)
-                             .where(SystemModel.system_id == s.id, SystemModel.role == "primary")
-                             .order_by(Model.name)):
-        edges = list(session.execute(select(ModelEdge.kind, Model).join(Model, Model.id == ModelEdge.parent_id)
-                                     .where(ModelEdge.child_id == m.id).order_by(Model.name)))
-        secondary = [(k, p) for k, p in edges if k in SECONDARY_DEVELOPMENT]
-        if secondary:
-            k, p = secondary[0]
-            out.append(FilingPath(m.label, "filing", f"{m.label} is a {k} of {p.label} (secondary development)"))
-        elif edges:
-            ups = [p for _, p in edges]
+    for m in _primary_models(session, s.id):
+        how = making(session, m)
+        if how.secondary:
+            k, p = how.secondary[0]
+            zh_word, en_word = EDGE_WORDS.get(k, (k, k))
+            out.append(FilingPath(m.label, "filing", f"{m.label} is {en_word} of {p.label} (secondary development)",
+                                  f"{m.label} 由 {p.label} {zh_word}而来（二次开发），须备案"))
+        elif how.api:
+            names = ", ".join(p.label for p in how.api)
             out.append(FilingPath(
-                m.label, "registration", f"{m.label} uses {', '.join(p.label for p in ups)} unchanged through "
-                                         f"{'its' if len(ups) == 1 else 'their'} API",
-                upstream=[{"name": p.label, "number": p.filing_number or p.launch_number} for p in ups],
-                missing=[f"filing number of {p.label}" for p in ups if not (p.filing_number or p.launch_number)]))
-        elif m.vendor_id is not None and m.source_kind == "vendor_api":
+                m.label, "registration", f"{m.label} uses {names} unchanged through "
+                                         f"{'its' if len(how.api) == 1 else 'their'} API",
+                f"{m.label} 通过接口调用 {'、'.join(p.label for p in how.api)}，未作修改，适用登记",
+                upstream=[{"name": p.label, "number": p.filing_number or p.launch_number} for p in how.api],
+                missing=[f"filing number of {p.label}" for p in how.api if not (p.filing_number or p.launch_number)]))
+        elif how.third_party_api:
             out.append(FilingPath(
                 m.label, "registration", f"{m.label} is a third party's model used unchanged through its API",
+                f"{m.label} 是第三方模型，通过其接口调用、未作修改，适用登记",
                 upstream=[{"name": m.label, "number": m.filing_number or m.launch_number}],
                 missing=[] if (m.filing_number or m.launch_number) else [f"filing number of {m.label}"]))
         else:
             out.append(FilingPath(m.label, "filing", f"{m.label} is deployed by us (self-developed or hosted "
-                                                     "weights), not called through a filed service's API"))
+                                                     "weights), not called through a filed service's API",
+                                  f"{m.label} 由本单位部署（自研或自行托管权重），并非调用已备案服务的接口，须备案"))
     return out
 
+
+# ------------------------------------------------------------------------------------ model source fact
+
+#: The intake question the lineage answers, and the value the lineage gives for each way a model is made.
+MODEL_SOURCE = "model_source"
+
+
+def _source_of(how: Making) -> tuple[str, str, str] | None:
+    """The model_source value one model's lineage shows, and why (zh, en); None when the lineage cannot say
+    (no accountable party recorded, such as a stub parent)."""
+    m = how.model
+    if m.vendor_id is not None:
+        who = m.vendor.name if m.vendor else "a vendor"
+        return ("third_party_model", f"{m.label} 由第三方 {who} 负责",
+                f"{m.label} is accountable to {who}, a third party")
+    if not m.accountable_team:
+        return None
+    if how.secondary:
+        k, p = how.secondary[0]
+        zh_word, en_word = EDGE_WORDS.get(k, (k, k))
+        return ("foundation_model", f"{m.label} 由 {p.label} {zh_word}而来", f"{m.label} is {en_word} of {p.label}")
+    third = [p for p in how.api if p.vendor_id is not None]
+    if third:
+        names = ", ".join(p.label for p in third)
+        return ("third_party_model", f"{m.label} 通过接口调用第三方模型 {'、'.join(p.label for p in third)}",
+                f"{m.label} calls the third-party model {names} through its API")
+    return ("in_house", f"{m.label} 由本单位 {m.accountable_team} 负责，谱系中没有上游模型或第三方",
+            f"{m.label} is {m.accountable_team}'s own, with no upstream model or third party in its lineage")
+
+
+def model_source_fact(session: Session, system_id: int) -> KnownFact | None:
+    """What the system's recorded lineage says about intake's "where does the model come from?".
+
+    Why: an answer "a third-party model" for a system whose models are all our own (or "built in
+    house" for one fine-tuned from a vendor's base) gives the wrong obligations; the lineage is a
+    record, so it wins and the decision warns. Judged on the system's primary models; none linked, or
+    one without an accountable party, and the lineage says nothing. Several models made differently
+    (one our own, one a third party's) count as building on a foundation model, whose obligations
+    cover both.
+    """
+    from aisgf.intake.engine import KnownFact
+
+    found = []
+    for m in _primary_models(session, system_id):
+        said = _source_of(making(session, m))
+        if said is None:
+            return None
+        found.append(said)
+    if not found:
+        return None
+    values = {v for v, _, _ in found}
+    value = values.pop() if len(values) == 1 else "foundation_model"
+    return KnownFact(question=MODEL_SOURCE, value=value, source="lineage",
+                     because_zh="系统谱系显示" + "；".join(zh for _, zh, _ in found),
+                     because_en="the system's lineage shows " + "; ".join(en for _, _, en in found))

@@ -225,10 +225,12 @@ class FilingPathOut(BaseModel):
     model: str
     path: str = Field(description="registration (登记) or filing (备案)")
     reason: str
+    reason_zh: str
     upstream: list[UpstreamOut]
     missing: list[str]
 
     @classmethod
     def of(cls, f: graph.FilingPath) -> FilingPathOut:
-        return cls(model=f.model, path=f.path, reason=f.reason, upstream=[UpstreamOut(**u) for u in f.upstream],
+        return cls(model=f.model, path=f.path, reason=f.reason, reason_zh=f.reason_zh,
+                   upstream=[UpstreamOut(**u) for u in f.upstream],
                    missing=f.missing)

@@ -21,6 +21,7 @@ from aisgf.registry.choices import OUTSTANDING
 from aisgf.registry.models import AISystem
 from aisgf.registry.services import (
     current_assessment,
+    decide_for,
     get_system,
     review_state,
     today,
@@ -157,6 +158,10 @@ def _changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
         removed = [x for x in o[k] if x not in n[k]]
         if added or removed:
             changes[k] = {"added": added, "removed": removed}
+    facts = [{"question": f["question"], "value": f["value"]} for f in old.get("facts", [])]
+    now_facts = [{"question": f["question"], "value": f["value"]} for f in new.get("facts", [])]
+    if facts != now_facts:  # a record (the lineage) now contradicts an answer, or no longer does
+        changes["facts"] = {"from": facts, "to": now_facts}
     return changes
 
 
@@ -165,15 +170,18 @@ def rules_diff(session: Session, old_ruleset: Any = None, new_ruleset: Any = Non
 
     With two rulesets: what moving from OLD to NEW would do. With none: what each system's stored
     decision lacks against the ruleset, questionnaire and catalog in force (a catalog release that
-    makes an item context, a ruleset edit already deployed), i.e. what `reassess_all` would apply.
+    makes an item context, a ruleset edit already deployed, a lineage recorded since that contradicts
+    an answer), i.e. what `reassess_all` would apply.
     """
     out: list[dict[str, Any]] = []
     for system in session.scalars(select(AISystem).where(AISystem.status != "retired").order_by(AISystem.id)):
         a = current_assessment(system)
         if a is None:
             continue
-        old = decide(a.answers, ruleset=old_ruleset, where=f"system {system.key}") if old_ruleset else a.decision
-        new = decide(a.answers, ruleset=new_ruleset, where=f"system {system.key}")
+        where = f"system {system.key}"
+        old = decide_for(session, system, a.answers, ruleset=old_ruleset, where=where) if old_ruleset \
+            else a.decision
+        new = decide_for(session, system, a.answers, ruleset=new_ruleset, where=where)
         changes = _changes(old, new)
         if changes:
             out.append({"system": system.key, "name": system.name, "status": system.status,

@@ -459,16 +459,25 @@ def intake_form(request: Request) -> Response:
 
 
 @router.post("/intake/preview")
-async def intake_preview(request: Request) -> Response:
-    """The decision for the answers so far (htmx, on every change): nothing is stored."""
+async def intake_preview(request: Request, s: Session = SESSION) -> Response:
+    """The decision for the answers so far (htmx, on every change): nothing is stored.
+
+    On a reassessment form (`system` given) the preview runs as the stored decision will: with what the
+    system's lineage establishes, so the person sees the lineage's warning before submitting.
+    """
     form = await request.form()
     answers = answers_from_form(form)
     lang = request.state.lang
     unanswered = [q.question.get(lang) for q in load_questionnaire().questions if q.required and q.id not in answers]
+    system_key = str(form.get("system", "")).strip()[:100]
     decision, error = None, None
     if not unanswered:
         try:
-            decision = decide(answers)
+            if system_key:
+                system = svc.get_system(s, system_key, viewer=principal(request))
+                decision = svc.decide_for(s, system, answers)
+            else:
+                decision = decide(answers)
         except AisgfError as exc:
             error = exc
     return render(request, "partials/decision.html", decision=decision, error=error, unanswered=unanswered,
@@ -573,7 +582,7 @@ async def reassess_submit(request: Request, key: str, s: Session = SESSION) -> R
             system = _system(s, request, key)
             decision = None
             with contextlib.suppress(AisgfError):
-                decision = decide(answers)
+                decision = svc.decide_for(s, system, answers)
             # The form keeps the person's answers but carries the version it was loaded with: a stale
             # form stays stale until the page is reloaded, so nobody overwrites a change unseen.
             return render(request, "intake.html", status_code=err.status, questionnaire=load_questionnaire(),

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 from aisgf.audit.service import append_event
 from aisgf.errors import MAX_ID, Conflict, Forbidden, InvalidInput, NotFound, check_range, register_messages
-from aisgf.intake.engine import decide
+from aisgf.intake.engine import KnownFact, decide
 from aisgf.registry.choices import Lifecycle, ObligationStatus, ReviewDecision, values
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.registry.models import (
@@ -293,14 +293,35 @@ def check_reassessable(system: AISystem) -> None:
         raise Conflict.coded("registry.retired_no_reassess", where=f"system {system.key}")
 
 
+def known_facts(session: Session, system: AISystem) -> list[KnownFact]:
+    """What the organisation's records establish about a registered system, winning over its answers.
+
+    Today one record: the system's lineage answers "where does the model come from?"
+    (`lineage.graph.model_source_fact`). A new system has no lineage yet, so registration has none.
+    """
+    from aisgf.lineage.graph import model_source_fact
+
+    fact = model_source_fact(session, system.id)
+    return [fact] if fact is not None else []
+
+
+def decide_for(session: Session, system: AISystem, answers: dict[str, Any], *, ruleset: Any = None,
+               where: str = "answers") -> dict[str, Any]:
+    """The decision for a registered system's answers, with what its records establish (`known_facts`)."""
+    return decide(answers, where=where, ruleset=ruleset, known=known_facts(session, system))
+
+
 def reassess(session: Session, ref: str | int, answers: dict[str, Any], *, by: Principal,
              expected_version: int | None = None, reply: str = "") -> Assessment:
-    """Record a new assessment; reviews reopen when the tier rises or after a send-back."""
+    """Record a new assessment; reviews reopen when the tier rises or after a send-back.
+
+    The system's lineage wins over an answer it contradicts (the decision warns, `decide_for`).
+    """
     system = _governed(session, ref, by)
     actor = by.actor
     _check_version(system, expected_version)
     check_reassessable(system)
-    return _add_assessment(session, system, decide(answers), actor, reply=reply.strip())
+    return _add_assessment(session, system, decide_for(session, system, answers), actor, reply=reply.strip())
 
 
 def current_assessment(system: AISystem) -> Assessment | None:
