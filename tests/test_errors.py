@@ -17,6 +17,7 @@ import aisgf.accounts.services
 import aisgf.catalog.model
 import aisgf.intake.questionnaire
 import aisgf.lineage.bom
+import aisgf.lineage.chain_report
 import aisgf.lineage.services
 import aisgf.organisation.services
 import aisgf.registry.evidence_store

@@ -31,6 +31,7 @@ from aisgf.lineage.choices import (
     VendorKind,
 )
 from aisgf.lineage.schemas import (
+    ChainCheckOut,
     ChainOut,
     ComponentOut,
     DatasetOut,
@@ -43,6 +44,7 @@ from aisgf.lineage.schemas import (
     VendorOut,
 )
 from aisgf.registry.evidence_store import EvidenceStore, megabytes
+from aisgf.registry.schemas import EvidenceOut
 from aisgf.registry.services import WEB_URI_PATTERN
 from aisgf.web.deps import SESSION, Page, PathID, current_principal, get_store, paging
 from aisgf.web.schemas import ONE_LINE, BodyID, problems
@@ -437,6 +439,19 @@ def link_component(ref: SystemRef, body: SystemComponentIn, s: Session = SESSION
 @router.get("/systems/{ref}/lineage/chain", response_model=ChainOut, responses=problems(404))
 def system_chain(ref: SystemRef, s: Session = SESSION, p: Any = Depends(current_principal)) -> ChainOut:
     return ChainOut.of(graph.chain(s, ref, viewer=p))
+
+
+@router.post("/systems/{ref}/lineage/chain/evidence", status_code=201, response_model=ChainCheckOut,
+             responses=problems(404, 409))
+def record_chain(request: Request, ref: SystemRef, s: Session = SESSION, store: EvidenceStore = Depends(get_store),
+                 p: Any = Depends(current_principal)) -> ChainCheckOut:
+    """Check the chain now and store the report as the system's evidence (for 6.2.e when it is complete)."""
+    from aisgf.lineage.chain_report import record_chain_check
+    from aisgf.registry.services import today
+
+    rec = record_chain_check(s, store, ref, by=p, max_bytes=request.app.state.settings.max_upload_bytes)
+    return ChainCheckOut(evidence=EvidenceOut.of(rec.evidence, today()), counts=rec.counts,
+                         obligations=rec.obligations, chain=ChainOut.of(rec.chain))
 
 
 @router.get("/systems/{ref}/lineage/filing", response_model=list[FilingPathOut], responses=problems(404))

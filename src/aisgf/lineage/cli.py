@@ -562,14 +562,28 @@ def component_link(system: str = typer.Argument(...),
 
 @lineage_app.command("chain")
 def lineage_chain(system: str = typer.Argument(..., help="The system's key or ID"), as_json: bool = JSON,
+                  record: bool = typer.Option(False, "--record", help="Store the check as the system's evidence "
+                                              "(for 6.2.e when the chain is complete; kept for the record if not)"),
                   actor: str | None = AS) -> None:
     """Every model the system uses, walked to its roots; each broken hop with what it lacks (exit 1 if any)."""
-    with db().session() as s:
+    recorded: dict[str, Any] | None = None
+    database = db()
+    with database.session() as s:
         by = acting(s, actor)
+        if record:
+            from aisgf.lineage.chain_report import record_chain_check
+            from aisgf.registry.evidence_store import EvidenceStore
+            from aisgf.registry.schemas import EvidenceOut
+            from aisgf.registry.services import today
+
+            rec = record_chain_check(s, EvidenceStore(database.settings.resolved_evidence_dir), system, by=by,
+                                     max_bytes=database.settings.max_upload_bytes)
+            recorded = {"evidence": EvidenceOut.of(rec.evidence, today()).model_dump(mode="json"),
+                        "counts": rec.counts, "obligations": rec.obligations}
         d = ChainOut.of(graph.chain(s, system, viewer=by)).model_dump(mode="json")
         filing = [FilingPathOut.of(f).model_dump(mode="json") for f in graph.filing_paths(s, system, viewer=by)]
     if as_json:
-        print_json({**d, "filing": filing})
+        print_json({**d, "filing": filing, **({"recorded": recorded} if recorded else {})})
     else:
         for h in d["hops"]:
             mark = "[green]ok[/green]" if not h["missing"] else "[red]missing " + ", ".join(h["missing"]) + "[/red]"
@@ -578,6 +592,11 @@ def lineage_chain(system: str = typer.Argument(..., help="The system's key or ID
             console.print("no model is linked to this system (aisgf model link SYSTEM MODEL)")
         for f in filing:
             console.print(f"filing path of {escape(f['model'])}: {f['path']} — {escape(f['reason'])}", soft_wrap=True)
+        if recorded:
+            ev = recorded["evidence"]
+            console.print(f"recorded as evidence {ev['id']} ({ev['sha256'][:12]}) "
+                          + (f"for {', '.join(recorded['obligations'])}" if recorded["counts"]
+                             else "for the record only (the chain is not complete, or 6.2.e is not owed)"))
     if not d["ok"]:
         raise typer.Exit(1)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,9 +23,11 @@ from aisgf.lineage import graph
 from aisgf.lineage import services as svc
 from aisgf.lineage.models import Dataset, Model, ModelDataset
 from aisgf.lineage.reference import load_admission_rules
+from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.web.authz import principal
-from aisgf.web.deps import SESSION
+from aisgf.web.deps import SESSION, get_store
 from aisgf.web.labels import N_
+from aisgf.web.pagekit import redirect
 from aisgf.web.templating import add_templates, render
 
 if TYPE_CHECKING:
@@ -129,14 +131,28 @@ def lineage_svg(session: Session, m: Model) -> str:
 
 
 def system_lineage(session: Session, system: Any, viewer: Principal) -> dict[str, Any]:
-    """What the system page's lineage panel shows; empty lists for a system with no lineage recorded."""
+    """What the system page's lineage panel shows; empty lists for a system with no lineage recorded.
+
+    `contradiction`: the lineage's answer to "where does the model come from?" when the current
+    assessment was made on a different answer (the next assessment takes the lineage's, with a warning).
+    """
+    fact = graph.model_source_fact(session, system.id)
+    current = system.assessments[-1] if system.assessments else None
+    taken = {f["question"]: f["value"] for f in (current.decision.get("facts") or [])} if current else {}
+    contradiction = None
+    if fact is not None and current is not None and taken.get(fact.question, current.answers.get(fact.question)) \
+            != fact.value:
+        contradiction = fact
     return {
+        "system_key": system.key,
         "models": svc.system_models(session, system.id),
         "datasets": svc.system_datasets(session, system.id),
         "components": [(c, svc.component_label(c)) for c in svc.system_components(session, system.id)],
         "chain": graph.chain(session, system.id, viewer=viewer),
         "filing": graph.filing_paths(session, system.id, viewer=viewer),
         "missing_text": MISSING_TEXT,
+        "contradiction": contradiction,
+        "may_record": viewer.may("system.govern", system) and system.status != "retired",
     }
 
 
@@ -203,3 +219,15 @@ def vendor_page(request: Request, ref: str, s: Session = SESSION) -> Response:
     return render(request, "lineage_vendor.html", vendor=v, rules=load_admission_rules(),
                   review_state=svc.review_state(v), gaps=svc.admission_gaps(v), models=models, datasets=datasets)
 
+
+
+@router.post("/systems/{key}/lineage/chain-check")
+def record_chain_check_page(request: Request, key: str, s: Session = SESSION,
+                            store: EvidenceStore = Depends(get_store)) -> Response:
+    """Store the chain check as the system's evidence (6.2.e when complete), then back to the panel."""
+    from aisgf.lineage.chain_report import record_chain_check
+
+    rec = record_chain_check(s, store, key, by=principal(request),
+                             max_bytes=request.app.state.settings.max_upload_bytes)
+    return redirect(request, f"/systems/{rec.chain.system}#lineage",
+                    notice="chain_recorded" if rec.counts else "chain_recorded_record_only")

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from aisgf.lineage import graph
 from aisgf.lineage import services as svc
 from aisgf.lineage.models import Component, Dataset, LineageEvidence, Model, Vendor
+from aisgf.registry.schemas import EvidenceOut
 
 
 class FileOut(BaseModel):
@@ -196,6 +197,15 @@ class ChainOut(BaseModel):
     def of(cls, c: graph.Chain) -> ChainOut:
         return cls(system=c.system, ok=c.ok, hops=[HopOut.of(h) for h in c.hops],
                    broken=[HopOut.of(h) for h in c.broken])
+
+
+class ChainCheckOut(BaseModel):
+    """A chain check stored as the system's evidence; `counts` says whether it meets 6.2.e (a complete chain)."""
+
+    evidence: EvidenceOut
+    counts: bool
+    obligations: list[str]
+    chain: ChainOut
 
 
 class SystemRef(BaseModel):

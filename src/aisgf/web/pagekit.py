@@ -29,6 +29,9 @@ NOTICES: dict[str, str] = {
     "retired": N_("The system is retired; a governance lead can reinstate it."),
     "obligation_saved": N_("The obligation is updated."),
     "evidence_saved": N_("The evidence is stored."),
+    "chain_recorded": N_("The responsibility-chain check is stored as evidence for 6.2(e)."),
+    "chain_recorded_record_only": N_("The responsibility-chain check is stored for the record; it meets no "
+                                     "obligation (the chain is not complete, or the system does not owe 6.2(e))."),
     "prefs_saved": N_("Your preferences are saved."),
     "password_saved": N_("Your password is changed."),
     "token_revoked": N_("The API token is revoked."),
