@@ -34,7 +34,6 @@ from aisgf.lineage.models import (
 if TYPE_CHECKING:
     from aisgf.accounts.principal import Principal
     from aisgf.intake.engine import KnownFact
-    from aisgf.registry.models import AISystem
 
 
 def _closure(seed: Select[Any], *, up: bool, name: str) -> CTE:
@@ -84,14 +83,34 @@ def ancestor_path(session: Session, start: int, target: int) -> list[int] | None
 # ---------------------------------------------------------------------------------------------- impact
 
 
+@dataclass(frozen=True)
+class ModelBrief:
+    """A model as an impact lists it: enough to name and link it (a vendor reaches hundreds; no ORM rows)."""
+
+    id: int
+    name: str
+    version: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+@dataclass(frozen=True)
+class SystemBrief:
+    id: int
+    key: str
+    name: str
+
+
 @dataclass
 class Impact:
     """What a model, dataset, component or vendor reaches: every downstream model and (visible) system."""
 
     kind: str
     subject: str
-    models: list[Model] = field(default_factory=list)
-    systems: list[AISystem] = field(default_factory=list)
+    models: list[ModelBrief] = field(default_factory=list)
+    systems: list[SystemBrief] = field(default_factory=list)
     hidden_systems: int = 0  # systems the viewer may not see (an owner: others' systems), counted only
 
 
@@ -162,17 +181,17 @@ def impact(session: Session, kind: str, ref: str | int, *, viewer: Principal) ->
     model_ids = [i for what, i in rows if what == "model"]
     system_ids = [i for what, i in rows if what == "system"]
     out = Impact(kind=k.value, subject=label)
+    # Plain columns, not ORM objects: building hundreds of mapped rows cost more than the recursive query.
     if model_ids:
-        out.models = list(session.scalars(select(Model).where(Model.id.in_(model_ids)).order_by(Model.name,
-                                                                                                Model.version)))
+        out.models = [ModelBrief(*row) for row in session.execute(
+            select(Model.id, Model.name, Model.version).where(Model.id.in_(model_ids))
+            .order_by(Model.name, Model.version))]
     if system_ids:
-        q = select(AISystem).where(AISystem.id.in_(system_ids)).order_by(AISystem.key)
         mine = owned_only(viewer)
-        if mine is not None:
-            out.hidden_systems = len(set(system_ids)) - len(list(session.scalars(
-                select(AISystem.id).where(AISystem.id.in_(system_ids), AISystem.owner_id == mine))))
-            q = q.where(AISystem.owner_id == mine)
-        out.systems = list(session.scalars(q))
+        rows = session.execute(select(AISystem.id, AISystem.key, AISystem.name, AISystem.owner_id)
+                               .where(AISystem.id.in_(system_ids)).order_by(AISystem.key)).all()
+        out.systems = [SystemBrief(i, key, name) for i, key, name, owner in rows if mine is None or owner == mine]
+        out.hidden_systems = len(rows) - len(out.systems)
     return out
 
 
