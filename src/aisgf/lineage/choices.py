@@ -117,6 +117,7 @@ class EvidencePurpose(StrEnum):
     responsibility = "responsibility"
     model_card = "model_card"
     datasheet = "datasheet"
+    evaluation = "evaluation"  # a safety or capability evaluation of the model (the "evaluations")
     other = "other"
 
 

@@ -108,6 +108,9 @@ LABELS: dict[str, str] = {
     "lineage.guard": N_("Guard model"),
     "lineage.embedding": N_("Embedding model"),
     "lineage.other": N_("Other"),
+    "lineage.responsibility": N_("Responsibility documentation"),
+    "lineage.model_card": N_("Model card"),
+    "lineage.datasheet": N_("Datasheet"),
     "working_days": N_("working days"), "days": N_("days"), "hours": N_("hours"), "months": N_("months"),
 }
 
