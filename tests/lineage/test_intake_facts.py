@@ -38,27 +38,35 @@ def test_a_third_party_answer_with_no_third_party_hop_is_assessed_as_built_in_ho
         lead = who(s, "gina")
         own = lin.add_model(s, by=lead, name="triage-clf", kind="classical", accountable_team="Claims analytics")
         lin.link_system_model(s, key, own.id, "primary", by=lead)
-        fact = graph.model_source_fact(s, reg.get_system(s, key).id)
-        assert fact is not None and fact.value == "in_house"
+        facts = {f.question: f.value for f in graph.lineage_facts(s, reg.get_system(s, key).id)}
+        assert facts == {"model_source": "in_house", "trains_or_fine_tunes": True}  # our own, trained by us
         # nothing moves until the decision is recomputed; `rules diff` shows it would
         [planned] = gov.rules_diff(s)
         assert planned["system"] == key
-        assert planned["changes"]["facts"] == {"from": [], "to": [{"question": "model_source", "value": "in_house"}]}
+        assert planned["changes"]["facts"] == {"from": [], "to": [{"question": "model_source", "value": "in_house"},
+                                                                  {"question": "trains_or_fine_tunes", "value": True}]}
         assert "6.2.e" in planned["changes"]["obligations"]["removed"]
         reg.reassess(s, key, dict(THIRD_PARTY), by=lead)
         a = reg.current_assessment(reg.get_system(s, key))
         assert a is not None
         d = a.decision
         assert a.answers["model_source"] == "third_party_model"  # the person's answer is kept
-        [applied] = d["facts"]
+        applied, trains = d["facts"]
         assert (applied["question"], applied["answered"], applied["value"], applied["source"]) == (
             "model_source", "third_party_model", "in_house", "lineage")
+        assert (trains["question"], trains["answered"], trains["value"]) == ("trains_or_fine_tunes", False, True)
+        assert a.answers["trains_or_fine_tunes"] is False
         [warning] = [w for w in d["warnings"] if w["id"] == "lineage:model_source"]
         assert "triage-clf" in warning["message_en"] and "Built in house from scratch" in warning["message_en"]
         assert "本单位自主研发" in warning["message_zh"] and "“模型来源”回答为" in warning["message_zh"]
         ids = {o["id"] for o in d["obligations"]}
         assert "6.2.e" not in ids  # no upstream model: no responsibility-chain review owed
         assert "upstream_model" not in {r["rule"] for r in d["reasons"]}
+        assert "model_training" in {r["rule"] for r in d["reasons"]}  # trained by us: 4.1.2's data duties
+        assert {"4.1.2.b", "4.1.2.c"} <= ids
+        [w] = [w for w in d["warnings"] if w["id"] == "lineage:trains_or_fine_tunes"]
+        assert "was answered \"no\"" in w["message_en"] and "trained from scratch" in w["message_en"]
+        assert "回答为“否”" in w["message_zh"]
         assert gov.rules_diff(s) == []  # the stored decision now agrees with the records
 
 
@@ -74,7 +82,7 @@ def test_an_in_house_answer_for_a_fine_tune_of_a_vendor_model_is_assessed_as_bui
         lin.link_system_model(s, key, tuned.id, "primary", by=lead)
         reg.reassess(s, key, dict(IN_HOUSE), by=lead)
         d = reg.current_assessment(reg.get_system(s, key)).decision  # type: ignore[union-attr]
-        assert [(f["answered"], f["value"]) for f in d["facts"]] == [("in_house", "foundation_model")]
+        assert [(f["answered"], f["value"]) for f in d["facts"]] == [("in_house", "foundation_model"), (False, True)]
         assert "drafting-9b is a fine-tune of glm-4-9b" in next(
             w["message_en"] for w in d["warnings"] if w["id"] == "lineage:model_source")
         assert "6.2.e" in {o["id"] for o in d["obligations"]}
@@ -85,13 +93,13 @@ def test_the_lineage_says_nothing_when_it_cannot(db: Database) -> None:
     with db.session() as s:
         lead = who(s, "gina")
         sid = reg.get_system(s, key).id
-        assert graph.model_source_fact(s, sid) is None  # no model linked
+        assert graph.lineage_facts(s, sid) == []  # no model linked
         stub = lin.add_model(s, by=lead, name="unknown-base", kind="foundation", stub=True)
         lin.link_system_model(s, key, stub.id, "primary", by=lead)
-        assert graph.model_source_fact(s, sid) is None  # no accountable party recorded
+        assert graph.lineage_facts(s, sid) == []  # no accountable party recorded
         guard = lin.add_model(s, by=lead, name="guard", kind="classical", accountable_team="Trust")
         lin.link_system_model(s, key, guard.id, "guard", by=lead)
-        assert graph.model_source_fact(s, sid) is None  # only primary models say where "the model" comes from
+        assert graph.lineage_facts(s, sid) == []  # only primary models say where "the model" comes from
         reg.reassess(s, key, dict(THIRD_PARTY), by=lead)
         d = reg.current_assessment(reg.get_system(s, key)).decision  # type: ignore[union-attr]
         assert d["facts"] == [] and not any(w["id"].startswith("lineage:") for w in d["warnings"])

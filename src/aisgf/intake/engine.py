@@ -521,6 +521,8 @@ def _fact_note(fact: AppliedFact, questionnaire: Questionnaire) -> AnswerNote:
     assert q is not None  # checked in _apply_facts
 
     def word(value: Any, lang: str) -> str:
+        if isinstance(value, bool):
+            return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
         for o in q.options or ():
             if o.value == value:
                 return o.label.get(lang)

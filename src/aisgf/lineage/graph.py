@@ -414,28 +414,60 @@ def _source_of(how: Making) -> tuple[str, str, str] | None:
             f"{m.label} is {m.accountable_team}'s own, with no upstream model or third party in its lineage")
 
 
-def model_source_fact(session: Session, system_id: int) -> KnownFact | None:
-    """What the system's recorded lineage says about intake's "where does the model come from?".
+#: Edges by which we trained the child ourselves (quantising or merging weights is not training).
+TRAINING_EDGES = frozenset({"fine_tune", "adapter", "distillation"})
+
+
+def _trained_by_us(how: Making) -> tuple[str, str] | None:
+    """Why the lineage shows the project trains a model (zh, en), or None when it does not show it."""
+    m = how.model
+    if m.vendor_id is not None or not m.accountable_team:
+        return None
+    trained = [(k, p) for k, p in how.secondary if k in TRAINING_EDGES]
+    if trained:
+        k, p = trained[0]
+        zh_word, en_word = EDGE_WORDS[k]
+        return f"{m.label} 由 {p.label} {zh_word}而来", f"{m.label} is {en_word} of {p.label}"
+    if not how.secondary and not how.api:
+        return (f"{m.label} 由本单位 {m.accountable_team} 从头训练",
+                f"{m.label} is {m.accountable_team}'s own model, trained from scratch")
+    return None
+
+
+def lineage_facts(session: Session, system_id: int) -> list[KnownFact]:
+    """What the system's recorded lineage establishes for the intake questions it can answer.
 
     Why: an answer "a third-party model" for a system whose models are all our own (or "built in
     house" for one fine-tuned from a vendor's base) gives the wrong obligations; the lineage is a
-    record, so it wins and the decision warns. Judged on the system's primary models; none linked, or
-    one without an accountable party, and the lineage says nothing. Several models made differently
-    (one our own, one a third party's) count as building on a foundation model, whose obligations
-    cover both.
+    record, so it wins and the decision warns. Judged on the system's primary models:
+
+    - `model_source`, when every primary model has an accountable party (a stub parent leaves the
+      lineage silent). Several models made differently (one our own, one a third party's) count as
+      building on a foundation model, whose obligations cover both.
+    - `trains_or_fine_tunes`: true when a primary model is ours and we trained it (from scratch, or a
+      fine-tune, adapter or distillation). The lineage never says false: a project may train models it
+      has not recorded.
     """
     from aisgf.intake.engine import KnownFact
 
-    found = []
+    facts: list[KnownFact] = []
+    sources: list[tuple[str, str, str] | None] = []
+    trained: list[tuple[str, str]] = []
     for m in _primary_models(session, system_id):
-        said = _source_of(making(session, m))
-        if said is None:
-            return None
-        found.append(said)
-    if not found:
-        return None
-    values = {v for v, _, _ in found}
-    value = values.pop() if len(values) == 1 else "foundation_model"
-    return KnownFact(question=MODEL_SOURCE, value=value, source="lineage",
-                     because_zh="系统谱系显示" + "；".join(zh for _, zh, _ in found),
-                     because_en="the system's lineage shows " + "; ".join(en for _, _, en in found))
+        how = making(session, m)
+        sources.append(_source_of(how))
+        why = _trained_by_us(how)
+        if why is not None:
+            trained.append(why)
+    found = [x for x in sources if x is not None]
+    if found and len(found) == len(sources):
+        values = {v for v, _, _ in found}
+        value = values.pop() if len(values) == 1 else "foundation_model"
+        facts.append(KnownFact(question=MODEL_SOURCE, value=value, source="lineage",
+                               because_zh="系统谱系显示" + "；".join(zh for _, zh, _ in found),
+                               because_en="the system's lineage shows " + "; ".join(en for _, _, en in found)))
+    if trained:
+        facts.append(KnownFact(question="trains_or_fine_tunes", value=True, source="lineage",
+                               because_zh="系统谱系显示" + "；".join(zh for zh, _ in trained),
+                               because_en="the system's lineage shows " + "; ".join(en for _, en in trained)))
+    return facts

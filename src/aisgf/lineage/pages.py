@@ -133,16 +133,16 @@ def lineage_svg(session: Session, m: Model) -> str:
 def system_lineage(session: Session, system: Any, viewer: Principal) -> dict[str, Any]:
     """What the system page's lineage panel shows; empty lists for a system with no lineage recorded.
 
-    `contradiction`: the lineage's answer to "where does the model come from?" when the current
-    assessment was made on a different answer (the next assessment takes the lineage's, with a warning).
+    `contradictions`: what the lineage establishes (where the model comes from, whether the project
+    trains one) where the current assessment ran on a different answer (the next assessment takes the
+    lineage's, with a warning).
     """
-    fact = graph.model_source_fact(session, system.id)
     current = system.assessments[-1] if system.assessments else None
-    taken = {f["question"]: f["value"] for f in (current.decision.get("facts") or [])} if current else {}
-    contradiction = None
-    if fact is not None and current is not None and taken.get(fact.question, current.answers.get(fact.question)) \
-            != fact.value:
-        contradiction = fact
+    contradictions = []
+    if current is not None:
+        taken = {f["question"]: f["value"] for f in (current.decision.get("facts") or [])}
+        contradictions = [f for f in graph.lineage_facts(session, system.id)
+                          if taken.get(f.question, current.answers.get(f.question)) != f.value]
     return {
         "system_key": system.key,
         "models": svc.system_models(session, system.id),
@@ -151,7 +151,7 @@ def system_lineage(session: Session, system: Any, viewer: Principal) -> dict[str
         "chain": graph.chain(session, system.id, viewer=viewer),
         "filing": graph.filing_paths(session, system.id, viewer=viewer),
         "missing_text": MISSING_TEXT,
-        "contradiction": contradiction,
+        "contradictions": contradictions,
         "may_record": viewer.may("system.govern", system) and system.status != "retired",
     }
 

@@ -296,13 +296,13 @@ def check_reassessable(system: AISystem) -> None:
 def known_facts(session: Session, system: AISystem) -> list[KnownFact]:
     """What the organisation's records establish about a registered system, winning over its answers.
 
-    Today one record: the system's lineage answers "where does the model come from?"
-    (`lineage.graph.model_source_fact`). A new system has no lineage yet, so registration has none.
+    Today one record: the system's lineage answers "where does the model come from?" and "does the
+    project train a model?" (`lineage.graph.lineage_facts`). A new system has no lineage yet, so
+    registration has none.
     """
-    from aisgf.lineage.graph import model_source_fact
+    from aisgf.lineage.graph import lineage_facts
 
-    fact = model_source_fact(session, system.id)
-    return [fact] if fact is not None else []
+    return lineage_facts(session, system.id)
 
 
 def decide_for(session: Session, system: AISystem, answers: dict[str, Any], *, ruleset: Any = None,
