@@ -3,13 +3,15 @@
 Why: `read_model_dir` hashes every byte of a model (tens of GB for a 7B model in 16-bit), so its hashing
 must run near the speed of the system's own tool, or people skip the check; the target is at least 80 %
 of `sha256sum` on the same files. Pickle scanning runs over every checkpoint of a model zoo, so files/s
-and MB/s over a few hundred pickles are printed too.
+and MB/s over a few hundred pickles are printed too, then over a few large ones (above
+`MAX_PICKLE_OPCODES` bytes, so their opcodes are counted before picklescan is given them), and the time
+and traced peak memory of refusing a 50 MB opcode flood (which picklescan alone holds as 5 GB).
 
 Files are written to a temporary directory first and each side is timed on a warm page cache (best of
 `--repeat` runs, alternating), so the figures compare hashing, not the disk.
 
     .venv/bin/python benchmarks/model_artifacts.py                  # ~2 GB of weights, 300 pickles
-    .venv/bin/python benchmarks/model_artifacts.py --size-gb 0.5 --pickles 200
+    .venv/bin/python benchmarks/model_artifacts.py --size-gb 0.5 --pickles 200 --flood-mb 10
 """
 
 from __future__ import annotations
@@ -21,9 +23,10 @@ import shutil
 import subprocess
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
-from aisgf.lineage.artifacts import read_model_dir, scan_pickle
+from aisgf.lineage.artifacts import MAX_PICKLE_OPCODES, read_model_dir, scan_pickle
 
 MB = 1024 * 1024
 
@@ -74,10 +77,38 @@ def write_pickles(d: Path, n: int) -> int:
     return total
 
 
+def write_large_pickles(d: Path, n: int) -> int:
+    """Pickles of about 5–8 MB as a training script leaves them: a long list of floats (a loss curve, about 600,000
+    opcodes) beside raw bytes (an array pickled as one BINBYTES); each is above the size under which the
+    opcode count is skipped, so each is counted before it is scanned."""
+    d.mkdir(parents=True)
+    total = 0
+    for i in range(n):
+        data = {"losses": [float(k) / 7 for k in range(300_000)], "buffer": os.urandom((2 + i % 4) * MB)}
+        raw = pickle.dumps(data, protocol=4)
+        (d / f"large-{i:02d}.pkl").write_bytes(raw)
+        total += len(raw)
+    return total
+
+
+def write_flood(path: Path, size_mb: float) -> int:
+    """EMPTY_TUPLE + POP pairs: the smallest opcodes, the most per byte; returns the opcode count."""
+    pairs = int(size_mb * MB) // 2
+    with open(path, "wb") as f:
+        f.write(b"\x80\x04")
+        chunk = b")0" * 65536
+        for _ in range(pairs // 65536):
+            f.write(chunk)
+        f.write(b")0" * (pairs % 65536) + b"N.")
+    return 2 * pairs + 3
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-gb", type=float, default=2.0, help="size of the generated model directory")
     parser.add_argument("--pickles", type=int, default=300, help="number of generated pickles to scan")
+    parser.add_argument("--large-pickles", type=int, default=5, help="number of large (about 5-8 MB) pickles to scan")
+    parser.add_argument("--flood-mb", type=float, default=50.0, help="size of the opcode flood to refuse")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each side (best is kept)")
     args = parser.parse_args()
     if shutil.which("sha256sum") is None:
@@ -106,6 +137,29 @@ def main() -> None:
         assert all(f.safe for f in findings), [f for f in findings if not f.safe][:3]
         print(f"pickle scanning, {len(paths)} files, {psize / MB:.1f} MB:")
         print(f"  {len(paths) / elapsed:8.0f} files/s  {psize / MB / elapsed:8.1f} MB/s")
+
+        large = tmp / "large"
+        lsize = write_large_pickles(large, args.large_pickles)
+        paths = sorted(large.iterdir())
+        t = time.perf_counter()
+        findings = [scan_pickle(p) for p in paths]
+        elapsed = time.perf_counter() - t
+        assert all(f.safe for f in findings), [f for f in findings if not f.safe][:3]
+        print(f"large pickles (opcodes counted first), {len(paths)} files, {lsize / MB:.1f} MB:")
+        print(f"  {len(paths) / elapsed:8.1f} files/s  {lsize / MB / elapsed:8.1f} MB/s")
+
+        flood = tmp / "flood.pkl"
+        ops = write_flood(flood, args.flood_mb)
+        t = time.perf_counter()
+        finding = scan_pickle(flood)
+        elapsed = time.perf_counter() - t
+        tracemalloc.start()
+        scan_pickle(flood)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert not finding.safe and (finding.error or "").startswith("too large to scan"), finding
+        print(f"opcode flood, {flood.stat().st_size / MB:.0f} MB, {ops:,} opcodes (cap {MAX_PICKLE_OPCODES:,}):")
+        print(f"  refused in {elapsed:.2f} s, traced peak {peak / MB:.1f} MB (the file itself is read into memory)")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -1,4 +1,5 @@
-"""Reading model directories: real safetensors, GGUF, pickle and PyTorch-zip files written by the tests.
+"""Reading model directories: real safetensors, GGUF, pickle and PyTorch-zip files written by the tests,
+and Hugging Face cache snapshots laid out with real symlinks as huggingface_hub makes them.
 
 The malicious pickles are built with `pickle.dumps` of objects whose ``__reduce__`` names a dangerous
 callable (never called); each would create a marker file if anything unpickled it, and every test that
@@ -24,6 +25,7 @@ import pytest
 from aisgf.errors import InvalidInput, NotFound
 from aisgf.lineage import artifacts
 from aisgf.lineage.artifacts import read_gguf_header, read_model_dir, read_safetensors_header, scan_pickle
+from aisgf.lineage.artifacts_types import HubSnapshot
 
 # --- writers (by the formats' specs) ---------------------------------------------------------------------
 
@@ -318,7 +320,11 @@ def test_read_model_dir_reads_card_config_headers_and_hashes(tmp_path: Path) -> 
     calls: list[tuple[int, int, str]] = []
     info = read_model_dir(d, progress=lambda done, total, name: calls.append((done, total, name)))
     assert info.name == "merged-7b"
-    assert info.base_models == ["example/base-7b", "example/other-7b"] and info.base_model_relation == "merge"
+    # the card's two, then tiny.gguf's general.base_model.0 (its huggingface.co repo_url gives the ID)
+    assert info.base_models == ["example/base-7b", "example/other-7b", "example/tiny-llama"]
+    assert info.base_model_sources == {"example/base-7b": ["README.md"], "example/other-7b": ["README.md"],
+                                       "example/tiny-llama": ["tiny.gguf"]}
+    assert info.base_model_relation == "merge" and info.hub_snapshot is None
     assert (info.license, info.datasets, info.languages) == ("apache-2.0", ["example/instructions"], ["zh", "en"])
     assert info.config["model_type"] == "llama"
     paths = [f.path for f in info.files]
@@ -331,7 +337,7 @@ def test_read_model_dir_reads_card_config_headers_and_hashes(tmp_path: Path) -> 
         "model-00001-of-00002.safetensors": "safetensors", "sub/model-00002-of-00002.safetensors": "safetensors",
         "tiny.gguf": "gguf"}
     assert [p.path for p in info.pickles] == ["optimizer.pkl"] and info.unsafe_pickles == []
-    assert info.refused == [] and info.errors == []
+    assert info.refused == [] and info.errors == [] and info.unchecked == []
     total = sum(f.size for f in info.files)
     assert calls[-1][:2] == (total, total) and all(c[1] == total for c in calls)
 
@@ -430,3 +436,246 @@ def test_bounded_reader_caps_claimed_lengths_at_the_file_size(tmp_path: Path) ->
     finally:
         tracemalloc.stop()
     assert peak < 4 * 1024 * 1024
+
+
+# --- opcode floods ---------------------------------------------------------------------------------------
+
+
+def _flood(n_pairs: int) -> bytes:
+    """A valid pickle of `n_pairs` EMPTY_TUPLE + POP opcode pairs (two opcodes in two bytes), then None."""
+    return b"\x80\x04" + b")0" * n_pairs + b"N."
+
+
+def test_an_opcode_flood_is_refused_unscanned_in_bounded_memory(tmp_path: Path) -> None:
+    f = tmp_path / "flood.pkl"
+    f.write_bytes(_flood(4 * 1024 * 1024))  # 8 MiB, 8.4 million opcodes: picklescan alone would hold ~800 MB
+    tracemalloc.start()
+    try:
+        finding = scan_pickle(f, name="flood.pkl")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not finding.safe and finding.dangerous == []
+    assert finding.error is not None and finding.error.startswith("too large to scan: more than 2,000,000 pickle")
+    assert "not scanned" in finding.error
+    assert peak < 64 * 1024 * 1024  # the file is read into memory once (8 MiB); nothing is kept per opcode
+
+
+def test_a_flood_deflated_into_a_zip_member_is_refused(tmp_path: Path) -> None:
+    f = tmp_path / "pytorch_model.bin"
+    with zipfile.ZipFile(f, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("archive/data.pkl", _flood(3 * 1024 * 1024))
+        z.writestr("archive/version", "3\n")
+    assert f.stat().st_size < 100_000  # small on disk: only the member's own stream shows the flood
+    finding = scan_pickle(f)
+    assert not finding.safe and (finding.error or "").startswith("too large to scan")
+
+
+def test_the_opcode_cap_counts_opcodes_not_bytes(tmp_path: Path, marker: Path) -> None:
+    # Above the cap in bytes (a 3 MB array as one BINBYTES) but a handful of opcodes: scanned as usual.
+    big = tmp_path / "big.pkl"
+    big.write_bytes(pickle.dumps({"weights": bytes(3_000_000), "call": Reduces(os.system, f"touch {marker}")}))
+    assert big.stat().st_size > artifacts.MAX_PICKLE_OPCODES
+    finding = scan_pickle(big)
+    assert finding.error is None and finding.dangerous == ["posix system"]
+    benign = tmp_path / "benign.pkl"
+    benign.write_bytes(pickle.dumps({"weights": bytes(3_000_000), **BENIGN}))
+    assert scan_pickle(benign).safe
+    # Just below a (small) cap passes; just above is refused.
+    small = tmp_path / "small.pkl"
+    small.write_bytes(_flood(500))  # PROTO + 1,000 + NONE + STOP = 1,003 opcodes
+    assert scan_pickle(small, max_opcodes=1_003).safe
+    assert "more than 1,002 pickle opcodes" in (scan_pickle(small, max_opcodes=1_002).error or "")
+
+
+def test_a_zip_whose_data_pkl_is_not_a_pickle_is_not_clean(tmp_path: Path) -> None:
+    # picklescan reports a member it cannot parse, and finds no import in, as clean.
+    f = tmp_path / "pytorch_model.bin"
+    torch_zip(f, b"\x00 not a pickle at all")
+    finding = scan_pickle(f)
+    assert not finding.safe
+    assert (finding.error or "").startswith("archive/data.pkl in the zip archive is not a pickle stream")
+
+
+def test_a_flood_in_a_directory_counts_as_unsafe_and_unchecked(tmp_path: Path) -> None:
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "optimizer.pt").write_bytes(_flood(1_100_000))
+    info = read_model_dir(d)
+    assert [p.path for p in info.unsafe_pickles] == ["optimizer.pt"] and info.unchecked == ["optimizer.pt"]
+
+
+# --- Hugging Face cache snapshots ------------------------------------------------------------------------
+
+COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def _git_blob_sha1(data: bytes) -> str:
+    """The name huggingface_hub gives a small (non-LFS) file's blob: its git object ID."""
+    return hashlib.sha1(b"blob %d\x00" % len(data) + data).hexdigest()
+
+
+def hub_cache(root: Path, repo: str = "models--example-org--tiny-model") -> tuple[Path, dict[str, bytes]]:
+    """A Hugging Face cache as huggingface_hub lays it out: blobs once, a snapshot of relative symlinks.
+
+    Returns the snapshot directory and each snapshot file's content.
+    """
+    repo_dir = root / "hub" / repo
+    blobs, snapshot = repo_dir / "blobs", repo_dir / "snapshots" / COMMIT
+    blobs.mkdir(parents=True)
+    (snapshot / "sub").mkdir(parents=True)
+    (repo_dir / "refs").mkdir()
+    (repo_dir / "refs" / "main").write_text(COMMIT)  # huggingface_hub writes no newline
+    write_safetensors(root / "weights.tmp", {"embed": ("F16", [4, 2], 16)})
+    contents = {"model.safetensors": (root / "weights.tmp").read_bytes(),
+                "README.md": b"---\nlicense: mit\nbase_model: example-org/base\n---\n# tiny\n",
+                "config.json": b'{"model_type": "llama"}', "sub/tokenizer.json": b'{"version": "1.0"}'}
+    for rel, data in contents.items():
+        blob = hashlib.sha256(data).hexdigest() if rel.endswith(".safetensors") else _git_blob_sha1(data)
+        (blobs / blob).write_bytes(data)
+        depth = "../" * (rel.count("/") + 2)
+        (snapshot / rel).symlink_to(f"{depth}blobs/{blob}")
+    return snapshot, contents
+
+
+def test_a_hugging_face_cache_snapshot_is_read_through_its_blob_links(tmp_path: Path) -> None:
+    snapshot, contents = hub_cache(tmp_path)
+    info = read_model_dir(snapshot)
+    assert info.refused == [] and info.errors == [] and info.unchecked == []
+    assert {f.path: f.sha256 for f in info.files} == {
+        rel: hashlib.sha256(data).hexdigest() for rel, data in contents.items()}  # snapshot names, blob hashes
+    assert info.hub_snapshot == HubSnapshot("model", "example-org/tiny-model", COMMIT, ["main"])
+    assert info.name == "example-org/tiny-model"  # not the commit the folder is named after
+    assert info.base_models == ["example-org/base"] and info.license == "mit"
+    assert info.config == {"model_type": "llama"}
+    assert [(t.path, t.tensors, t.parameters, t.error) for t in info.tensors] == [("model.safetensors", 1, 8, None)]
+
+
+def test_every_other_escape_from_a_cache_snapshot_is_refused(tmp_path: Path) -> None:
+    snapshot, _ = hub_cache(tmp_path)
+    repo_dir = snapshot.parent.parent
+    blobs = repo_dir / "blobs"
+    blob = next(p.name for p in blobs.iterdir() if len(p.name) == 64)
+    secret = tmp_path / "outside" / "blobs" / blob
+    secret.parent.mkdir(parents=True)
+    secret.write_bytes(pickle.dumps(BENIGN))
+    other = tmp_path / "hub" / "models--someone--else" / "blobs"
+    other.mkdir(parents=True)
+    (other / blob).write_bytes(b"another repo's blob")
+    (blobs / "a-folder").mkdir()
+    (blobs / "hop").symlink_to(secret)
+    (repo_dir / "sneaky").symlink_to(tmp_path / "outside" / "x", target_is_directory=True)
+    (tmp_path / "outside" / "x").mkdir()
+    links = {
+        "passwd": "../../../../outside/blobs/" + blob,  # relative, out of the cache
+        "absolute.bin": str(secret),  # absolute, elsewhere
+        "blob-folder": "../../blobs/a-folder",  # a folder inside blobs
+        "chain.bin": "../../blobs/hop",  # a blob that is itself a link out
+        "other-repo.bin": f"../../../models--someone--else/blobs/{blob}",
+        "refs-main": "../../refs/main",  # inside the repo folder, not in blobs
+        "dotdot.bin": f"../../sneaky/../blobs/{blob}",  # reads as blobs/ only if .. is taken literally
+    }
+    for name, target in links.items():
+        (snapshot / name).symlink_to(target)
+    (snapshot / "blobs-dir").symlink_to("../../blobs", target_is_directory=True)
+    assert all((snapshot / name).exists() for name in links)  # each names something real: none dangles
+    info = read_model_dir(snapshot)
+    assert info.refused == sorted([*links, "blobs-dir"])
+    assert info.unchecked == info.refused
+    assert [f.path for f in info.files] == ["README.md", "config.json", "model.safetensors", "sub/tokenizer.json"]
+    assert info.pickles == []  # the outside pickle was never read
+
+
+def test_a_blob_changed_after_download_is_an_error(tmp_path: Path) -> None:
+    snapshot, _ = hub_cache(tmp_path)
+    blob = os.path.realpath(snapshot / "model.safetensors")
+    with open(blob, "r+b") as f:  # same length, one tensor byte flipped: still a valid safetensors file
+        f.seek(-1, os.SEEK_END)
+        f.write(b"\x01")
+    info = read_model_dir(snapshot)
+    assert info.error_files == ["model.safetensors"] and info.unchecked == ["model.safetensors"]
+    assert info.errors[0].startswith(f"model.safetensors: its blob {Path(blob).name} in the Hugging Face cache")
+
+
+def test_a_dataset_snapshot_is_recognised_and_a_lookalike_is_not(tmp_path: Path) -> None:
+    snapshot, _ = hub_cache(tmp_path / "a", repo="datasets--gpt2")
+    hub = read_model_dir(snapshot).hub_snapshot
+    assert hub is not None and (hub.repo_type, hub.repo_id) == ("dataset", "gpt2")
+    lookalike, contents = hub_cache(tmp_path / "b", repo="spaces--example--demo")  # not a model or dataset
+    info = read_model_dir(lookalike)
+    assert info.hub_snapshot is None and info.refused == sorted(contents) and info.files == []
+
+
+# --- GGUF base models ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("https://huggingface.co/meta-llama/Llama-3.1-8B", "meta-llama/Llama-3.1-8B"),
+    ("https://huggingface.co/Qwen/Qwen2.5-7B/tree/main", "Qwen/Qwen2.5-7B"),
+    ("https://hf.co/Qwen/Qwen2.5-7B.git", "Qwen/Qwen2.5-7B"),
+    ("https://hf-mirror.com/THUDM/glm-4-9b", "THUDM/glm-4-9b"),
+    ("https://huggingface.co/gpt2", "gpt2"),
+    ("https://huggingface.co/gpt2/blob/main/config.json", "gpt2"),
+    ("https://modelscope.cn/models/qwen/Qwen2-7B/summary", "qwen/Qwen2-7B"),
+    ("https://huggingface.co/datasets/example/instructions", None),
+    ("https://github.com/ggml-org/llama.cpp", None),
+    ("https://huggingface.co/", None),
+    ("not a url", None),
+    ("http://[::1", None),  # urlsplit raises on this
+])
+def test_hub_id_from_url(url: str, expected: str | None) -> None:
+    assert artifacts.hub_id_from_url(url) == expected
+
+
+def test_a_gguf_only_directory_gets_its_base_models_from_the_header(tmp_path: Path) -> None:
+    d = tmp_path / "gguf-only"
+    d.mkdir()
+    base = [
+        gguf_kv("general.name", 8, "Tiny Chat Q4"),
+        gguf_kv("general.base_model.count", 4, 2),
+        gguf_kv("general.base_model.0.name", 8, "Tiny Llama"),
+        gguf_kv("general.base_model.0.organization", 8, "Example"),
+        gguf_kv("general.base_model.0.repo_url", 8, "https://huggingface.co/example/tiny-llama"),
+        gguf_kv("general.base_model.1.name", 8, "house-7b"),  # no hub URL: organization/name
+        gguf_kv("general.base_model.1.organization", 8, "acme"),
+        gguf_kv("general.base_model.1.version", 8, "v2"),
+        gguf_kv("general.base_model.2.name", 8, "beyond the count"),  # ignored
+    ]
+    write_gguf(d / "tiny-chat-00001-of-00002.gguf", base, [("token_embd.weight", [8, 4], 2)])
+    write_gguf(d / "tiny-chat-00002-of-00002.gguf", [  # a shard repeats the first entry, in another case
+        gguf_kv("general.base_model.count", 4, 1),
+        gguf_kv("general.base_model.0.repo_url", 8, "https://huggingface.co/Example/Tiny-Llama")],
+        [("output.weight", [8, 4], 2)])
+    info = read_model_dir(d)
+    assert info.name == "Tiny Chat Q4"
+    assert info.base_models == ["example/tiny-llama", "acme/house-7b"]
+    assert info.base_model_sources == {
+        "example/tiny-llama": ["tiny-chat-00001-of-00002.gguf", "tiny-chat-00002-of-00002.gguf"],
+        "acme/house-7b": ["tiny-chat-00001-of-00002.gguf"]}
+    assert artifacts.gguf_base_models({"general.base_model.0.repo_url": "https://example.com/x"}) == [
+        "https://example.com/x"]  # nothing better to name it by
+
+
+def test_the_cards_base_models_come_first_and_the_headers_are_merged(tmp_path: Path) -> None:
+    d = tmp_path / "model"
+    d.mkdir()
+    (d / "README.md").write_text("---\nbase_model: Example/Tiny-Llama\nbase_model_relation: quantized\n---\n")
+    _gguf_model(d / "tiny.gguf")  # general.base_model.0.repo_url: huggingface.co/example/tiny-llama
+    info = read_model_dir(d)
+    assert info.base_models == ["Example/Tiny-Llama"]  # one parent, as the card spells it
+    assert info.base_model_sources == {"Example/Tiny-Llama": ["README.md", "tiny.gguf"]}
+
+
+def test_a_gguf_only_directory_is_imported_with_its_parent(db: Any, tmp_path: Path) -> None:
+    from aisgf.lineage import services as lin
+    from tests.people import who
+
+    d = tmp_path / "tiny-q8"
+    d.mkdir()
+    _gguf_model(d / "tiny.Q8_0.gguf")
+    info = read_model_dir(d)
+    with db.session() as s:
+        m = lin.import_model(s, info, by=who(s, "gina"))
+        parents = [(e.kind, p.name, p.stub, p.source) for e, p in lin.parents_of(s, m.id)]
+    assert m.name == "Tiny Llama Q8"
+    assert parents == [("fine_tune", "example/tiny-llama", True, "example/tiny-llama")]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import struct
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from typer.testing import CliRunner
 from aisgf.errors import EXIT_CHECK_FAILED
 from aisgf.lineage.artifacts_cli import register
 
-from .test_artifacts import BENIGN, Reduces, malicious_pickles, torch_zip, write_safetensors
+from .test_artifacts import BENIGN, COMMIT, Reduces, hub_cache, malicious_pickles, torch_zip, write_safetensors
 
 runner = CliRunner()
 
@@ -63,6 +65,72 @@ def test_scan_exits_8_on_an_unsafe_pickle(app: typer.Typer, tmp_path: Path) -> N
     assert "unsafe pickles" in r.stderr and not marker.exists()
     r = runner.invoke(app, ["scan", str(d)], env={"COLUMNS": "200"})
     assert r.exit_code == EXIT_CHECK_FAILED and "commands Popen" in r.stdout and "UNSAFE" in r.stdout
+
+
+def _escape(d: Path) -> str:
+    (d.parent / "secret.bin").write_bytes(pickle.dumps(BENIGN))
+    (d / "escape.bin").symlink_to("../secret.bin")
+    return "escape.bin"
+
+
+def _hostile_header(d: Path) -> str:
+    (d / "shard.safetensors").write_bytes(struct.pack("<Q", 2**62))
+    return "shard.safetensors"
+
+
+def _not_a_pickle(d: Path) -> str:
+    (d / "optimizer.pt").write_bytes(b"\x00 not a pickle")
+    return "optimizer.pt"
+
+
+def _flood(d: Path) -> str:
+    (d / "states.pkl").write_bytes(b"\x80\x04" + b")0" * 1_100_000 + b"N.")  # 2.2 million opcodes
+    return "states.pkl"
+
+
+def _bad_config(d: Path) -> str:
+    (d / "config.json").write_text('{"model_type": ')
+    return "config.json"
+
+
+@pytest.mark.parametrize(("make", "unsafe"), [
+    (_escape, False), (_hostile_header, False), (_bad_config, False), (_not_a_pickle, True), (_flood, True)])
+def test_scan_exits_8_when_a_file_cannot_be_checked(app: typer.Typer, tmp_path: Path, make: Callable[[Path], str],
+                                                    unsafe: bool) -> None:
+    d = _clean_dir(tmp_path)
+    name = make(d)
+    r = runner.invoke(app, ["scan", str(d), "--json"])
+    assert r.exit_code == EXIT_CHECK_FAILED, r.output
+    doc = json.loads(r.stdout)
+    assert doc["unchecked"] == [name] and doc["unsafe_pickles"] == ([name] if unsafe else [])
+    assert f"not checked: {name}" in r.stderr
+    r = runner.invoke(app, ["scan", str(d)], env={"COLUMNS": "200"})
+    assert r.exit_code == EXIT_CHECK_FAILED and name in r.stdout
+
+
+def test_scan_help_says_when_it_exits_8(app: typer.Typer) -> None:
+    r = runner.invoke(app, ["scan", "--help"], env={"COLUMNS": "200"})
+    assert r.exit_code == 0
+    text = " ".join(r.stdout.split())
+    assert "Exits 8 if a pickle imports something dangerous or cannot be scanned" in text
+    assert "or if any file could not be checked" in text and "refused unread" in text
+
+
+def test_scan_of_a_hugging_face_cache_snapshot(app: typer.Typer, tmp_path: Path) -> None:
+    snapshot, contents = hub_cache(tmp_path)
+    r = runner.invoke(app, ["scan", str(snapshot), "--json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["hub_snapshot"] == {"repo_type": "model", "repo_id": "example-org/tiny-model", "revision": COMMIT,
+                                   "refs": ["main"]}
+    assert sorted(f["path"] for f in doc["files"]) == sorted(contents) and doc["unchecked"] == []
+    r = runner.invoke(app, ["scan", str(snapshot)], env={"COLUMNS": "200"})
+    assert r.exit_code == 0 and f"Hugging Face cache: model example-org/tiny-model at {COMMIT} (main)" in r.stdout
+    (tmp_path / "passwd").write_text("root:x:0:0::/root:/bin/sh\n")
+    (snapshot / "passwd").symlink_to("../../../../passwd")  # out of the cache, next to the real links
+    r = runner.invoke(app, ["scan", str(snapshot)], env={"COLUMNS": "200"})
+    assert r.exit_code == EXIT_CHECK_FAILED
+    assert "refused: passwd" in r.stdout and "not checked: passwd" in r.stderr
 
 
 def test_scan_of_a_missing_directory_is_not_found(app: typer.Typer, tmp_path: Path) -> None:

@@ -6,6 +6,9 @@ same directory can carry code: a pickle runs whatever its ``__reduce__`` names t
 So nothing here imports a model library or unpickles: headers are parsed by their published formats
 (safetensors: 8-byte length + JSON; GGUF: the ggml spec), pickles are disassembled by picklescan, and every
 length a file claims is checked against the bytes the file really has before anything is read or allocated.
+picklescan holds every opcode of a pickle in memory, so opcodes are first counted as a stream and a flood
+is refused unscanned. A symlink is read only if it stays in the directory or is one of the links a Hugging
+Face cache snapshot makes into its own repo's blobs.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import json
 import logging
 import os
 import pickletools
+import re
 import stat
 import struct
+import urllib.parse
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +33,7 @@ from typing import IO, Any, BinaryIO
 import yaml
 
 from aisgf.errors import InvalidInput, NotFound
-from aisgf.lineage.artifacts_types import FileEntry, ModelDirInfo, PickleFinding, TensorSummary
+from aisgf.lineage.artifacts_types import FileEntry, HubSnapshot, ModelDirInfo, PickleFinding, TensorSummary
 
 #: Read size for hashing: large enough that hashlib (which drops the GIL above 2 KiB) runs at memory speed.
 CHUNK = 4 * 1024 * 1024
@@ -93,13 +98,15 @@ class _Bounded(io.BufferedReader):
 IN_MEMORY_PICKLE = 64 * 1024 * 1024
 
 
-def _open_bounded(path: Path) -> IO[bytes]:
+def _open_bounded(path: Path) -> tuple[IO[bytes], int]:
+    """The file for picklescan to read, and its size (taken from the open file, not from a second stat)."""
     raw = io.FileIO(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb", closefd=True)
     size = os.fstat(raw.fileno()).st_size
     if size <= IN_MEMORY_PICKLE:
         with raw:
-            return io.BytesIO(raw.readall())
-    return _Bounded(raw, size)
+            data = raw.readall()
+        return io.BytesIO(data), len(data)
+    return _Bounded(raw, size), size
 
 
 class _Reader:
@@ -359,12 +366,116 @@ def _is_pickle_stream(f: IO[bytes]) -> str | None:
     return None
 
 
-def scan_pickle(path: Path, *, name: str | None = None) -> PickleFinding:
+#: The most pickle opcodes one file may hold (all its pickle streams, zip members included) for picklescan
+#: to be given it. Why: picklescan 1.0.5 lists every opcode of a pickle before it looks at any, about 100
+#: bytes each in memory, so 50 MB of one-byte opcodes (52 million) cost it 5.3 GB and 90 s, and deflating
+#: the flood into a zip member makes it a few hundred kilobytes on disk. A checkpoint's pickle holds some
+#: 26 opcodes per tensor (19,000 for the 723 tensors of a 70B Llama's data.pkl) and a pickled
+#: 250,000-entry vocabulary 750,000, so the cap refuses floods, not models, and holds picklescan near 200 MB.
+MAX_PICKLE_OPCODES = 2_000_000
+#: Zip members picklescan 1.0.5 reads as pickles, by name (its pickle and numpy suffixes) or by first bytes.
+_PICKLE_MEMBER_SUFFIXES = (".pkl", ".pickle", ".joblib", ".dat", ".data", ".npy")
+_NUMPY_MAGIC = b"\x93NUMPY"
+
+
+def _count_opcodes(f: IO[bytes], size: int, budget: int) -> tuple[int, str | None]:
+    """Opcodes in the pickles of `f` from where it stands, counted to at most ``budget + 1``, streaming.
+
+    Counts pickle after pickle until the stream ends or one does not parse, as picklescan reads a file
+    (more than it reads of a legacy PyTorch file, which only ever errs towards refusing). Returns the
+    count and, if the first pickle did not parse up to its STOP, why not. Nothing is kept per opcode.
+    """
+    n = 0
+    first = True
+    while True:
+        try:
+            for _ in pickletools.genops(f):
+                n += 1
+                if n > budget:
+                    return n, None
+        except Exception as exc:  # pickletools raises ValueError, struct.error, UnicodeDecodeError, zlib.error...
+            return n, f"not a pickle stream: {exc}" if first else None
+        first = False
+        if f.tell() >= size:
+            return n, None
+
+
+def _past_npy_header(f: IO[bytes]) -> bool:
+    """Move `f` past a numpy ``.npy`` header if it starts with one (picklescan reads the pickle after it)."""
+    start = f.tell()
+    head = f.read(8)
+    if not head.startswith(_NUMPY_MAGIC):
+        f.seek(start)
+        return False
+    width = 2 if head[6:7] == b"\x01" else 4  # format 1.0 has a 2-byte header length, 2.0 and 3.0 four
+    f.seek(start + 8 + width + int.from_bytes(f.read(width), "little"))
+    return True
+
+
+def _too_many_opcodes(cap: int) -> str:
+    return (f"too large to scan: more than {cap:,} pickle opcodes (picklescan holds every opcode in memory, "
+            "so a flood of them would exhaust it); not scanned, so not shown to be safe")
+
+
+def _survey(f: IO[bytes], size: int, cap: int) -> str | None:
+    """Why `f` must not be handed to picklescan, or None: an opcode flood, or a zip pickle that is no pickle.
+
+    Streams over what picklescan would read, holding nothing per opcode: the file itself as a pickle
+    (skipped when it has fewer bytes than `cap`, since every opcode takes at least one byte), and each zip
+    member it would scan (by name, or starting with PROTO or the numpy magic). A member named ``*.pkl`` or
+    ``*.pickle`` must also parse up to its STOP: picklescan reports one that does not parse as clean.
+    """
+    from picklescan.relaxed_zipfile import RelaxedZipFile  # picklescan opens zips with this; so do we
+
+    budget = cap
+    if size > budget:
+        f.seek(0)
+        _past_npy_header(f)
+        n, _ = _count_opcodes(f, size, budget)
+        budget -= n
+        if budget < 0:
+            return _too_many_opcodes(cap)
+    f.seek(0)
+    if not zipfile.is_zipfile(f):
+        return None
+    f.seek(0)
+    try:
+        archive = RelaxedZipFile(f)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):  # then picklescan cannot open it either
+        return None
+    with archive:
+        for member in archive.infolist():
+            named = member.filename.lower().endswith(_PICKLE_MEMBER_SUFFIXES)
+            must_parse = member.filename.lower().endswith((".pkl", ".pickle"))
+            try:
+                with archive.open(member) as m:
+                    head = m.read(8)
+                    if not (named or head.startswith((b"\x80", _NUMPY_MAGIC))):
+                        continue
+                    m.seek(0)
+                    if _past_npy_header(m):
+                        must_parse = False
+                    n, why = _count_opcodes(m, member.file_size, budget)
+            except Exception as exc:  # zipfile raises BadZipFile, RuntimeError, NotImplementedError, zlib.error
+                if must_parse:
+                    return f"{member.filename} in the zip archive cannot be read: {type(exc).__name__}: {exc}"
+                continue
+            budget -= n
+            if budget < 0:
+                return _too_many_opcodes(cap)
+            if must_parse and why is not None:
+                return f"{member.filename} in the zip archive is {why}"
+    return None
+
+
+def scan_pickle(path: Path, *, name: str | None = None, max_opcodes: int = MAX_PICKLE_OPCODES) -> PickleFinding:
     """What picklescan finds in a pickle-based file (plain pickle, legacy or zip PyTorch checkpoint).
 
     picklescan reads the opcodes and lists the globals they import; nothing is unpickled. A file with no
-    globals at all is checked to be a pickle (picklescan itself reports garbage as clean), and a zip archive
-    with no pickle inside gets an error, since no scanner looked into it.
+    globals at all is checked to be a pickle (picklescan itself reports garbage as clean), and so is each
+    ``*.pkl`` inside a zip; a zip archive with no pickle inside gets an error, since no scanner looked into
+    it. A file holding more than `max_opcodes` opcodes is not given to picklescan (see `MAX_PICKLE_OPCODES`)
+    and gets an error saying so: unscanned is never reported as clean.
     """
     from picklescan.scanner import SafetyLevel, scan_bytes
 
@@ -374,7 +485,12 @@ def scan_pickle(path: Path, *, name: str | None = None) -> PickleFinding:
     if members is not None and not members:
         return PickleFinding(rel, scanner, error="a zip archive with no pickle inside (no data.pkl)")
     try:
-        with _open_bounded(path) as f:
+        f, size = _open_bounded(path)
+        with f:
+            refusal = _survey(f, size, max_opcodes)
+            if refusal is not None:
+                return PickleFinding(rel, scanner, error=refusal)
+            f.seek(0)
             result = scan_bytes(f, rel, path.suffix.lower())
             dangerous = sorted({f"{g.module} {g.name}" for g in result.globals if g.safety == SafetyLevel.Dangerous})
             suspicious = sorted({f"{g.module} {g.name}" for g in result.globals
@@ -466,15 +582,151 @@ def _strings(value: Any) -> list[str]:
     return out
 
 
+#: Hugging Face (its short name and the mirror used in China) and ModelScope: ``huggingface.co/ORG/NAME``,
+#: ``huggingface.co/NAME`` for the oldest repos, ``modelscope.cn/models/ORG/NAME``.
+_HF_HOSTS = frozenset({"huggingface.co", "www.huggingface.co", "hf.co", "hf-mirror.com"})
+_MS_HOSTS = frozenset({"modelscope.cn", "www.modelscope.cn"})
+_HF_NOT_MODELS = frozenset({"datasets", "spaces", "models", "docs", "api", "collections", "papers", "organizations"})
+_HF_REPO_PAGES = frozenset({"tree", "blob", "resolve", "raw", "commit", "commits", "discussions", "edit"})
+_HUB_PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
+_GGUF_BASE_KEY = re.compile(r"general\.base_model\.(\d{1,9})\.([a-z_]+)")
+
+
+def hub_id_from_url(url: str) -> str | None:
+    """``ORG/NAME`` from a Hugging Face or ModelScope model URL (any page of the repo), else None."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    segments = [seg for seg in parts.path.split("/") if seg]
+    if host in _HF_HOSTS and segments and segments[0] not in _HF_NOT_MODELS:
+        repo = segments[:2] if len(segments) >= 2 and segments[1] not in _HF_REPO_PAGES else segments[:1]
+    elif host in _MS_HOSTS and len(segments) >= 3 and segments[0] == "models":
+        repo = segments[1:3]
+    else:
+        return None
+    repo[-1] = repo[-1].removesuffix(".git")
+    return "/".join(repo) if all(_HUB_PART.fullmatch(seg) for seg in repo) else None
+
+
+def gguf_base_models(metadata: dict[str, Any]) -> list[str]:
+    """The base models a GGUF header names (``general.base_model.{i}.*``, llama.cpp's convention), as IDs.
+
+    Each entry becomes its hub ID when its ``repo_url`` (or ``url``) is a Hugging Face or ModelScope model
+    page (``https://huggingface.co/meta-llama/Llama-3.1-8B`` → ``meta-llama/Llama-3.1-8B``, which is how a
+    card's ``base_model`` names it), else ``organization/name``, else the name or the URL as written. Only
+    entries below ``general.base_model.count`` are read when the count is given.
+    """
+    count = metadata.get("general.base_model.count")
+    entries: dict[int, dict[str, str]] = {}
+    for key, value in metadata.items():
+        m = _GGUF_BASE_KEY.fullmatch(key)
+        if m is None or not isinstance(value, str) or not value.strip():
+            continue
+        index = int(m[1])
+        if isinstance(count, int) and not isinstance(count, bool) and index >= count:
+            continue
+        entries.setdefault(index, {})[m[2]] = value.strip()
+    out: list[str] = []
+    for index in sorted(entries):
+        e = entries[index]
+        urls = [u for u in (e.get("repo_url"), e.get("url")) if u]
+        ref = next((h for h in map(hub_id_from_url, urls) if h), None)
+        if ref is None and e.get("organization") and e.get("name"):
+            ref = f"{e['organization']}/{e['name']}"
+        ref = ref or e.get("name") or (urls[0] if urls else None)
+        if ref and ref not in out:
+            out.append(ref)
+    return out
+
+
+def _merge_base_models(claims: list[tuple[str, list[str]]]) -> tuple[list[str], dict[str, list[str]]]:
+    """Base model IDs in the order first named, the same ID in another case counted once; and who named each."""
+    order: list[str] = []
+    by_key: dict[str, str] = {}
+    sources: dict[str, list[str]] = {}
+    for source, refs in claims:
+        for ref in refs:
+            key = ref.strip().casefold()  # hub IDs resolve without regard to case
+            if not key:
+                continue
+            first = by_key.setdefault(key, ref.strip())
+            if first not in sources:
+                order.append(first)
+            if source not in sources.setdefault(first, []):
+                sources[first].append(source)
+    return order, sources
+
+
 # --- the directory ---------------------------------------------------------------------------------------
 
 
-def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[str]]:
+#: huggingface_hub names a repo's cache folder ``<type>s--<org>--<name>`` (a repo ID may not contain "--").
+_HUB_REPO_TYPES = {"models": "model", "datasets": "dataset"}
+#: A ref file holds a 40-hex commit; anything much longer is not one.
+_MAX_REF_BYTES = 256
+
+
+def _hub_snapshot(real_root: Path) -> tuple[HubSnapshot, Path] | None:
+    """The Hugging Face cache snapshot `real_root` is, with its repo's ``blobs/`` folder; None if not one.
+
+    The layout huggingface_hub writes: ``<cache>/models--ORG--NAME/{blobs,refs,snapshots/<commit>}``,
+    every snapshot file a relative symlink to ``../../blobs/<etag>``, each ``refs/<branch>`` file the commit.
+    """
+    snapshots = real_root.parent
+    repo = snapshots.parent
+    kind, sep, rest = repo.name.partition("--")
+    if snapshots.name != "snapshots" or not sep or kind not in _HUB_REPO_TYPES or not rest.strip("-"):
+        return None
+    blobs = repo / "blobs"
+    if blobs.is_symlink() or not blobs.is_dir():
+        return None
+    refs: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(repo / "refs", followlinks=False):
+        dirnames.sort()
+        for fname in sorted(filenames):
+            ref = Path(dirpath) / fname
+            try:
+                if not stat.S_ISREG(os.lstat(ref).st_mode):  # a FIFO would block the read; links are not refs
+                    continue
+                with open(ref, "rb") as f:
+                    commit = f.read(_MAX_REF_BYTES).strip()
+            except OSError:
+                continue
+            if commit == real_root.name.encode():
+                refs.append(ref.relative_to(repo / "refs").as_posix())
+    return HubSnapshot(_HUB_REPO_TYPES[kind], rest.replace("--", "/"), real_root.name, refs), blobs
+
+
+def _hub_blob(link: Path, real_dir: Path, blobs: Path) -> Path | None:
+    """The blob a snapshot's file symlink stands for, or None if it is not exactly such a link.
+
+    Accepted: one hop from the link lands directly in `blobs` on a regular file (not a symlink, not a
+    folder), and the kernel, following the link, reaches that very file (same device and inode). So a link
+    whose own text leaves the cache, a chain through a second link, and a path that only reads as ``blobs``
+    after ``..`` through a symlinked folder are all refused.
+    """
+    try:
+        hop = os.readlink(link)
+        blob = Path(os.path.normpath(real_dir / hop))
+        if blob.parent != blobs:
+            return None
+        st, followed = os.lstat(blob), os.stat(link)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) != (followed.st_dev, followed.st_ino):
+        return None
+    return blob
+
+
+def _walk(root: Path, blobs: Path | None = None) -> tuple[list[tuple[str, Path]], list[str]]:
     """The regular files under `root` as (relative path, path to open), and what was refused.
 
     Directory symlinks are never followed (loops, escapes). A file symlink is followed only when it
-    resolves to a regular file inside `root`; one that leaves it, dangles, or names a device or a FIFO
-    (reading a FIFO would block forever) is refused.
+    resolves to a regular file inside `root`, or, for a Hugging Face cache snapshot, is one of the links
+    into its repo's `blobs` that huggingface_hub makes (`_hub_blob`); one that leaves otherwise, dangles,
+    or names a device or a FIFO (reading a FIFO would block forever) is refused.
     """
     real_root = root.resolve()
     files: list[tuple[str, Path]] = []
@@ -493,8 +745,12 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[str]]:
             if p.is_symlink():
                 target = Path(os.path.realpath(p))
                 if not target.is_relative_to(real_root):
-                    refused.append(rel)
-                    continue
+                    # Folders under `root` are real ones (their symlinks are not walked), so this is p's folder.
+                    blob = _hub_blob(p, real_root / here.relative_to(root), blobs) if blobs is not None else None
+                    if blob is None:
+                        refused.append(rel)
+                        continue
+                    target = blob
             try:
                 st = os.stat(target, follow_symlinks=False)
             except OSError:
@@ -528,24 +784,37 @@ def hash_file(path: Path, on_bytes: Callable[[int], None] | None = None) -> tupl
     return size, h.hexdigest(), head
 
 
+#: huggingface_hub names a large (LFS) file's blob by the SHA-256 of its content; small files by a git SHA-1.
+_SHA256_NAME = re.compile(r"[0-9a-f]{64}")
+
+
 def read_model_dir(path: str | os.PathLike[str], *, progress: Progress | None = None) -> ModelDirInfo:
     """Read a model directory: card, config, weight headers, every file's SHA-256, pickle scan findings.
 
     One bad file does not stop the read: its header or scan error is recorded with the file's entry
     (`TensorSummary.error`, `PickleFinding.error`, `ModelDirInfo.errors`). Raises `NotFound` if `path`
     is not a directory. `progress(done, total, file)` is called as bytes are hashed.
+
+    A Hugging Face cache snapshot (``…/models--ORG--NAME/snapshots/<commit>``) is read through its links
+    into the repo's ``blobs/``: each file is listed under its name in the snapshot with its blob's hash,
+    the repo and commit go to `ModelDirInfo.hub_snapshot`, and a blob named by a SHA-256 that its content
+    does not have is an error (the cache was changed after download).
     """
     root = Path(path)
     if not root.is_dir():
         raise NotFound(f"no model directory at {root}", where=str(root))
-    found, refused = _walk(root)
+    hub = _hub_snapshot(root.resolve())
+    blobs = hub[1] if hub is not None else None
+    found, refused = _walk(root, blobs)
     total = sum(os.stat(p).st_size for _, p in found)
     done = 0
     files: list[FileEntry] = []
     tensors: list[TensorSummary] = []
     pickles: list[PickleFinding] = []
     errors: list[str] = []
+    error_files: list[str] = []
     card: dict[str, Any] = {}
+    card_file: str | None = None
     config: dict[str, Any] = {}
 
     for rel, target in found:
@@ -559,17 +828,25 @@ def read_model_dir(path: str | os.PathLike[str], *, progress: Progress | None = 
             size, digest, head = hash_file(target, advance)
         except OSError as exc:
             errors.append(f"{rel}: cannot read: {exc.strerror or exc}")
+            error_files.append(rel)
             continue
         files.append(FileEntry(rel, size, digest))
+        if blobs is not None and target.parent == blobs and _SHA256_NAME.fullmatch(target.name) \
+                and target.name != digest:
+            errors.append(f"{rel}: its blob {target.name} in the Hugging Face cache holds content with SHA-256 "
+                          f"{digest}, not the one its name says: the cache was changed after download")
+            error_files.append(rel)
         lower = rel.lower()
         suffix = Path(lower).suffix
         try:
             if lower == "readme.md":
+                card_file = rel
                 card = read_card(target, name=rel)
             elif lower in CONFIG_NAMES and not config:
                 config = read_config(target, name=rel)
         except InvalidInput as exc:
             errors.append(str(exc))
+            error_files.append(rel)
         if suffix == ".safetensors":
             tensors.append(_summary(read_safetensors_header, target, rel, "safetensors"))
         elif suffix == ".gguf" or head[:4] == GGUF_MAGIC:
@@ -577,18 +854,25 @@ def read_model_dir(path: str | os.PathLike[str], *, progress: Progress | None = 
         elif suffix in PICKLE_SUFFIXES or (head[:4] == b"PK\x03\x04" and _has_torch_pickle(target)):
             pickles.append(scan_pickle(target, name=rel))
 
+    snapshot = hub[0] if hub is not None else None
     name = (card.get("model_name") if isinstance(card.get("model_name"), str) else None) or (
         config.get("_name_or_path") if isinstance(config.get("_name_or_path"), str) else None)
     if not name:
         name = next((str(t.metadata["general.name"]) for t in tensors if "general.name" in t.metadata), None)
+    if not name and snapshot is not None:
+        name = snapshot.repo_id  # the snapshot folder's own name is a commit hash
+    base_models, base_model_sources = _merge_base_models(
+        [(card_file or "README.md", _strings(card.get("base_model")))]
+        + [(t.path, gguf_base_models(t.metadata)) for t in tensors if t.format == "gguf"])
     relation = card.get("base_model_relation")
     license_ = card.get("license")
     return ModelDirInfo(
-        root=str(root), name=name or root.resolve().name, base_models=_strings(card.get("base_model")),
+        root=str(root), name=name or root.resolve().name, base_models=base_models,
         base_model_relation=str(relation) if relation is not None else None,
         license=str(license_) if license_ is not None else None, datasets=_strings(card.get("datasets")),
         languages=_strings(card.get("language")), card=card, config=config, files=files, tensors=tensors,
-        pickles=pickles, refused=refused, errors=errors)
+        pickles=pickles, refused=refused, errors=errors, error_files=sorted(set(error_files)),
+        base_model_sources=base_model_sources, hub_snapshot=snapshot)
 
 
 def _has_torch_pickle(path: Path) -> bool:

@@ -3,8 +3,9 @@
 `register(model_app)` adds the commands to the lineage concern's ``model`` group (its owner mounts it).
 Commands parse input, call `artifacts` or `signing` and render. Each command turns an aisgf error into
 its message and exit code itself (`cliutil.report_error`), so the commands behave the same mounted under
-the root ``aisgf`` or in any other Typer app; a scan that finds an unsafe pickle and a verification that
-finds a difference exit `EXIT_CHECK_FAILED` (8), the project's "a check ran and failed".
+the root ``aisgf`` or in any other Typer app; a scan that finds an unsafe pickle or a file it could not
+check, and a verification that finds a difference, exit `EXIT_CHECK_FAILED` (8), the project's "a check
+ran and failed".
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def scan_report(info: ModelDirInfo) -> dict[str, Any]:
     doc = dataclasses.asdict(info)
     doc["parameters"] = info.parameters
     doc["unsafe_pickles"] = [p.path for p in info.unsafe_pickles]
+    doc["unchecked"] = info.unchecked
     return doc
 
 
@@ -57,6 +59,11 @@ def _read_with_progress(directory: Path) -> ModelDirInfo:
 
 def _print_scan(info: ModelDirInfo) -> None:
     console.print(f"[bold]{escape(info.name or info.root)}[/bold]  {escape(info.root)}", highlight=False)
+    if info.hub_snapshot is not None:
+        hub = info.hub_snapshot
+        refs = f" ({', '.join(hub.refs)})" if hub.refs else ""
+        console.print(f"  Hugging Face cache: {hub.repo_type} {escape(hub.repo_id)} at {escape(hub.revision)}"
+                      f"{escape(refs)}", highlight=False)
     for label, value in (("base models", ", ".join(info.base_models)), ("relation", info.base_model_relation),
                          ("license", info.license), ("datasets", ", ".join(info.datasets)),
                          ("languages", ", ".join(info.languages))):
@@ -98,7 +105,14 @@ def register(model_app: typer.Typer) -> None:
     ) -> None:
         """Read a model directory without executing it: card, config, weight headers, SHA-256, pickle scan.
 
-        Exits 8 if a pickle imports something dangerous or cannot be scanned.
+        A Hugging Face cache snapshot (models--ORG--NAME/snapshots/COMMIT) is read through its links to the
+        repo's blobs. Exits 0 when every file was read and no pickle is unsafe. Exits 8 if a pickle imports
+        something dangerous or cannot be scanned (not a pickle, too many opcodes), or if any file could not
+        be checked: a weight header, card or config that does not parse, a file that cannot be read, a
+        Hugging Face blob whose content is not the hash its name says, or a path refused unread (a symlink
+        leaving the directory, a directory symlink, a FIFO or device). The report still lists everything
+        read; --json gives the failing files as "unsafe_pickles" and "unchecked". Exits 3 if DIRECTORY is
+        not a directory.
         """
         with _reported():
             info = _read_with_progress(directory)
@@ -106,9 +120,14 @@ def register(model_app: typer.Typer) -> None:
             print_json(scan_report(info))
         else:
             _print_scan(info)
-        if info.unsafe_pickles:
-            err_console.print(f"[red]unsafe pickles[/red]: {escape(', '.join(p.path for p in info.unsafe_pickles))}",
-                              highlight=False, soft_wrap=True)
+        failed = False
+        for label, paths in (("unsafe pickles", [p.path for p in info.unsafe_pickles]),
+                             ("not checked", info.unchecked)):
+            if paths:
+                err_console.print(f"[red]{label}[/red]: {escape(', '.join(paths))}", highlight=False,
+                                  soft_wrap=True)
+                failed = True
+        if failed:
             raise typer.Exit(EXIT_CHECK_FAILED)
 
     @model_app.command("sign")
