@@ -679,3 +679,25 @@ def test_a_gguf_only_directory_is_imported_with_its_parent(db: Any, tmp_path: Pa
         parents = [(e.kind, p.name, p.stub, p.source) for e, p in lin.parents_of(s, m.id)]
     assert m.name == "Tiny Llama Q8"
     assert parents == [("fine_tune", "example/tiny-llama", True, "example/tiny-llama")]
+
+
+def test_a_hugging_face_snapshot_is_imported_with_the_repo_and_commit_as_its_source(db: Any, tmp_path: Path) -> None:
+    import json as _json
+
+    from sqlalchemy import select
+
+    from aisgf.audit.models import AuditEvent
+    from aisgf.lineage import services as lin
+    from tests.people import who
+
+    snapshot, contents = hub_cache(tmp_path)
+    info = read_model_dir(snapshot)
+    with db.session() as s:
+        m = lin.import_model(s, info, by=who(s, "gina"), accountable_team="ML platform")
+        assert (m.name, m.source_kind, m.source) == (
+            "example-org/tiny-model", "hub", f"example-org/tiny-model@{COMMIT}")
+        assert {f["path"] for f in m.manifest} == set(contents)
+        payload = _json.loads(s.scalars(select(AuditEvent.payload).where(
+            AuditEvent.action == "lineage.model_imported")).one())
+    assert payload["hub_snapshot"] == {"repo_type": "model", "repo_id": "example-org/tiny-model", "revision": COMMIT}
+    assert payload["unchecked"] == []

@@ -119,3 +119,22 @@ def test_symlinks_are_refused_at_signing(tmp_path: Path, keys: tuple[Path, Path]
     (d / "link").symlink_to("/etc/hostname")
     with pytest.raises(InvalidInput, match="cannot sign"):
         signing.sign_dir(d, keys[0])
+
+
+def test_a_hugging_face_snapshot_is_signed_through_its_blob_links_and_a_changed_blob_is_reported(
+        tmp_path: Path, keys: tuple[Path, Path]) -> None:
+    from tests.lineage.test_artifacts import hub_cache
+
+    snapshot, contents = hub_cache(tmp_path)
+    sig = signing.sign_dir(snapshot, keys[0], tmp_path / "snapshot.sig")
+    result = signing.verify_dir(snapshot, keys[1], sig)
+    assert result.ok and result.files == len(contents)
+    # the blob behind a snapshot name changes: verify names the snapshot file
+    blob = Path(os.path.realpath(snapshot / "config.json"))
+    blob.write_bytes(b'{"model_type": "backdoored"}')
+    result = signing.verify_dir(snapshot, keys[1], sig)
+    assert not result.ok and result.signature_valid and result.changed == ["config.json"]
+    # a link that leaves the cache is refused by name, as at import
+    (snapshot / "passwd").symlink_to("/etc/passwd")
+    with pytest.raises(InvalidInput, match="passwd"):
+        signing.sign_dir(snapshot, keys[0], tmp_path / "again.sig")

@@ -763,6 +763,21 @@ def _walk(root: Path, blobs: Path | None = None) -> tuple[list[tuple[str, Path]]
     return sorted(files), sorted(refused)
 
 
+def checked_symlinks(path: str | os.PathLike[str]) -> tuple[bool, list[str]]:
+    """Whether the directory holds symlinks, and which of them `read_model_dir` refuses.
+
+    For signing: model-signing follows symlinks only when told to, so the directory is checked with the
+    same walk first (inside links and a hub snapshot's blob links pass, every other escape is named).
+    """
+    root = Path(path)
+    real = root.resolve()
+    hub = _hub_snapshot(real)
+    _, refused = _walk(root, hub[1] if hub else None)
+    has_links = any(Path(d, f).is_symlink() for d, dirs, files in os.walk(root, followlinks=False)
+                    for f in (*files, *dirs))
+    return has_links, refused
+
+
 def hash_file(path: Path, on_bytes: Callable[[int], None] | None = None) -> tuple[int, str, bytes]:
     """Size, SHA-256 hex and first 8 bytes of a file, streamed in `CHUNK` reads into one reused buffer."""
     h = hashlib.sha256()

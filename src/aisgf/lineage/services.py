@@ -569,6 +569,8 @@ def import_model(session: Session, info: ModelDirInfo, *, by: Principal, account
     }
     fields: dict[str, Any] = {"licence": info.license, "source_kind": "path", "source": info.root,
                               **{k: v for k, v in card_text.items() if v}}
+    if info.hub_snapshot is not None:  # a hub download: where it came from is the repo at its commit
+        fields.update(source_kind="hub", source=f"{info.hub_snapshot.repo_id}@{info.hub_snapshot.revision}")
     if accountable_team:
         fields["accountable_team"] = accountable_team
     existing = find_model(session, f"{name}@{version}")
@@ -593,7 +595,10 @@ def import_model(session: Session, info: ModelDirInfo, *, by: Principal, account
     session.flush()
     _audit(session, by, "lineage.model_imported", f"model:{m.id}",
            {"root": info.root, "files": len(manifest), "parents": sorted(seen), "relation": relation.value,
-            "unsafe_pickles": [p.path for p in info.unsafe_pickles], "refused": list(info.refused)})
+            "unsafe_pickles": [p.path for p in info.unsafe_pickles], "refused": list(info.refused),
+            "unchecked": list(info.unchecked),
+            "hub_snapshot": ({"repo_type": info.hub_snapshot.repo_type, "repo_id": info.hub_snapshot.repo_id,
+                              "revision": info.hub_snapshot.revision} if info.hub_snapshot else None)})
     return m
 
 

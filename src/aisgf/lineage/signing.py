@@ -99,11 +99,19 @@ def sign_dir(model_dir: str | os.PathLike[str], private_key: str | os.PathLike[s
              signature_path: str | os.PathLike[str] | None = None) -> Path:
     """Sign every file of `model_dir` (SHA-256 per file) with the EC `private_key`; returns the bundle path.
 
-    Symlinks are refused by model-signing, as `read_model_dir` refuses those that leave the directory.
+    A directory with symlinks is signed only when every link is one `read_model_dir` accepts (inside the
+    directory, or a Hugging Face cache snapshot's links into its repo's blobs); the files are then signed
+    by content, followed. Any other link is refused by name.
     """
+    from aisgf.lineage.artifacts import checked_symlinks
+
     ms = _model_signing()
     d = Path(model_dir)
     _check_dir(d)
+    has_links, refused = checked_symlinks(d)
+    if refused:
+        raise InvalidInput(f"cannot sign the directory: links that leave it: {', '.join(refused[:10])}",
+                           where=str(d))
     key = Path(private_key)
     if not key.is_file():
         raise NotFound(f"no private key at {key}", where=str(key))
@@ -111,6 +119,8 @@ def sign_dir(model_dir: str | os.PathLike[str], private_key: str | os.PathLike[s
     inside = _inside(d, sig)
     hashing_config = ms.hashing.Config().set_ignored_paths(paths=[inside] if inside else [],
                                                            ignore_git_paths=True)
+    if has_links:
+        hashing_config.set_allow_symlinks(True)
     try:
         config = ms.signing.Config().set_hashing_config(hashing_config).use_elliptic_key_signer(private_key=key)
     except (ValueError, TypeError) as exc:
@@ -149,10 +159,31 @@ def _current(model_dir: Path, serialization: dict[str, Any]) -> dict[str, str]:
         if rel:
             relative.append(rel)
     config = ms.hashing.Config().set_ignored_paths(paths=relative, ignore_git_paths=True)
-    config.use_file_serialization(hashing_algorithm="sha256",
-                                  allow_symlinks=bool(serialization.get("allow_symlinks", False)))
+    config.use_file_serialization(hashing_algorithm="sha256")
+    config.set_allow_symlinks(bool(serialization.get("allow_symlinks", False)))  # hash() applies this one
     manifest = config.hash(model_dir)
     return {str(rd.identifier): rd.digest.digest_hex for rd in manifest.resource_descriptors()}
+
+
+def _follows_symlinks(bundle: bytes) -> Any:
+    """The hashing config for a bundle signed with links followed (a hub snapshot), else None.
+
+    Why: model-signing 1.x guesses the config from the bundle but its `hash()` then resets
+    `allow_symlinks` to False, so a directory signed through links could never verify. The flag is
+    read from the bundle before its signature is checked; that only picks how the directory is hashed;
+    the signed manifest (which records the flag) must still equal the one computed.
+    """
+    ms = _model_signing()
+    try:
+        statement = json.loads(base64.b64decode(json.loads(bundle)["dsseEnvelope"]["payload"]))
+        serialization = statement["predicate"]["serialization"]
+        if serialization.get("method") != "files" or serialization.get("allow_symlinks") is not True:
+            return None
+        algorithm = str(serialization.get("hash_type", "sha256"))
+    except (KeyError, TypeError, ValueError, binascii.Error):
+        return None  # not a bundle we can read: model-signing says why
+    return (ms.hashing.Config().use_file_serialization(hashing_algorithm=algorithm, allow_symlinks=True)
+            .set_allow_symlinks(True))
 
 
 def verify_dir(model_dir: str | os.PathLike[str], public_key: str | os.PathLike[str],
@@ -181,6 +212,9 @@ def verify_dir(model_dir: str | os.PathLike[str], public_key: str | os.PathLike[
             config = ms.verifying.Config().use_elliptic_key_verifier(public_key=pub)
         except (ValueError, TypeError) as exc:
             raise InvalidInput(f"not a usable EC public key (PEM): {exc}", where=str(pub)) from exc
+        followed = _follows_symlinks(bundle)
+        if followed is not None:
+            config.set_hashing_config(followed)
         try:
             config.verify(d, copy)
             verdict = None
