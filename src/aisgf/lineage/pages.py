@@ -1,5 +1,10 @@
 """The lineage pages: models (with their lineage drawn as SVG), datasets, vendors and the admission queue,
-and the lineage panel of a system's page. Read-only: changes go through the API and the CLI.
+and the lineage panel of a system's page. Models and datasets are read-only here (changes go through the
+API and the CLI); a vendor's page carries the admission workflow: due-diligence answers and contract
+clauses and the moves through admission (`vendor.manage`), and the reviews (`vendor.review`, for the
+reviewer functions the account holds). Each form handler parses the form, calls one service and
+redirects with a notice; a refused change shows the page again with the error and what was typed,
+after the transaction was rolled back.
 
 Why the graph is an image served on its own URL rather than SVG inlined in the page: Graphviz writes
 people's text (model names) into the SVG; as `<img src>` the browser renders it as an image, where no
@@ -12,17 +17,21 @@ import re
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
+from aisgf.errors import AisgfError
 from aisgf.lineage import graph
 from aisgf.lineage import services as svc
+from aisgf.lineage.choices import ADMISSION_MOVES, Admission, VendorKind
 from aisgf.lineage.models import Dataset, Model, ModelDataset
-from aisgf.lineage.reference import load_admission_rules
+from aisgf.lineage.reference import AdmissionRules, load_admission_rules
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.web.authz import principal
 from aisgf.web.deps import SESSION, get_store
@@ -199,6 +208,119 @@ def dataset_page(request: Request, ref: str, s: Session = SESSION) -> Response:
                   evidence=svc.evidence_of(s, dataset_id=d.id))
 
 
+# ------------------------------------------------------------------------------------------ vendors
+
+# notice key → English source text (translated through the gettext catalog); only these are shown
+NOTICES = {
+    "vendor_answers_saved": N_("The due-diligence answers and contract clauses are saved."),
+    "vendor_review_saved": N_("Your review is recorded."),
+    "vendor_moved": N_("The vendor's admission state is changed."),
+}
+
+#: The answers a due-diligence question takes (services.answer_due_diligence), in words for people.
+ANSWER_TEXT = {"yes": N_("Yes"), "no": N_("No"), "n/a": N_("Not applicable")}
+
+#: An admission review's decision, as a state (the review list, the queue).
+DECISION_TEXT = {"approve": N_("Approved"), "reject": N_("Rejected")}
+
+#: The button for each move through admission (choices.ADMISSION_MOVES says which are allowed from where).
+MOVE_TEXT = {
+    "candidate": N_("Back to candidate"),
+    "due_diligence": N_("Start due diligence"),
+    "admitted": N_("Admit"),
+    "suspended": N_("Suspend"),
+    "exited": N_("Exit the vendor"),
+}
+
+
+class _Form(BaseModel):
+    """Fields as the browser posts them (text); the CSRF token and unknown fields pass by."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class VendorReviewForm(_Form):
+    function: str = Field(default="", max_length=60)
+    decision: str = Field(default="", max_length=20)
+    reason: str = Field(default="", max_length=20000)
+
+
+class VendorMoveForm(_Form):
+    to: str = Field(default="", max_length=30)
+    reason: str = Field(default="", max_length=20000)
+
+
+async def _form_data(request: Request) -> FormData:
+    """The posted form (already read by the CSRF check; Starlette keeps it), for forms whose fields the
+    rules data names (`answer:<question id>`, `note:<question id>`, `clause`)."""
+    return await request.form()
+
+
+FORM_DATA: Any = Depends(_form_data)
+
+
+@dataclass
+class DueDiligenceForm:
+    """The due-diligence form as posted: answers and notes by question ID, the clauses ticked (None: the
+    form had no clause section, as for a publisher)."""
+
+    answers: dict[str, str]
+    notes: dict[str, str]
+    clauses: set[str] | None
+
+    @classmethod
+    def parse(cls, form: FormData) -> DueDiligenceForm:
+        answers: dict[str, str] = {}
+        notes: dict[str, str] = {}
+        for key, value in form.multi_items():
+            if not isinstance(value, str):
+                continue
+            if key.startswith("answer:") and value:
+                answers[key.removeprefix("answer:")] = value
+            elif key.startswith("note:") and value.strip():
+                notes[key.removeprefix("note:")] = value
+        ticked = {v for v in form.getlist("clause") if isinstance(v, str)}
+        return cls(answers=answers, notes=notes, clauses=ticked if form.get("clauses_shown") else None)
+
+    def clause_values(self, rules: AdmissionRules) -> dict[str, bool] | None:
+        """Every clause of the rules, ticked or not; a ticked ID the rules do not know goes to the service
+        too, which refuses it."""
+        if self.clauses is None:
+            return None
+        return {c.id: c.id in self.clauses for c in rules.clauses} | {c: True for c in self.clauses}
+
+
+def _rule_texts(rules: AdmissionRules) -> dict[str, Any]:
+    """ID → the rules data's entry (with its zh and en text) for every question, clause and reviewer."""
+    entries: list[Any] = [*rules.questions, *rules.clauses, *rules.reviewers]
+    return {x.id: x for x in entries}
+
+
+def _moves(admission: str) -> list[str]:
+    """The moves allowed from `admission`, in the order of the admission states."""
+    return [a.value for a in Admission if a in ADMISSION_MOVES[Admission(admission)]]
+
+
+def _vendor_page(request: Request, s: Session, ref: str, status_code: int = 200, **values: Any) -> Response:
+    p = principal(request)
+    v = svc.get_vendor(s, ref, viewer=p)
+    rules = load_admission_rules()
+    is_vendor = v.kind == VendorKind.vendor
+    models = list(s.scalars(select(Model).where(Model.vendor_id == v.id).order_by(Model.name, Model.version)))
+    datasets = list(s.scalars(select(Dataset).where(Dataset.supplier_id == v.id).order_by(Dataset.name)))
+    dd = values.pop("dd_form", None) or DueDiligenceForm(
+        answers={q: a.get("answer") for q, a in (v.due_diligence or {}).items() if a.get("answer")},
+        notes={q: a.get("note") or "" for q, a in (v.due_diligence or {}).items()},
+        clauses={c for c, present in (v.clauses or {}).items() if present})
+    return render(request, "lineage_vendor.html", status_code=status_code, vendor=v, rules=rules,
+                  texts=_rule_texts(rules), review_state=svc.review_state(v), results=svc.result_items(v),
+                  gaps=svc.admission_items(v) if is_vendor else [], models=models, datasets=datasets,
+                  may_manage=p.may("vendor.manage"), my_functions=svc.review_functions_of(p) if is_vendor else [],
+                  moves=_moves(v.admission) if is_vendor else [], dd=dd, answer_text=ANSWER_TEXT,
+                  decision_text=DECISION_TEXT, move_text=MOVE_TEXT,
+                  notice=NOTICES.get(request.query_params.get("notice", "")), **values)
+
+
 @router.get("/vendors")
 def vendors_page(request: Request, s: Session = SESSION) -> Response:
     return render(request, "lineage_vendors.html", vendors=svc.list_vendors(s, viewer=principal(request)))
@@ -206,20 +328,55 @@ def vendors_page(request: Request, s: Session = SESSION) -> Response:
 
 @router.get("/vendors/queue")
 def vendor_queue_page(request: Request, s: Session = SESSION) -> Response:
-    queue = svc.admission_queue(s, viewer=principal(request))
-    return render(request, "lineage_vendor_queue.html", queue=[(v, svc.review_state(v), svc.admission_gaps(v))
-                                                                for v in queue])
+    """Every vendor waiting for admission; for a reviewer, first those waiting for their own functions."""
+    p = principal(request)
+    rules = load_admission_rules()
+    rows = [(v, svc.review_state(v), svc.admission_items(v), svc.waiting_for(v, p))
+            for v in svc.admission_queue(s, viewer=p)]
+    return render(request, "lineage_vendor_queue.html", queue=rows, mine=[r for r in rows if r[3]],
+                  reviewer=p.may("vendor.review"), my_functions=svc.review_functions_of(p),
+                  texts=_rule_texts(rules), decision_text=DECISION_TEXT)
 
 
 @router.get("/vendors/{ref}")
 def vendor_page(request: Request, ref: str, s: Session = SESSION) -> Response:
-    v = svc.get_vendor(s, ref, viewer=principal(request))
-    models = list(s.scalars(select(Model).where(Model.vendor_id == v.id).order_by(Model.name, Model.version)))
-    datasets = list(s.scalars(select(Dataset).where(Dataset.supplier_id == v.id).order_by(Dataset.name)))
-    return render(request, "lineage_vendor.html", vendor=v, rules=load_admission_rules(),
-                  review_state=svc.review_state(v), gaps=svc.admission_gaps(v), models=models, datasets=datasets)
+    return _vendor_page(request, s, ref)
 
 
+@router.post("/vendors/{ref}/due-diligence")
+def vendor_due_diligence(request: Request, ref: str, form: FormData = FORM_DATA, s: Session = SESSION) -> Response:
+    f = DueDiligenceForm.parse(form)
+    try:
+        v = svc.answer_due_diligence(s, ref, by=principal(request), answers=f.answers, notes=f.notes,
+                                     clauses=f.clause_values(load_admission_rules()))
+    except AisgfError as exc:
+        s.rollback()
+        return _vendor_page(request, s, ref, status_code=exc.status, error=exc, error_in="dd", dd_form=f)
+    return redirect(request, f"/vendors/{v.id}#due-diligence", notice="vendor_answers_saved")
+
+
+@router.post("/vendors/{ref}/reviews")
+def vendor_review(request: Request, ref: str, f: Annotated[VendorReviewForm, Form()],
+                  s: Session = SESSION) -> Response:
+    try:
+        r = svc.review_vendor(s, ref, by=principal(request), function=f.function, decision=f.decision,
+                              reason=f.reason)
+    except AisgfError as exc:
+        s.rollback()
+        return _vendor_page(request, s, ref, status_code=exc.status, error=exc, error_in="review",
+                            review_form=f.model_dump())
+    return redirect(request, f"/vendors/{r.vendor_id}#reviews", notice="vendor_review_saved")
+
+
+@router.post("/vendors/{ref}/admission")
+def vendor_move(request: Request, ref: str, f: Annotated[VendorMoveForm, Form()], s: Session = SESSION) -> Response:
+    try:
+        v = svc.move_vendor(s, ref, f.to, by=principal(request), reason=f.reason)
+    except AisgfError as exc:
+        s.rollback()
+        return _vendor_page(request, s, ref, status_code=exc.status, error=exc, error_in="move",
+                            move_form=f.model_dump())
+    return redirect(request, f"/vendors/{v.id}#admission", notice="vendor_moved")
 
 @router.post("/systems/{key}/lineage/chain-check")
 def record_chain_check_page(request: Request, key: str, s: Session = SESSION,

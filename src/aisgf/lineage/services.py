@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -82,6 +83,7 @@ MESSAGES = register_messages({
     "lineage.unknown_question": "unknown due-diligence question {value!r}; accepted: {accepted}",
     "lineage.unknown_clause": "unknown contract clause {value!r}; accepted: {accepted}",
     "lineage.bad_answer": "the answer to {question} is yes, no or n/a, got {value!r}",
+    "lineage.note_without_answer": "the note on {question} ({text}) is kept with an answer: give yes, no or n/a too",
     "lineage.unknown_reviewer": "unknown vendor reviewer {value!r}; accepted: {accepted}",
     "lineage.not_your_function": "vendor review {function} is decided by reviewers of {held_by}; you hold {mine}",
     "lineage.review_needs_reason": "a rejection needs a reason",
@@ -153,6 +155,38 @@ def _audit(session: Session, by: Principal, action: str, entity: str, payload: d
 VENDOR_FIELDS = ("name", "kind", "uscc", "country", "supplies", "algorithm_filing")
 
 
+@dataclass(frozen=True)
+class AdmissionItem:
+    """One reason of a vendor's admission result, or one thing that keeps it from admission, as data.
+
+    Why: the stored reasons and the gaps the API gives out are short codes (`dd.filing: no`,
+    `legal review missing`); the pages put each into words from the rules data (the question's,
+    clause's or reviewer's zh or en text) instead of showing the code.
+    """
+
+    kind: str      # question | clause | review (other: a stored reason this code does not read)
+    ref: str       # the question, clause or reviewer function ID
+    state: str     # question: no | unanswered; clause: missing; review: missing | reject
+    blocker: bool  # it keeps the vendor from admission
+
+    @property
+    def reason(self) -> str:
+        """As stored in `Vendor.result_reasons`."""
+        return f"{self.ref}: {self.state}" if self.state else self.ref
+
+    @property
+    def gap(self) -> str:
+        """As `admission_gaps` gives it out."""
+        return f"{self.ref} review {self.state}" if self.kind == "review" else f"blocker {self.reason}"
+
+    @classmethod
+    def of_reason(cls, reason: str, blocking: set[str]) -> AdmissionItem:
+        ref, _, state = reason.partition(":")
+        ref, state = ref.strip(), state.strip()
+        kind = "question" if ref.startswith("dd.") else "clause" if ref.startswith("clause.") else "other"
+        return cls(kind, ref, state, ref in blocking)
+
+
 def _vendor_snapshot(v: Vendor) -> dict[str, Any]:
     return {f: getattr(v, f) for f in VENDOR_FIELDS} | {"admission": v.admission}
 
@@ -222,6 +256,11 @@ def answer_due_diligence(session: Session, ref: str | int, *, by: Principal, ans
     rules = load_admission_rules()
     qids, cids = [q.id for q in rules.questions], [c.id for c in rules.clauses]
     dd = dict(v.due_diligence or {})
+    for qid, note in (notes or {}).items():  # a note is stored with its answer: alone it would be lost
+        if qid not in (answers or {}) and (note or "").strip():
+            q = next((q for q in rules.questions if q.id == qid), None)
+            raise InvalidInput.coded("lineage.note_without_answer", where=f"notes.{qid}", question=qid[:60],
+                                     text=q.en if q else "?", text_zh=q.zh if q else "?")
     for qid, answer in (answers or {}).items():
         if qid not in qids:
             raise InvalidInput.coded("lineage.unknown_question", where="answers", value=qid[:60], accepted=qids)
@@ -248,21 +287,22 @@ def assess_vendor(v: Vendor) -> None:
     "no" or missing clause warns. A publisher is assessed on the responsibility documents alone.
     """
     rules = load_admission_rules()
-    blockers: list[str] = []
-    warnings: list[str] = []
+    blockers: list[AdmissionItem] = []
+    warnings: list[AdmissionItem] = []
     questions = [q for q in rules.questions if v.kind == VendorKind.vendor or q.id == "dd.responsibility_docs"]
     for q in questions:
         answer = (v.due_diligence or {}).get(q.id, {}).get("answer")
         if answer in ("yes", "n/a"):
             continue
-        (blockers if q.blocker else warnings).append(f"{q.id}: {'no' if answer == 'no' else 'unanswered'}")
+        (blockers if q.blocker else warnings).append(
+            AdmissionItem("question", q.id, "no" if answer == "no" else "unanswered", q.blocker))
     if v.kind == VendorKind.vendor:
         for c in rules.clauses:
             if not (v.clauses or {}).get(c.id):
-                (blockers if c.required else warnings).append(f"{c.id}: missing")
+                (blockers if c.required else warnings).append(AdmissionItem("clause", c.id, "missing", c.required))
     v.result = (AdmissionResult.blocker if blockers else AdmissionResult.warning if warnings
                 else AdmissionResult.ok).value
-    v.result_reasons = blockers + warnings
+    v.result_reasons = [i.reason for i in blockers + warnings]
 
 
 def review_vendor(session: Session, ref: str | int, *, by: Principal, function: str, decision: str,
@@ -275,7 +315,7 @@ def review_vendor(session: Session, ref: str | int, *, by: Principal, function: 
     if reviewer is None:
         raise InvalidInput.coded("lineage.unknown_reviewer", where="function", value=function[:60],
                                  accepted=rules.functions)
-    if by.role != "system" and not set(reviewer.held_by) & set(by.functions):
+    if function not in review_functions_of(by):
         raise Forbidden.coded("lineage.not_your_function", where="function", function=function,
                               held_by=reviewer.held_by, mine=list(by.functions) or "none")
     if v.admission != Admission.due_diligence:
@@ -305,13 +345,42 @@ def review_state(v: Vendor) -> dict[str, str | None]:
     return out
 
 
-def admission_gaps(v: Vendor) -> list[str]:
-    """What keeps a vendor from being admitted: blockers, and reviewer functions that have not approved."""
+def review_functions_of(by: Principal) -> list[str]:
+    """The admission reviewer functions `by` may decide: those held by one of their account functions
+    (every one for the platform itself; none without `vendor.review`)."""
+    rules = load_admission_rules()
+    if by.role == "system":
+        return rules.functions
+    if not by.may("vendor.review"):
+        return []
+    return [r.id for r in rules.reviewers if set(r.held_by) & set(by.functions)]
+
+
+def waiting_for(v: Vendor, by: Principal) -> list[str]:
+    """The reviewer functions of `by` that have not decided on `v` yet, while it is in due diligence."""
+    if v.kind != VendorKind.vendor or v.admission != Admission.due_diligence:
+        return []
+    state = review_state(v)
+    return [f for f in review_functions_of(by) if state.get(f) is None]
+
+
+def result_items(v: Vendor) -> list[AdmissionItem]:
+    """The vendor's stored result reasons (`dd.filing: no`) as items, blocking or not under the rules in force."""
     rules = load_admission_rules()
     blocking = {q.id for q in rules.questions if q.blocker} | {c.id for c in rules.clauses if c.required}
-    gaps = [f"blocker {r}" for r in (v.result_reasons or []) if r.split(":")[0] in blocking]
-    gaps += [f"{f} review {d or 'missing'}" for f, d in review_state(v).items() if d != "approve"]
-    return gaps
+    return [AdmissionItem.of_reason(r, blocking) for r in v.result_reasons or []]
+
+
+def admission_items(v: Vendor) -> list[AdmissionItem]:
+    """What keeps a vendor from being admitted: blockers, and reviewer functions that have not approved."""
+    items = [i for i in result_items(v) if i.blocker]
+    items += [AdmissionItem("review", f, d or "missing", True) for f, d in review_state(v).items() if d != "approve"]
+    return items
+
+
+def admission_gaps(v: Vendor) -> list[str]:
+    """`admission_items` as the API and the CLI give them out: `blocker dd.filing: no`, `legal review missing`."""
+    return [i.gap for i in admission_items(v)]
 
 
 def move_vendor(session: Session, ref: str | int, to: str, *, by: Principal, reason: str = "") -> Vendor:
