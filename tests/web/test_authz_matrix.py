@@ -78,9 +78,15 @@ def _fixtures(db: Database) -> dict[str, str]:
         ev = svc.add_evidence(s, store, system.key, by=acting_as(s, "test"), obligations=[ob.catalog_id],
                               stream=io.BytesIO(b"report"), filename="r.txt", media_type="text/plain", max_bytes=1000)
         bo = acc.get_user(s, "bo")
+        from aisgf.lineage import services as lin
+
+        model = lin.add_model(s, by=acting_as(s, "gina"), name="matrix-model", kind="foundation",
+                              accountable_team="ML")
+        lin.link_system_model(s, system.key, model.id, "primary", by=acting_as(s, "gina"))
+        vendor = lin.add_vendor(s, by=acting_as(s, "gina"), name="Matrix vendor", supplies=["model_api"])
         return {"ref": system.key, "key": system.key, "obligation_id": str(ob.id), "evidence_id": str(ev.id),
                 "item_id": "6.2.e", "token": "not-a-setup-token", "code": "en", "user_id": str(bo.id),
-                "token_id": "999999"}
+                "token_id": "999999", "model_id": str(model.id), "vendor_id": str(vendor.id)}
 
 
 def _url(path: str, params: dict[str, str]) -> str:
@@ -173,6 +179,16 @@ CRITICAL_DENIALS: list[tuple[str | None, str, str, dict[str, Any] | None, int, s
     ("oscar", "GET", "/api/systems/{ref}", None, 404, "not-found"),
     ("oscar", "PATCH", "/api/obligations/{obligation_id}", {"status": "met"}, 404, "not-found"),
     ("oscar", "page GET", "/systems/{key}", None, 404, "not-found"),
+    # lineage: readers and reviewers change no model, vendor or chain record; owners see only their own system
+    ("audrey", "PATCH", "/api/models/{model_id}", {"licence": "x"}, 403, "access-denied"),
+    ("rita", "POST", "/api/models/{model_id}/evidence", None, 403, "access-denied"),
+    ("olivia", "POST", "/api/vendors/{vendor_id}/admission", {"to": "due_diligence"}, 403, "access-denied"),
+    ("gina", "POST", "/api/vendors/{vendor_id}/reviews", {"function": "legal", "decision": "approve"}, 403,
+     "access-denied"),
+    ("audrey", "POST", "/api/systems/{ref}/lineage/chain/evidence", None, 403, "access-denied"),
+    ("oscar", "POST", "/api/systems/{ref}/lineage/chain/evidence", None, 404, "not-found"),
+    ("olivia", "page POST", "/vendors/{vendor_id}/admission", {"to": "due_diligence"}, 403, "access-denied"),
+    ("rita", "page POST", "/systems/{key}/lineage/chain-check", None, 403, "access-denied"),
     # a reviewer without the legal function cannot decide the legal review
     ("bo", "POST", "/api/systems/{ref}/reviews", REVIEW_LEGAL, 403, "forbidden"),
     ("bo", "page POST", "/systems/{key}/reviews", {**REVIEW_LEGAL, "assessment": "1"}, 403, "forbidden"),
