@@ -6,6 +6,7 @@ from typing import Any
 
 from aisgf.db import Database
 from aisgf.lineage import services as lin
+from aisgf.lineage.reference import load_admission_rules
 from aisgf.registry import services as reg
 from tests.answers import LOW
 from tests.people import who
@@ -20,10 +21,9 @@ def admitted_vendor(s: Any, name: str = "Zhipu Cloud") -> int:
     """A vendor that passed due diligence and every admission review."""
     lead = who(s, "gina")
     v = lin.add_vendor(s, by=lead, name=name, kind="vendor", country="CN", supplies=["model_api", "weights"])
-    lin.answer_due_diligence(s, v.id, by=lead, answers={q: "yes" for q in (
-        "dd.responsibility_docs", "dd.filing", "dd.security_certification", "dd.data_location", "dd.subprocessors")},
-        clauses={c: True for c in ("clause.incident_reporting", "clause.data_protection", "clause.model_change_notice",
-                                   "clause.audit_right", "clause.exit")})
+    rules = load_admission_rules()
+    lin.answer_due_diligence(s, v.id, by=lead, answers={q.id: "yes" for q in rules.questions},
+                             clauses={c.id: True for c in rules.clauses})
     lin.move_vendor(s, v.id, "due_diligence", by=lead)
     for fn, held in (("procurement", "business"), ("legal", "legal"), ("infosec", "infosec")):
         lin.review_vendor(s, v.id, by=who(s, f"rv-{held}", "reviewer", [held]), function=fn, decision="approve")

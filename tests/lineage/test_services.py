@@ -13,6 +13,7 @@ from aisgf.db import Database
 from aisgf.errors import Conflict, Forbidden, InvalidInput, NotFound
 from aisgf.lineage import services as lin
 from aisgf.lineage.artifacts_types import FileEntry, ModelDirInfo, PickleFinding
+from aisgf.lineage.reference import load_admission_rules
 from tests.lineage.helpers import admitted_vendor
 from tests.people import owner_accounts, who
 
@@ -36,9 +37,15 @@ def test_vendor_admission_needs_answers_clauses_and_every_reviewer(db: Database)
             lin.move_vendor(s, v.id, "admitted", by=lead)
         assert "blocker dd.filing: unanswered" in err.value.extra["open"]
         assert "procurement review missing" in err.value.extra["open"]
-        lin.answer_due_diligence(s, v.id, by=lead, answers={"dd.responsibility_docs": "yes", "dd.filing": "yes",
-                                                            "dd.data_location": "no"},
-                                 clauses={"clause.incident_reporting": True, "clause.data_protection": True})
+        rules = load_admission_rules()
+        blocking = [q.id for q in rules.questions_for("vendor", ["model_api"]) if q.blocker]
+        assert {"dd.model_origin", "dd.training_data", "dd.remediation", "dd.output_labeling", "dd.accountability",
+                "dd.filing", "dd.responsibility_docs"} == set(blocking)  # the seed's questions, for a model API
+        required = [c.id for c in rules.clauses_for("vendor", ["model_api"]) if c.required]
+        assert {"clause.incident_reporting", "clause.labeling", "clause.scope_and_limits",
+                "clause.data_protection"} == set(required)
+        lin.answer_due_diligence(s, v.id, by=lead, answers={**{q: "yes" for q in blocking}, "dd.data_location": "no"},
+                                 clauses={c: True for c in required})
         assert v.result == "warning" and "dd.data_location: no" in v.result_reasons
         legal = who(s, "lena", "reviewer", ["legal"])
         with pytest.raises(Forbidden, match="infosec"):
@@ -59,9 +66,16 @@ def test_vendor_admission_needs_answers_clauses_and_every_reviewer(db: Database)
         with pytest.raises(InvalidInput, match="check character"):
             lin.add_vendor(s, by=lead, name="Typo Co", uscc="914403001922038217")
         pub = lin.add_vendor(s, by=lead, name="DeepSeek (open weights)", kind="publisher")
+        assert pub.result_reasons == ["dd.responsibility_docs: unanswered"]  # documentation only, no clauses
         with pytest.raises(Conflict, match="publisher"):
             lin.move_vendor(s, pub.id, "due_diligence", by=lead)
         assert [x.name for x in lin.admission_queue(s, viewer=lead)] == []
+        chips = lin.add_vendor(s, by=lead, name="Chip maker", supplies=["chips"])  # asked what fits a chip maker
+        asked = {r.split(":")[0] for r in chips.result_reasons}
+        assert "dd.remediation" in asked and "clause.incident_reporting" in asked
+        assert not asked & {"dd.output_labeling", "dd.filing", "dd.model_origin", "clause.labeling"}
+        data = lin.add_vendor(s, by=lead, name="Corpus seller", supplies=["data"])
+        assert "dd.data_provenance: unanswered" in data.result_reasons
         with pytest.raises(Forbidden):
             lin.add_vendor(s, by=who(s, "alice", "owner"), name="Mine")
     with db.session() as s:

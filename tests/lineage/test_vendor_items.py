@@ -34,9 +34,14 @@ def test_reasons_and_gaps_are_items_and_read_as_before(db: Database) -> None:
         assert all(g.blocker for g in gaps) and AdmissionItem("review", "legal", "reject", True) in gaps
         assert AdmissionItem("review", "procurement", "missing", True) in gaps
         assert lin.admission_gaps(v) == [g.gap for g in gaps]
-        assert lin.admission_gaps(v) == ["blocker dd.responsibility_docs: unanswered", "blocker dd.filing: no",
-                                         "blocker clause.incident_reporting: missing", "procurement review missing",
-                                         "legal review reject", "infosec review missing"]
+        # no supplies recorded: every question and clause is asked, in the rules' order
+        assert lin.admission_gaps(v) == [
+            "blocker dd.model_origin: unanswered", "blocker dd.training_data: unanswered",
+            "blocker dd.responsibility_docs: unanswered", "blocker dd.remediation: unanswered",
+            "blocker dd.output_labeling: unanswered", "blocker dd.accountability: unanswered", "blocker dd.filing: no",
+            "blocker dd.data_provenance: unanswered", "blocker clause.incident_reporting: missing",
+            "blocker clause.scope_and_limits: missing", "blocker clause.labeling: missing",
+            "procurement review missing", "legal review reject", "infosec review missing"]
     # a stored reason this code does not read stays itself
     odd = AdmissionItem.of_reason("something else", set())
     assert (odd.kind, odd.reason, odd.blocker) == ("other", "something else", False)

@@ -313,6 +313,8 @@ def _vendor_page(request: Request, s: Session, ref: str, status_code: int = 200,
         notes={q: a.get("note") or "" for q, a in (v.due_diligence or {}).items()},
         clauses={c for c, present in (v.clauses or {}).items() if present})
     return render(request, "lineage_vendor.html", status_code=status_code, vendor=v, rules=rules,
+                  questions=rules.questions_for(v.kind, v.supplies or []),
+                  clauses=rules.clauses_for(v.kind, v.supplies or []),
                   texts=_rule_texts(rules), review_state=svc.review_state(v), results=svc.result_items(v),
                   gaps=svc.admission_items(v) if is_vendor else [], models=models, datasets=datasets,
                   may_manage=p.may("vendor.manage"), my_functions=svc.review_functions_of(p) if is_vendor else [],

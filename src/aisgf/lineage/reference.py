@@ -7,6 +7,7 @@ on a question that silently vanished. Read once per process and re-read when the
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aisgf.errors import InvalidInput
+from aisgf.lineage.choices import Supply, VendorKind
 
 ADMISSION_FILE = Path(__file__).parent / "data" / "vendor-admission.yaml"
 
@@ -29,14 +31,25 @@ class Reviewer(_Model):
     held_by: list[str] = Field(min_length=1)
 
 
-class Question(_Model):
+class _Asked(_Model):
+    """A question or clause is asked of a vendor that supplies one of `applies_to` (empty: of every vendor)."""
+
+    applies_to: list[Supply] = Field(default_factory=list)
+
+    def asked_of(self, supplies: Iterable[str]) -> bool:
+        given = set(supplies)
+        return not self.applies_to or not given or bool(given & {s.value for s in self.applies_to})
+
+
+class Question(_Asked):
     id: str = Field(pattern=r"^dd\.[a-z_]+$")
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
     blocker: bool
+    publisher: bool = Field(default=False, description="asked of a publisher of open weights or data too")
 
 
-class Clause(_Model):
+class Clause(_Asked):
     id: str = Field(pattern=r"^clause\.[a-z_]+$")
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
@@ -48,6 +61,20 @@ class AdmissionRules(_Model):
     reviewers: list[Reviewer] = Field(min_length=1)
     questions: list[Question] = Field(min_length=1)
     clauses: list[Clause] = Field(min_length=1)
+
+    def questions_for(self, kind: str, supplies: Iterable[str]) -> list[Question]:
+        """The due-diligence questions asked of a vendor (or publisher) that supplies `supplies`."""
+        if kind == VendorKind.publisher:
+            return [q for q in self.questions if q.publisher]
+        listed = list(supplies)
+        return [q for q in self.questions if q.asked_of(listed)]
+
+    def clauses_for(self, kind: str, supplies: Iterable[str]) -> list[Clause]:
+        """The contract clauses checked for a vendor under contract (a publisher has none)."""
+        if kind == VendorKind.publisher:
+            return []
+        listed = list(supplies)
+        return [c for c in self.clauses if c.asked_of(listed)]
 
     def reviewer(self, function: str) -> Reviewer | None:
         return next((r for r in self.reviewers if r.id == function), None)

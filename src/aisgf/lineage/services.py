@@ -284,22 +284,22 @@ def assess_vendor(v: Vendor) -> None:
     """Set the vendor's admission result from its answers and clauses: blocker, warning or ok, with reasons.
 
     A blocker question answered "no" or not at all, or a required clause missing, blocks; any other
-    "no" or missing clause warns. A publisher is assessed on the responsibility documents alone.
+    "no" or missing clause warns. Only the questions and clauses asked of what the vendor supplies
+    count (`applies_to` in the rules); a publisher is assessed on the questions asked of publishers
+    (its responsibility documents), with no clauses.
     """
     rules = load_admission_rules()
     blockers: list[AdmissionItem] = []
     warnings: list[AdmissionItem] = []
-    questions = [q for q in rules.questions if v.kind == VendorKind.vendor or q.id == "dd.responsibility_docs"]
-    for q in questions:
+    for q in rules.questions_for(v.kind, v.supplies or []):
         answer = (v.due_diligence or {}).get(q.id, {}).get("answer")
         if answer in ("yes", "n/a"):
             continue
         (blockers if q.blocker else warnings).append(
             AdmissionItem("question", q.id, "no" if answer == "no" else "unanswered", q.blocker))
-    if v.kind == VendorKind.vendor:
-        for c in rules.clauses:
-            if not (v.clauses or {}).get(c.id):
-                (blockers if c.required else warnings).append(AdmissionItem("clause", c.id, "missing", c.required))
+    for c in rules.clauses_for(v.kind, v.supplies or []):
+        if not (v.clauses or {}).get(c.id):
+            (blockers if c.required else warnings).append(AdmissionItem("clause", c.id, "missing", c.required))
     v.result = (AdmissionResult.blocker if blockers else AdmissionResult.warning if warnings
                 else AdmissionResult.ok).value
     v.result_reasons = [i.reason for i in blockers + warnings]
