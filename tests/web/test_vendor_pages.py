@@ -312,6 +312,8 @@ def test_the_queue_shows_a_reviewer_what_waits_for_their_functions(web: Web) -> 
     assert "Not yet reviewed Procurement review" in _shown(mine)
     assert "Not answered Does the vendor provide responsibility documentation" in _shown(mine)
     assert "Candidate Co" in q.split('id="queue-table"')[1]
+    assert '<a href="/vendors/queue">Vendor admission</a>' in q  # the navigation leads reviewers here
+    assert 'href="/vendors/queue"' not in Person(app, db, "audrey").login().get("/").text  # not for readers
 
     _follow(bo, bo.post(f"/vendors/{waiting}/reviews", data={"function": "procurement", "decision": "approve"}))
     q = bo.get("/vendors/queue").text
