@@ -58,8 +58,9 @@ def test_patch_changes_only_what_it_names_and_null_clears(web: Any) -> None:
     assert set(ev["after"]) == {"vendor", "accountable_team", "filing_number"}
     # refused: no such vendor, a name cleared, a wrong type, a field the API does not have, a reader
     assert gina.patch(f"/api/models/{m['id']}", json={"vendor_id": 99999}).status_code == 404
-    r = gina.patch(f"/api/models/{m['id']}", json={"name": None})
-    assert r.status_code == 422 and "name is required" in r.json()["detail"]
+    for cleared in ({"name": None}, {"kind": None}):  # a model keeps a name and a kind: not nullable
+        r = gina.patch(f"/api/models/{m['id']}", json=cleared)
+        assert r.status_code == 422 and next(iter(cleared)) in r.text, r.text
     assert gina.patch(f"/api/models/{m['id']}", json={"stub": 1}).status_code == 422
     assert gina.patch(f"/api/models/{m['id']}", json={"weights": "x"}).status_code == 422
     assert audrey.patch(f"/api/models/{m['id']}", json={"licence": "x"}).status_code == 403
@@ -78,6 +79,7 @@ def test_patch_changes_only_what_it_names_and_null_clears(web: Any) -> None:
     assert r.json()["personal"] is True  # not named: kept
     assert gina.patch(f"/api/datasets/{d['id']}", json={"personal": None}).status_code == 422
     assert gina.patch(f"/api/datasets/{d['id']}", json={"source": "stolen"}).status_code == 422
+    assert gina.patch(f"/api/datasets/{d['id']}", json={"source": None}).status_code == 422
 
 
 def test_a_model_document_serves_its_obligation_in_every_system_using_it(web: Any) -> None:
@@ -113,7 +115,9 @@ def test_a_model_document_serves_its_obligation_in_every_system_using_it(web: An
     with db.session() as s:
         before = s.scalar(select(func.count()).select_from(LineageEvidence))
     r = gina.post(f"/api/models/{m['id']}/evidence", data={"uri": "https://x.example/doc", "catalog_id": "6.2.z"})
-    assert r.status_code == 422 and "6.2.z" in r.json()["detail"], r.text
+    assert r.status_code == 404 and "6.2.z" in r.json()["detail"], r.text  # an unknown ID: not found
+    r = gina.post(f"/api/models/{m['id']}/evidence", data={"uri": "https://x.example/doc", "catalog_id": "   "})
+    assert r.status_code == 422 and r.json()["where"].endswith("catalog_id"), r.text
     exe = ("tool.exe", b"MZ\x90\x00", "application/x-msdos-program")
     r = gina.post(f"/api/models/{m['id']}/evidence", files={"file": exe})
     assert r.status_code == 415, r.text

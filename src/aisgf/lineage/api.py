@@ -52,6 +52,8 @@ from aisgf.web.schemas import ONE_LINE, BodyID, problems
 router = APIRouter(prefix="/api", tags=["lineage"], responses=problems(401, 403, 422, 503))
 SystemRef = Annotated[str, Path(min_length=1, max_length=100, description="the system's numeric ID or its key")]
 Line = Annotated[str, Field(max_length=300, pattern=ONE_LINE)]
+Line200 = Annotated[str, Field(max_length=200, pattern=ONE_LINE)]  # the service's limits (services.MODEL_TEXT)
+Line100 = Annotated[str, Field(max_length=100, pattern=ONE_LINE)]
 Prose = Annotated[str, Field(max_length=20_000)]
 
 
@@ -63,38 +65,39 @@ class ModelIn(_Strict):
     name: Line
     version: Annotated[str, Field(max_length=100)] = ""
     kind: ModelKind
-    accountable_team: Line | None = Field(default=None, description="an internal team, or give vendor_id")
+    accountable_team: Line200 | None = Field(default=None, description="an internal team, or give vendor_id")
     vendor_id: BodyID | None = None
-    licence: Line | None = None
+    licence: Line200 | None = None
     intended_use: Prose | None = None
     limitations: Prose | None = None
     training_data: Prose | None = Field(default=None, description="the training-data summary")
-    security_contact: Line | None = None
+    security_contact: Line200 | None = None
     remediation: Prose | None = None
     output_labeling: Prose | None = None
-    filing_number: Line | None = Field(default=None, description="生成式人工智能服务备案号")
-    launch_number: Line | None = Field(default=None, description="上线编号")
+    filing_number: Line100 | None = Field(default=None, description="生成式人工智能服务备案号")
+    launch_number: Line100 | None = Field(default=None, description="上线编号")
     source_kind: SourceKind = SourceKind.none
     source: Annotated[str, Field(max_length=1000)] | None = None
 
 
 class ModelPatch(_Strict):
-    """Fields to change; a field sent as null is cleared, one not sent is kept."""
+    """Fields to change; a field not sent is kept, a text sent as null is cleared (a name and a kind
+    cannot be cleared: they are not nullable)."""
 
-    name: Line | None = None
+    name: Line = Field(default=None)  # type: ignore[assignment]  # not sent: None; sent: a name, never null
     version: Annotated[str, Field(max_length=100)] | None = None
-    kind: ModelKind | None = None
-    accountable_team: Line | None = None
+    kind: ModelKind = Field(default=None)  # type: ignore[assignment]
+    accountable_team: Line200 | None = None
     vendor_id: BodyID | None = None
-    licence: Line | None = None
+    licence: Line200 | None = None
     intended_use: Prose | None = None
     limitations: Prose | None = None
     training_data: Prose | None = None
-    security_contact: Line | None = None
+    security_contact: Line200 | None = None
     remediation: Prose | None = None
     output_labeling: Prose | None = None
-    filing_number: Line | None = None
-    launch_number: Line | None = None
+    filing_number: Line100 | None = None
+    launch_number: Line100 | None = None
     source_kind: SourceKind | None = None
     source: Annotated[str, Field(max_length=1000)] | None = None
     stub: StrictBool | None = Field(default=None, description="a placeholder parent (import creates them); "
@@ -122,14 +125,15 @@ class DatasetIn(_Strict):
     poisoning_checks: Prose | None = None
     retention: Prose | None = None
     cross_border: StrictBool = False
-    cross_border_mechanism: Line | None = None
+    cross_border_mechanism: Line200 | None = None
 
 
 class DatasetPatch(_Strict):
-    """Fields to change; a text sent as null is cleared, a field not sent is kept (flags take true or false)."""
+    """Fields to change; a text sent as null is cleared, a field not sent is kept (flags take true or false;
+    a name and a source cannot be cleared)."""
 
-    name: Line | None = None
-    source: DatasetSource | None = None
+    name: Line = Field(default=None)  # type: ignore[assignment]  # not sent: None; sent: never null
+    source: DatasetSource = Field(default=None)  # type: ignore[assignment]
     supplier_id: BodyID | None = None
     collection_method: Prose | None = None
     lawful_basis: Prose | None = None
@@ -143,7 +147,7 @@ class DatasetPatch(_Strict):
     poisoning_checks: Prose | None = None
     retention: Prose | None = None
     cross_border: StrictBool = False
-    cross_border_mechanism: Line | None = None
+    cross_border_mechanism: Line200 | None = None
 
 
 class VendorIn(_Strict):
@@ -286,6 +290,8 @@ async def _add_evidence(request: Request, s: Session, store: EvidenceStore, p: A
                         dataset: int | None = None, file: UploadFile | None, uri: str | None, purpose: EvidencePurpose,
                         catalog_id: str | None, description: str) -> LineageEvidenceOut:
     limit = request.app.state.settings.max_upload_bytes
+    if (await request.form()).get("uri") == "":  # an empty link part is not "no link": it is not a link
+        raise InvalidInput.coded("lineage.uri_not_web", where="uri", uri="")
     if file is not None and file.size is not None and file.size > limit:
         raise TooLarge.coded("evidence.too_large", where="file", limit=megabytes(limit), extra={"limit_bytes": limit})
     if file is not None and not file.filename:
@@ -300,7 +306,7 @@ async def _add_evidence(request: Request, s: Session, store: EvidenceStore, p: A
 _FILE = File(default=None, description="A file (an accepted kind of evidence, as for a system), or give `uri`")
 _URI = Form(default=None, max_length=4000, pattern=WEB_URI_PATTERN, description="A link (http or https) instead")
 _PURPOSE = Form(default=EvidencePurpose.responsibility, description="responsibility is 6.2(e)'s 责任说明文件")
-_CATALOG_ID = Form(default=None, max_length=100, pattern=ONE_LINE,
+_CATALOG_ID = Form(default=None, max_length=100, pattern=f"^$|{ONE_LINE}",  # an empty field is no item
                    description="The framework item it is evidence for in every system using it (e.g. 6.2.e)")
 _DESCRIPTION = Form(default="", max_length=20000)
 

@@ -7,7 +7,6 @@ client never re-derives them.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -15,7 +14,7 @@ from pydantic import BaseModel, Field
 from aisgf.lineage import graph
 from aisgf.lineage import services as svc
 from aisgf.lineage.models import Component, Dataset, LineageEvidence, Model, Vendor
-from aisgf.registry.schemas import EvidenceOut
+from aisgf.registry.schemas import EvidenceOut, Timestamp
 
 
 class FileOut(BaseModel):
@@ -71,7 +70,7 @@ class LineageEvidenceOut(BaseModel):
     uri: str | None
     description: str
     added_by: str
-    added_at: datetime
+    added_at: Timestamp
 
     @classmethod
     def of(cls, ev: LineageEvidence) -> LineageEvidenceOut:

@@ -100,7 +100,8 @@ MESSAGES = register_messages({
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _PURL = re.compile(r"^pkg:[a-z][a-z0-9.+-]*/[^\s]+$")
-_WEB_URI = re.compile(r"^https?://[^\s]+$")
+#: The registry's evidence link pattern (http or https, any case, a host, no spaces or control characters).
+_WEB_URI = re.compile(r"^[hH][tT][tT][pP][sS]?://[^/?#\x00-\x20\x7f]+[^\x00-\x20\x7f]*$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -965,9 +966,9 @@ def add_lineage_evidence(
         ev.kind, ev.filename = "file", (_line(filename, "filename") or ev.sha256)[:300]
     else:
         assert uri is not None
-        if not _WEB_URI.match(uri.strip()):
+        if not _WEB_URI.fullmatch(uri):
             raise InvalidInput.coded("lineage.uri_not_web", where="uri", uri=uri[:80])
-        ev.kind, ev.uri = "uri", uri.strip()
+        ev.kind, ev.uri = "uri", uri
     session.add(ev)
     session.flush()
     subject = f"model:{m.id}" if m else f"dataset:{d.id}"  # type: ignore[union-attr]
@@ -978,17 +979,20 @@ def add_lineage_evidence(
 
 
 def _catalog_item(ref: str | None) -> str | None:
-    """The catalog's local ID of an item (``aisgf-1.0:6.2.e`` → ``6.2.e``), refused when the catalog has none."""
+    """The catalog's local ID of an item (``aisgf-1.0:6.2.e`` → ``6.2.e``); an ID the catalog does not
+    have is not found (404), as any unknown ID; blank text is not an ID (422)."""
+    if ref is None or ref == "":
+        return None
     text = _line(ref, "catalog_id", max_len=100)
     if not text:
-        return None
+        raise InvalidInput.coded("lineage.required", where="catalog_id", field="catalog_id")
     from aisgf.catalog.loader import load_catalog
 
     catalog = load_catalog()
     try:
         return catalog.get(text).id
     except NotFound:
-        raise InvalidInput.coded("lineage.no_catalog_item", where="catalog_id", ref=text[:100]) from None
+        raise NotFound.coded("lineage.no_catalog_item", where="catalog_id", ref=text[:100]) from None
 
 
 def get_lineage_evidence(session: Session, evidence_id: int, *, viewer: Principal) -> LineageEvidence:

@@ -126,6 +126,7 @@ def document_evidence_upload(schema: dict[str, Any], path: str = "/api/systems/{
             prop.update(plain[0])
     body["properties"]["file"] = {"type": "string", "format": "binary", "description": described}
     body["oneOf"] = [{"required": ["file"]}, {"required": ["uri"]}]
+    schema["paths"][path]["post"]["requestBody"]["required"] = True  # a file or a link: never nothing
     suffixes = ", ".join(svc.EVIDENCE_SUFFIXES)
     form["encoding"] = {"file": {
         "contentType": ", ".join(sorted(svc.EVIDENCE_TYPES)),
