@@ -159,3 +159,73 @@ def test_edit_and_attach_from_the_shell(env: dict[str, str | None], tmp_path: Pa
     assert json.loads(p.stdout)["personal"] is False
     p = _run(env, "dataset", "evidence", "logs", "--uri", "https://x.example/datasheet", "-o", "4.1.2.d")
     assert p.returncode == 0 and "4.1.2.d" in p.stdout, p.stderr
+
+
+def test_vendors_and_components_change_and_links_and_edges_come_off(web: Any) -> None:
+    _, db = web
+    with db.session() as s:
+        key = reg.register_system(s, name="Olivia's bot", owner="olivia", answers=LOW, by=who(s, "olivia")).key
+    gina, olivia, audrey = _api(web, "gina"), _api(web, "olivia"), _api(web, "audrey")
+    v = gina.post("/api/vendors", json={"name": "Chips Co", "supplies": ["chips"]}).json()
+    assert "dd.output_labeling: unanswered" not in v["result_reasons"]  # a chip maker is not asked about labels
+    r = gina.patch(f"/api/vendors/{v['id']}", json={"supplies": ["chips", "model_api"], "country": "CN"})
+    assert r.status_code == 200, r.text
+    assert "dd.output_labeling: unanswered" in r.json()["result_reasons"] and r.json()["country"] == "CN"
+    [ev] = _events(db, "lineage.vendor_updated")
+    assert ev["before"]["supplies"] == ["chips"] and ev["after"]["supplies"] == ["model_api", "chips"]
+    assert gina.patch(f"/api/vendors/{v['id']}", json={"uscc": "914403001922038217"}).status_code == 422
+    assert gina.patch(f"/api/vendors/{v['id']}", json={"name": None}).status_code == 422
+    assert olivia.patch(f"/api/vendors/{v['id']}", json={"country": "US"}).status_code == 403
+    gina.post(f"/api/vendors/{v['id']}/admission", json={"to": "due_diligence"})
+    r = gina.patch(f"/api/vendors/{v['id']}", json={"kind": "publisher"})
+    assert r.status_code == 409 and "due_diligence" in r.json()["detail"]
+    c = gina.post("/api/components", json={"kind": "software", "name": "vllm", "version": "0.6.3",
+                                           "purl": "pkg:pypi/vllm@0.6.3"}).json()
+    r = gina.patch(f"/api/components/{c['id']}", json={"version": "0.6.4", "purl": "pkg:pypi/vllm@0.6.4",
+                                                       "supplier_id": v["id"]})
+    assert r.status_code == 200 and r.json()["label"] == "software:vllm@0.6.4", r.text
+    assert gina.patch(f"/api/components/{c['id']}", json={"purl": "not a purl"}).status_code == 422
+    assert gina.patch(f"/api/components/{c['id']}", json={"supplier_id": None}).json()["supplier"] is None
+    # edges and links come off, audited; what is not there is 404
+    base = gina.post("/api/models", json={"name": "base", "kind": "foundation", "vendor_id": v["id"]}).json()
+    tuned = gina.post("/api/models", json={"name": "tuned", "kind": "fine_tune", "accountable_team": "CX"}).json()
+    gina.post(f"/api/models/{tuned['id']}/parents", json={"parent_id": base["id"], "kind": "fine_tune"})
+    r = gina.delete(f"/api/models/{tuned['id']}/parents/{base['id']}")
+    assert r.status_code == 200 and r.json() == {"child": "tuned", "parent": "base", "kind": "fine_tune"}
+    assert gina.get(f"/api/models/{tuned['id']}/parents").json() == []
+    assert gina.delete(f"/api/models/{tuned['id']}/parents/{base['id']}").status_code == 404
+    assert len(_events(db, "lineage.edge_removed")) == 1
+    d = gina.post("/api/datasets", json={"name": "corpus", "source": "open"}).json()
+    olivia.post(f"/api/systems/{key}/lineage/models", json={"model_id": tuned["id"]})
+    olivia.post(f"/api/systems/{key}/lineage/datasets", json={"dataset_id": d["id"], "use": "retrieval"})
+    olivia.post(f"/api/systems/{key}/lineage/components", json={"component_id": c["id"]})
+    assert audrey.delete(f"/api/systems/{key}/lineage/models/{tuned['id']}").status_code == 403
+    assert olivia.delete(f"/api/systems/{key}/lineage/models/{tuned['id']}").json()["hops"] == []
+    assert olivia.delete(f"/api/systems/{key}/lineage/datasets/{d['id']}?use=training").status_code == 404
+    assert olivia.delete(f"/api/systems/{key}/lineage/datasets/{d['id']}").status_code == 200
+    assert olivia.delete(f"/api/systems/{key}/lineage/components/{c['id']}").status_code == 200
+    assert olivia.delete(f"/api/systems/{key}/lineage/components/{c['id']}").status_code == 404
+    with db.session() as s:
+        sid = reg.get_system(s, key).id
+        assert lin.system_models(s, sid) == [] and lin.system_datasets(s, sid) == []
+        assert lin.system_components(s, sid) == []
+    assert [len(_events(db, a)) for a in ("lineage.system_model_unlinked", "lineage.system_dataset_unlinked",
+                                          "lineage.system_component_unlinked")] == [1, 1, 1]
+
+
+def test_vendor_and_component_edits_and_unlinks_from_the_shell(env: dict[str, str | None]) -> None:  # noqa: F811
+    assert _run(env, "vendor", "add", "Zhipu", "--supplies", "model_api").returncode == 0
+    p = _run(env, "vendor", "edit", "Zhipu", "--supplies", "model_api", "--supplies", "data", "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["supplies"] == ["model_api", "data"], p.stderr
+    assert "dd.data_provenance: unanswered" in json.loads(p.stdout)["result_reasons"]
+    assert _run(env, "component", "add", "vllm", "--kind", "software", "--version", "0.6.3").returncode == 0
+    p = _run(env, "component", "edit", "software:vllm@0.6.3", "--version", "0.6.4", "--purl",
+             "pkg:pypi/vllm@0.6.4", "--json")
+    assert p.returncode == 0 and json.loads(p.stdout)["purl"] == "pkg:pypi/vllm@0.6.4", p.stderr
+    assert _run(env, "model", "add", "base", "--kind", "foundation", "--vendor", "Zhipu").returncode == 0
+    assert _run(env, "model", "add", "tuned", "--kind", "fine_tune", "--team", "CX").returncode == 0
+    assert _run(env, "model", "parent", "tuned", "base", "--kind", "fine_tune").returncode == 0
+    p = _run(env, "model", "unparent", "tuned", "base")
+    assert p.returncode == 0 and "no longer derives from" in p.stdout, p.stderr
+    p = _run(env, "model", "unparent", "tuned", "base")
+    assert p.returncode == 3, p.stderr  # not found

@@ -159,6 +159,17 @@ class VendorIn(_Strict):
     algorithm_filing: Line | None = None
 
 
+class VendorPatch(_Strict):
+    """Fields to change; a field not sent is kept, one sent as null is cleared (a name and a kind cannot be)."""
+
+    name: Line = Field(default=None)  # type: ignore[assignment]
+    kind: VendorKind = Field(default=None)  # type: ignore[assignment]
+    uscc: Annotated[str, Field(max_length=40)] | None = None
+    country: Annotated[str, Field(max_length=10)] | None = None
+    supplies: list[Supply] | None = Field(default=None, max_length=20)
+    algorithm_filing: Line100 | None = None
+
+
 class DueDiligenceIn(_Strict):
     answers: dict[Annotated[str, Field(max_length=60)], Annotated[str, Field(max_length=10)]] = Field(
         default_factory=dict, max_length=100, description="question ID → yes | no | n/a")
@@ -182,6 +193,15 @@ class ComponentIn(_Strict):
     kind: ComponentKind
     name: Line
     version: Annotated[str, Field(max_length=100)] = ""
+    supplier_id: BodyID | None = None
+    purl: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class ComponentPatch(_Strict):
+    """Fields to change; a field not sent is kept, one sent as null is cleared (a name cannot be)."""
+
+    name: Line = Field(default=None)  # type: ignore[assignment]
+    version: Annotated[str, Field(max_length=100)] | None = None
     supplier_id: BodyID | None = None
     purl: Annotated[str, Field(max_length=1000)] | None = None
 
@@ -251,6 +271,16 @@ def model_parents(model_id: PathID, s: Session = SESSION, p: Any = Depends(curre
 def add_parent(model_id: PathID, body: EdgeIn, s: Session = SESSION, p: Any = Depends(current_principal)) -> EdgeOut:
     e = svc.add_edge(s, model_id, body.parent_id, body.kind.value, by=p)
     return EdgeOut(child=svc.get_model(s, e.child_id).label, parent=svc.get_model(s, e.parent_id).label, kind=e.kind)
+
+
+@router.delete("/models/{model_id}/parents/{parent_id}", response_model=EdgeOut, responses=problems(404))
+def remove_parent(model_id: PathID, parent_id: PathID, s: Session = SESSION,
+                  p: Any = Depends(current_principal)) -> EdgeOut:
+    """Remove a parent edge (a lineage recorded wrongly); the answer is the edge as it was."""
+    child, parent = svc.get_model(s, model_id, viewer=p), svc.get_model(s, parent_id)
+    kind = next((e.kind for e, m in svc.parents_of(s, child.id) if m.id == parent.id), None)
+    svc.remove_edge(s, child.id, parent.id, by=p)
+    return EdgeOut(child=child.label, parent=parent.label, kind=kind or "")
 
 
 # --------------------------------------------------------------------------------------------- datasets
@@ -383,6 +413,16 @@ def get_vendor(vendor_id: PathID, s: Session = SESSION, p: Any = Depends(current
     return VendorOut.of(svc.get_vendor(s, vendor_id, viewer=p))
 
 
+@router.patch("/vendors/{vendor_id}", response_model=VendorOut, responses=problems(404, 409))
+def update_vendor(vendor_id: PathID, body: VendorPatch, s: Session = SESSION,
+                  p: Any = Depends(current_principal)) -> VendorOut:
+    """Change a vendor; its admission result is assessed again (what it supplies decides what is asked)."""
+    svc.get_vendor(s, vendor_id, viewer=p)
+    given = body.model_dump(exclude_unset=True, mode="json")
+    fields = {k: ([] if k == "supplies" else "") if v is None else v for k, v in given.items()}
+    return VendorOut.of(svc.update_vendor(s, vendor_id, by=p, **fields))
+
+
 @router.post("/vendors/{vendor_id}/due-diligence", response_model=VendorOut, responses=problems(404))
 def due_diligence(vendor_id: PathID, body: DueDiligenceIn, s: Session = SESSION,
                   p: Any = Depends(current_principal)) -> VendorOut:
@@ -417,6 +457,14 @@ def add_component(body: ComponentIn, s: Session = SESSION, p: Any = Depends(curr
                                              supplier=body.supplier_id, purl=body.purl))
 
 
+@router.patch("/components/{component_id}", response_model=ComponentOut, responses=problems(404, 409))
+def update_component(component_id: PathID, body: ComponentPatch, s: Session = SESSION,
+                     p: Any = Depends(current_principal)) -> ComponentOut:
+    svc.get_component(s, component_id, viewer=p)
+    fields = _patch(body.model_dump(exclude_unset=True, mode="json"), {"supplier_id": "supplier"})
+    return ComponentOut.of(svc.update_component(s, component_id, by=p, **fields))
+
+
 # ----------------------------------------------------------------------------------- systems and graphs
 
 
@@ -440,6 +488,30 @@ def link_component(ref: SystemRef, body: SystemComponentIn, s: Session = SESSION
                    p: Any = Depends(current_principal)) -> ComponentOut:
     svc.link_system_component(s, ref, body.component_id, by=p)
     return ComponentOut.of(svc.get_component(s, body.component_id))
+
+
+@router.delete("/systems/{ref}/lineage/models/{model_id}", response_model=ChainOut, responses=problems(404))
+def unlink_model(ref: SystemRef, model_id: PathID, s: Session = SESSION,
+                 p: Any = Depends(current_principal)) -> ChainOut:
+    """The system no longer uses the model; the answer is the chain without it."""
+    svc.unlink_system_model(s, ref, model_id, by=p)
+    return ChainOut.of(graph.chain(s, ref, viewer=p))
+
+
+@router.delete("/systems/{ref}/lineage/datasets/{dataset_id}", response_model=DatasetOut, responses=problems(404))
+def unlink_dataset(ref: SystemRef, dataset_id: PathID, use: DatasetUse | None = None, s: Session = SESSION,
+                   p: Any = Depends(current_principal)) -> DatasetOut:
+    """The system no longer uses the dataset (for `use`, or at all); the answer is the dataset."""
+    svc.unlink_system_dataset(s, ref, dataset_id, by=p, use=use.value if use else None)
+    return DatasetOut.of(svc.get_dataset(s, dataset_id))
+
+
+@router.delete("/systems/{ref}/lineage/components/{component_id}", response_model=ComponentOut,
+               responses=problems(404))
+def unlink_component(ref: SystemRef, component_id: PathID, s: Session = SESSION,
+                     p: Any = Depends(current_principal)) -> ComponentOut:
+    svc.unlink_system_component(s, ref, component_id, by=p)
+    return ComponentOut.of(svc.get_component(s, component_id))
 
 
 @router.get("/systems/{ref}/lineage/chain", response_model=ChainOut, responses=problems(404))

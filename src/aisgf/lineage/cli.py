@@ -244,6 +244,24 @@ def model_link(system: str = typer.Argument(..., help="The system's key or ID"),
     console.print(f"{escape(system)} uses {escape(model)} as {role}")
 
 
+@model_app.command("unparent")
+def model_unparent(child: str = typer.Argument(...), parent: str = typer.Argument(...),
+                   actor: str | None = AS) -> None:
+    """Remove the edge CHILD ← PARENT (a lineage recorded wrongly; the audit trail keeps it)."""
+    with db().session() as s:
+        svc.remove_edge(s, child, parent, by=acting(s, actor))
+    console.print(f"{escape(child)} no longer derives from {escape(parent)}")
+
+
+@model_app.command("unlink")
+def model_unlink(system: str = typer.Argument(...), model: str = typer.Argument(...),
+                 actor: str | None = AS) -> None:
+    """Record that SYSTEM no longer uses MODEL."""
+    with db().session() as s:
+        svc.unlink_system_model(s, system, model, by=acting(s, actor))
+    console.print(f"{escape(system)} no longer uses {escape(model)}")
+
+
 @model_app.command("import")
 def model_import(directory: Path = typer.Argument(..., exists=True, file_okay=False, help="A model directory"),
                  team: str | None = typer.Option(None, "--team", help="The accountable internal team"),
@@ -401,6 +419,16 @@ def dataset_link(target: str = typer.Argument(..., help="A system's key, or mode
     console.print(f"{escape(target)} uses {escape(dataset)} for {use}")
 
 
+@dataset_app.command("unlink")
+def dataset_unlink(system: str = typer.Argument(...), dataset: str = typer.Argument(...),
+                   use: str | None = typer.Option(None, "--use", help="Only this use; default: every use"),
+                   actor: str | None = AS) -> None:
+    """Record that SYSTEM no longer uses DATASET."""
+    with db().session() as s:
+        svc.unlink_system_dataset(s, system, dataset, by=acting(s, actor), use=use)
+    console.print(f"{escape(system)} no longer uses {escape(dataset)}")
+
+
 # ---------------------------------------------------------------------------------------------- vendors
 
 
@@ -417,6 +445,25 @@ def vendor_add(name: str = typer.Argument(...),
     with db().session() as s:
         v = svc.add_vendor(s, by=acting(s, actor), name=name, kind=kind, uscc=uscc, country=country,
                            supplies=supplies, algorithm_filing=algorithm_filing)
+        d = VendorOut.of(v).model_dump(mode="json")
+    print_json(d) if as_json else _print_vendor(d)
+
+
+@vendor_app.command("edit")
+def vendor_edit(ref: str = typer.Argument(..., help="ID or name"),
+                name: str | None = typer.Option(None, "--name"),
+                kind: str | None = typer.Option(None, "--kind", help=" | ".join(values(VendorKind))),
+                uscc: str | None = typer.Option(None, "--uscc", help="统一社会信用代码 (\"\" clears)"),
+                country: str | None = typer.Option(None, "--country", help="ISO 3166-1 alpha-2"),
+                supplies: list[str] | None = typer.Option(None, "--supplies",
+                                                          help="Replaces what it supplies; repeatable"),
+                algorithm_filing: str | None = typer.Option(None, "--algorithm-filing"),
+                as_json: bool = JSON, actor: str | None = AS) -> None:
+    """Change a vendor's record; its admission result is assessed again (what it supplies decides what is asked)."""
+    given = {"name": name, "kind": kind, "uscc": uscc, "country": country, "supplies": supplies or None,
+             "algorithm_filing": algorithm_filing}
+    with db().session() as s:
+        v = svc.update_vendor(s, ref, by=acting(s, actor), **{k: v for k, v in given.items() if v is not None})
         d = VendorOut.of(v).model_dump(mode="json")
     print_json(d) if as_json else _print_vendor(d)
 
@@ -555,6 +602,30 @@ def component_link(system: str = typer.Argument(...),
     with db().session() as s:
         svc.link_system_component(s, system, component, by=acting(s, actor))
     console.print(f"{escape(system)} runs on {escape(component)}")
+
+
+@component_app.command("edit")
+def component_edit(ref: str = typer.Argument(..., help="ID or kind:name@version"),
+                   name: str | None = typer.Option(None, "--name"),
+                   version: str | None = typer.Option(None, "--version"),
+                   supplier: str | None = typer.Option(None, "--supplier", help="Vendor name or ID (\"\" clears)"),
+                   purl: str | None = typer.Option(None, "--purl", help="Package URL (\"\" clears)"),
+                   as_json: bool = JSON, actor: str | None = AS) -> None:
+    """Change a component: a new version, its supplier, its package URL (for advisory matching)."""
+    with db().session() as s:
+        c = svc.update_component(s, ref, by=acting(s, actor), name=name, version=version, supplier=supplier,
+                                 purl=purl)
+        d = ComponentOut.of(c).model_dump(mode="json")
+    print_json(d) if as_json else console.print(f"component {d['id']} updated: {escape(d['label'])}")
+
+
+@component_app.command("unlink")
+def component_unlink(system: str = typer.Argument(...), component: str = typer.Argument(...),
+                     actor: str | None = AS) -> None:
+    """Record that SYSTEM no longer runs on COMPONENT."""
+    with db().session() as s:
+        svc.unlink_system_component(s, system, component, by=acting(s, actor))
+    console.print(f"{escape(system)} no longer runs on {escape(component)}")
 
 
 # ---------------------------------------------------------------------------------------------- lineage

@@ -94,6 +94,8 @@ MESSAGES = register_messages({
     "lineage.not_linked": "{what} is not linked to system {key}",
     "lineage.purl": "{value!r} is not a package URL (pkg:type/namespace/name@version)",
     "lineage.no_evidence": "no lineage evidence {id}",
+    "lineage.kind_in_admission": "vendor {name} is {state}: a vendor under admission does not become a publisher "
+                                 "(or the reverse); suspend and exit it first, or record a new one",
     "lineage.no_catalog_item": "{ref!r} is not an item of the framework catalog (IDs look like 6.2.e or 4.1.2.b)",
 })
 
@@ -246,6 +248,42 @@ def add_vendor(session: Session, *, by: Principal, name: str, kind: str = "vendo
     session.flush()
     assess_vendor(v)
     _audit(session, by, "lineage.vendor_added", f"vendor:{v.id}", _vendor_snapshot(v))
+    return v
+
+
+def update_vendor(session: Session, ref: str | int, *, by: Principal, **fields: Any) -> Vendor:
+    """Change a vendor's record (name, kind, credit code, country, supplies, its own filing number).
+
+    What it supplies decides which due-diligence questions and clauses are asked, so the admission
+    result is assessed again; an admitted vendor that becomes a publisher, or a publisher that becomes
+    a vendor, is refused: leave admission first (suspend, exit) or record a new vendor.
+    """
+    require(by, "vendor.manage")
+    v = get_vendor(session, ref)
+    unknown = set(fields) - set(VENDOR_FIELDS)
+    if unknown:
+        raise InvalidInput.coded("lineage.unknown_word", where="vendor", field="field", value=sorted(unknown)[0],
+                                 accepted=list(VENDOR_FIELDS))
+    before = _vendor_snapshot(v)
+    merged = {f: getattr(v, f) for f in VENDOR_FIELDS} | {k: val for k, val in fields.items() if val is not None}
+    f = _checked_vendor(merged)
+    if f["kind"] != v.kind and v.admission not in (Admission.candidate, Admission.exited):
+        raise Conflict.coded("lineage.kind_in_admission", where="kind", name=v.name, state=v.admission)
+    if f["name"] != v.name:
+        same = session.scalar(select(Vendor).where(Vendor.name == f["name"]))
+        if same is not None:
+            raise Conflict.coded("lineage.vendor_exists", where="name", name=f["name"], id=same.id)
+    for k, val in f.items():
+        setattr(v, k, val)
+    assess_vendor(v)
+    v.updated_at = now()
+    session.flush()
+    after = _vendor_snapshot(v)
+    changed = [k for k in after if before.get(k) != after[k]]
+    if changed:
+        _audit(session, by, "lineage.vendor_updated", f"vendor:{v.id}",
+               {"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed},
+                "result": v.result, "reasons": v.result_reasons})
     return v
 
 
@@ -840,6 +878,38 @@ def add_component(session: Session, *, by: Principal, kind: str, name: str, vers
     return c
 
 
+def update_component(session: Session, ref: str | int, *, by: Principal, name: str | None = None,
+                     version: str | None = None, supplier: str | int | None = None,
+                     purl: str | None = None) -> Component:
+    """Change a component (a new version, its supplier, its package URL); None keeps, "" clears."""
+    require(by, "lineage.edit")
+    c = get_component(session, ref)
+    before = {"name": c.name, "version": c.version, "purl": c.purl,
+              "supplier": c.supplier.name if c.supplier else None}
+    n: str = _line(name, "name", required=True) or c.name if name is not None else c.name
+    ver = (_line(version, "version", max_len=100) or "") if version is not None else c.version
+    p = _line(purl, "purl", max_len=1000) if purl is not None else c.purl
+    if p is not None and not _PURL.match(p):
+        raise InvalidInput.coded("lineage.purl", where="purl", value=p[:100])
+    if (n, ver) != (c.name, c.version):
+        same = session.scalar(select(Component).where(Component.kind == c.kind, Component.name == n,
+                                                      Component.version == ver))
+        if same is not None:
+            raise Conflict.coded("lineage.component_exists", where="name", label=component_label(same), id=same.id)
+    if supplier is not None:
+        c.supplier_id = get_vendor(session, supplier).id if supplier != "" else None
+    c.name, c.version, c.purl = n, ver, p
+    session.flush()
+    session.refresh(c)
+    after = {"name": c.name, "version": c.version, "purl": c.purl,
+             "supplier": c.supplier.name if c.supplier else None}
+    changed = [k for k in after if before[k] != after[k]]
+    if changed:
+        _audit(session, by, "lineage.component_updated", f"component:{c.id}",
+               {"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}})
+    return c
+
+
 # ----------------------------------------------------------------------------------------- system links
 
 
@@ -909,6 +979,37 @@ def unlink_system_model(session: Session, system: str | int, model: str | int, *
     session.flush()
     append_event(session, actor=by.actor, action="lineage.system_model_unlinked", entity_type="system",
                  entity_id=s.key, payload={"model": m.label, "model_id": m.id, "role": row.role})
+
+
+def unlink_system_dataset(session: Session, system: str | int, dataset: str | int, *, by: Principal,
+                          use: str | None = None) -> None:
+    """The system no longer uses the dataset (for `use`, or for anything)."""
+    require(by, "lineage.view")
+    s, d = _system(session, system, by), get_dataset(session, dataset)
+    q = select(SystemDataset).where(SystemDataset.system_id == s.id, SystemDataset.dataset_id == d.id)
+    if use is not None:
+        q = q.where(SystemDataset.use == _word(use, DatasetUse, "use"))
+    rows = list(session.scalars(q))
+    if not rows:
+        raise NotFound.coded("lineage.not_linked", where="dataset", what=f"dataset {d.name}", key=s.key)
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    append_event(session, actor=by.actor, action="lineage.system_dataset_unlinked", entity_type="system",
+                 entity_id=s.key, payload={"dataset": d.name, "dataset_id": d.id, "uses": sorted(r.use for r in rows)})
+
+
+def unlink_system_component(session: Session, system: str | int, component: str | int, *, by: Principal) -> None:
+    require(by, "lineage.view")
+    s, c = _system(session, system, by), get_component(session, component)
+    row = session.get(SystemComponent, (s.id, c.id))
+    if row is None:
+        raise NotFound.coded("lineage.not_linked", where="component", what=f"component {component_label(c)}",
+                             key=s.key)
+    session.delete(row)
+    session.flush()
+    append_event(session, actor=by.actor, action="lineage.system_component_unlinked", entity_type="system",
+                 entity_id=s.key, payload={"component": component_label(c), "component_id": c.id})
 
 
 def system_models(session: Session, system_id: int) -> list[tuple[str, Model]]:
