@@ -94,7 +94,7 @@ def check_project(session: Session, system_ref: str, answers: dict[str, Any],
     system = get_system(session, system_ref)
     a = current_assessment(system)
     rep = CheckReport(system=system.key, registry=True, status=system.status)
-    fresh = decide(answers)
+    fresh = decide_for(session, system, answers)  # what the registry knows (the lineage) counts here too
     rep.requirements = requirements_of(fresh)
     if a is None:
         rep.gaps.append(Gap("no_assessment", "the system has no assessment in the registry"))
