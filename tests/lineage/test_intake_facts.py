@@ -116,3 +116,29 @@ def test_a_fact_that_agrees_gives_no_warning_and_a_fact_on_an_unknown_question_i
     with pytest.raises(InvalidInput, match="model_source"):
         evaluate(THIRD_PARTY, known=[KnownFact(question="model_source", value="bought_at_a_market", source="lineage",
                                                because_zh="…", because_en="…")])
+
+
+def test_an_upstream_filing_number_in_the_lineage_puts_the_app_on_the_registration_path(db: Database) -> None:
+    public_app = {**THIRD_PARTY, "public_facing": True, "generates_content": True, "service_region": "china",
+                  "org_roles": ["provider"]}  # upstream_filed left unanswered: false
+    key = _register(db, "Public chat app", public_app)
+    with db.session() as s:
+        first = reg.current_assessment(reg.get_system(s, key)).decision  # type: ignore[union-attr]
+        assert "genai.17" in {d["id"].split(":")[-1] for d in first["duties"]}  # as answered: a full filing
+        lead = who(s, "gina")
+        vendor = admitted_vendor(s)
+        ernie = lin.add_model(s, by=lead, name="ERNIE 4.0", kind="foundation", vendor=vendor, source_kind="vendor_api",
+                              filing_number="Beijing-WenXinYiYan-20230821")
+        lin.link_system_model(s, key, ernie.id, "primary", by=lead)
+        facts = {f.question: f.value for f in graph.lineage_facts(s, reg.get_system(s, key).id)}
+        assert facts == {"model_source": "third_party_model", "upstream_filed": True}
+        reg.reassess(s, key, dict(public_app), by=lead)
+        d = reg.current_assessment(reg.get_system(s, key)).decision  # type: ignore[union-attr]
+        assert [(f["question"], f["answered"], f["value"]) for f in d["facts"]] == [("upstream_filed", False, True)]
+        duties = {x["id"].split(":")[-1] for x in d["duties"]}
+        assert "genai.reg" in duties and "genai.17" not in duties  # 登记, not 备案
+        [w] = [w for w in d["warnings"] if w["id"] == "lineage:upstream_filed"]
+        assert "Beijing-WenXinYiYan-20230821" in w["message_en"] and "已备案" in w["message_zh"]
+        # without the number recorded the lineage says nothing about the filing
+        lin.update_model(s, ernie.id, by=lead, filing_number="")
+        assert "upstream_filed" not in {f.question for f in graph.lineage_facts(s, reg.get_system(s, key).id)}

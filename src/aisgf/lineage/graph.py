@@ -447,18 +447,24 @@ def lineage_facts(session: Session, system_id: int) -> list[KnownFact]:
     - `trains_or_fine_tunes`: true when a primary model is ours and we trained it (from scratch, or a
       fine-tune, adapter or distillation). The lineage never says false: a project may train models it
       has not recorded.
+    - `upstream_filed`: true when every primary model reaches its upstream only through the API (the
+      登记 path) and every upstream model has its 备案号 recorded. Never false: a number may just not be
+      recorded yet.
     """
     from aisgf.intake.engine import KnownFact
 
     facts: list[KnownFact] = []
     sources: list[tuple[str, str, str] | None] = []
     trained: list[tuple[str, str]] = []
+    upstream: list[Model] | None = []  # None once a primary model is not on the registration path
     for m in _primary_models(session, system_id):
         how = making(session, m)
         sources.append(_source_of(how))
         why = _trained_by_us(how)
         if why is not None:
             trained.append(why)
+        ups = how.api if how.api and not how.secondary else [m] if how.third_party_api else None
+        upstream = None if upstream is None or ups is None else [*upstream, *ups]
     found = [x for x in sources if x is not None]
     if found and len(found) == len(sources):
         values = {v for v, _, _ in found}
@@ -466,6 +472,13 @@ def lineage_facts(session: Session, system_id: int) -> list[KnownFact]:
         facts.append(KnownFact(question=MODEL_SOURCE, value=value, source="lineage",
                                because_zh="系统谱系显示" + "；".join(zh for _, zh, _ in found),
                                because_en="the system's lineage shows " + "; ".join(en for _, _, en in found)))
+    if upstream and all(u.filing_number for u in upstream):
+        numbers = [(u.label, u.filing_number) for u in upstream]
+        facts.append(KnownFact(
+            question="upstream_filed", value=True, source="lineage",
+            because_zh="系统谱系显示上游模型已备案：" + "；".join(f"{n}（{f}）" for n, f in numbers),
+            because_en="the system's lineage shows its upstream models filed: "
+                       + "; ".join(f"{n} ({f})" for n, f in numbers)))
     if trained:
         facts.append(KnownFact(question="trains_or_fine_tunes", value=True, source="lineage",
                                because_zh="系统谱系显示" + "；".join(zh for zh, _ in trained),
