@@ -97,3 +97,21 @@ def test_a_form_without_csrf_token_is_refused_in_chinese(web: Web) -> None:
     gina = _in(Person(app, db, "gina").login(), "zh")
     r = gina.c.post("/account/tokens", data={"name": "no-csrf"})
     assert r.status_code == 403 and "此表单已过期或并非来自 aisgf" in r.text and "did not come from" not in r.text
+
+
+def test_a_vendors_admission_state_reads_as_its_name_in_chinese(db: Database) -> None:
+    import pytest
+
+    from aisgf.errors import Conflict
+    from aisgf.lineage import services as lin
+    from aisgf.web.error_text import error_text
+    from tests.people import who
+
+    with db.session() as s:
+        lead = who(s, "gina")
+        v = lin.add_vendor(s, by=lead, name="State Co", supplies=["model_api"])
+        with pytest.raises(Conflict) as err:
+            lin.move_vendor(s, v.id, "admitted", by=lead)
+    zh = error_text(err.value, "zh")
+    assert zh == "供应商 State Co 不能从“候选”转为“已准入”；“候选”可转为：尽职调查、已退出", zh
+    assert "cannot move from candidate to admitted" in error_text(err.value, "en")

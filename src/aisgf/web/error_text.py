@@ -17,7 +17,10 @@ from aisgf.web.labels import LABELS
 
 # Parameters whose values are codes with a display name in `LABELS`
 VOCABULARY = frozenset({"status", "old", "new", "lane", "tier", "function", "decision", "role", "accepted",
-                        "required", "mine"})
+                        "required", "mine", "state", "to"})
+#: Label prefixes tried after the plain code: the lineage's words are prefixed in `LABELS` ("open" data is
+#: not an "open" obligation), so a vendor's admission state reads as its name too.
+_PREFIXES = ("", "lineage.")
 _SUFFIXES = ("_code", "_params", "_zh")
 _LIST_SEP = {"zh": "、"}
 
@@ -33,8 +36,10 @@ def localized(code: str, params: dict[str, Any], lang: str) -> str | None:
     def show(name: str, value: Any) -> Any:
         if isinstance(value, list | tuple):
             return sep.join(str(show(name, v)) for v in value)
-        if name in VOCABULARY and isinstance(value, str) and value in LABELS:
-            return tr(LABELS[value])
+        if name in VOCABULARY and isinstance(value, str):
+            for prefix in _PREFIXES:
+                if prefix + value in LABELS:
+                    return tr(LABELS[prefix + value])
         return value
 
     values: dict[str, Any] = {}
