@@ -332,3 +332,13 @@ def test_the_queue_shows_a_reviewer_what_waits_for_their_functions(web: Web) -> 
     zh = _shown(rita.get("/vendors/queue").text)
     assert "等待您审核" in zh or "待您审核" in zh
     assert "尚未审核 法务审核" in zh and "供应商是否提供责任说明文件" in zh
+
+
+def test_what_a_vendor_supplies_reads_as_words(web: Web) -> None:
+    app, db = web
+    vid = _vendor(db, name="Supplies Co")
+    rita = Person(app, db, "rita").login()
+    page = rita.get(f"/vendors/{vid}").text
+    assert re.search(r'id="vendor-supplies">\s*Model API\s*</td>', page), page
+    rita.get("/lang/zh?next=/")
+    assert "model_api" not in rita.get(f"/vendors/{vid}").text.split('id="vendor-supplies">')[1].split("</td>")[0]
