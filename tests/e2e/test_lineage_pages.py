@@ -45,3 +45,41 @@ def test_the_model_page_draws_its_lineage_under_the_policy(browser: Any, live: L
     assert not dialogs, dialogs  # opened on its own, the SVG runs nothing
     w.visit("/models")
     w.clean("models list")
+
+
+@pytest.mark.slow
+def test_the_system_page_records_the_chain_check_and_shows_the_lineage_in_chinese(
+        browser: Any, live: LiveServer, shots: Any) -> None:
+    from aisgf.registry import services as reg
+    from tests.answers import LOW
+
+    make_user(live.db, "chain-owner", "owner")
+    with live.db.session() as s:
+        gina = who(s, "chain-gina")
+        key = reg.register_system(s, name="智能客服", owner="chain-owner",
+                                  answers={**LOW, "model_source": "third_party_model"}, by=gina).key
+        pub = lin.add_vendor(s, by=gina, name="通义千问团队 Qwen team", kind="publisher", supplies=["weights"])
+        base = lin.add_model(s, by=gina, name="Qwen2.5-7B-Instruct", kind="foundation", vendor=pub.id,
+                             licence="Apache-2.0", training_data="see the model card")
+        tuned = lin.add_model(s, by=gina, name="客服-7b", kind="fine_tune", accountable_team="客服 AI 组",
+                              licence="internal", training_data="客服对话 2019-2024")
+        lin.add_edge(s, tuned.id, base.id, "fine_tune", by=gina)
+        lin.link_system_model(s, key, tuned.id, "primary", by=gina)
+        s.commit()
+        tuned_id = tuned.id
+
+    w = Watched(browser, live, lang="zh")
+    w.sign_in(live, "chain-owner")
+    w.visit(f"/lang/zh?next=/systems/{key}")  # the account says English; this session reads 中文
+    panel = w.page.locator("#lineage-panel")
+    assert "备案" in panel.inner_text() and "责任说明文件" in panel.inner_text()  # what each hop lacks, in zh
+    assert "谱系记录与问卷回答不一致" in w.page.locator("#lineage-contradiction").inner_text()
+    w.page.locator("#lineage-panel").screenshot(path=str(shots / "system-lineage-zh.png"))
+    w.page.click("#chain-check-record")
+    w.page.wait_for_load_state("networkidle")
+    assert "存档备查" in w.page.locator(".notice").inner_text()  # broken chain: kept for the record
+    w.clean("chain check recorded")
+    w.visit(f"/models/{tuned_id}")
+    w.page.wait_for_function("document.getElementById('lineage-graph').complete")
+    w.page.screenshot(path=str(shots / "model-lineage-zh.png"), full_page=True)
+    w.clean("model page in zh")

@@ -111,6 +111,10 @@ def test_the_system_page_records_the_check_and_shows_the_contradiction(web: tupl
     page = owner.get(f"/systems/{key}").text
     assert 'id="lineage-contradiction"' in page and "triage-clf is Claims analytics&#39;s own" in page
     assert 'id="contradiction-model_source"' in page and 'id="contradiction-trains_or_fine_tunes"' in page
+    # each names its question, the answer and what the next assessment takes (the decision's own warning)
+    shown = page.replace("&#34;", '"').replace("&quot;", '"')
+    assert 'model source was answered "A third-party model' in shown
+    assert 'trains or fine-tunes was answered "no"' in shown
     assert 'id="chain-check-form"' in page
     # the form without its token is refused, nothing stored
     with db.session() as s:

@@ -52,8 +52,11 @@ def test_the_model_page_shows_fields_parents_children_files_and_its_lineage_imag
     svg = p.get(f"/models/{ids['tuned']}/lineage.svg")
     assert svg.status_code == 200 and svg.headers["content-type"].startswith("image/svg+xml")
     assert svg.text.lstrip().startswith("<?xml") and "<svg" in svg.text
-    for label in ("tuned&#45;llm", "base&#45;llm 1", "fine_tune", "adapter"):  # dot writes "-" as &#45;
-        assert label in svg.text, label
+    for label in ("tuned&#45;llm", "base&#45;llm 1", "Fine&#45;tune", "Adapter (LoRA)", "Foundation model"):
+        assert label in svg.text, label  # dot writes "-" as &#45;; kinds in the reader's words
+    p.get("/lang/zh?next=/")
+    zh_svg = p.get(f"/models/{ids['tuned']}/lineage.svg").text
+    assert "微调" in zh_svg and "fine_tune" not in zh_svg
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in svg.text
     assert "<script" not in svg.text.lower()
 

@@ -540,6 +540,16 @@ def _fact_note(fact: AppliedFact, questionnaire: Questionnaire) -> AnswerNote:
     )
 
 
+def fact_warning(fact: KnownFact, answered: Any, questionnaire: Questionnaire | None = None) -> AnswerNote:
+    """The warning an assessment gives when `fact` replaces the answer `answered` (zh and en), for pages
+    that say it before the next assessment does."""
+    q = questionnaire if questionnaire is not None else load_questionnaire()
+    if q.get(fact.question) is None:
+        raise InvalidInput.coded("intake.fact_unknown_question", where=f"facts.{fact.question}",
+                                 question=fact.question, source=fact.source)
+    return _fact_note(AppliedFact(**fact.model_dump(), answered=answered), q)
+
+
 def decide(answers: Mapping[str, Any], *, where: str = "answers", ruleset: Ruleset | None = None,
            known: Sequence[KnownFact] = ()) -> dict[str, Any]:
     """Validate answers and run the tiering rules; the decision as plain JSON data, with the clean answers.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -35,7 +36,8 @@ from aisgf.lineage.reference import AdmissionRules, load_admission_rules
 from aisgf.registry.evidence_store import EvidenceStore
 from aisgf.web.authz import principal
 from aisgf.web.deps import SESSION, get_store
-from aisgf.web.labels import N_
+from aisgf.web.i18n import translator
+from aisgf.web.labels import LABELS, N_
 from aisgf.web.pagekit import redirect
 from aisgf.web.templating import add_templates, render
 
@@ -118,8 +120,11 @@ def safe_svg(svg: str) -> str:
     return _UNSAFE_SVG.sub("", svg)
 
 
-def lineage_svg(session: Session, m: Model) -> str:
-    """The model's ancestors and descendants (to DEPTH) drawn by Graphviz `dot -Tsvg`; the model itself filled."""
+def lineage_svg(session: Session, m: Model, word: Callable[[str], str] = str) -> str:
+    """The model's ancestors and descendants (to DEPTH) drawn by Graphviz `dot -Tsvg`; the model itself filled.
+
+    `word` names a model kind or an edge kind in the reader's language (the code itself by default).
+    """
     import graphviz  # the `lineage` extra
 
     hood = neighbourhood(session, m)
@@ -129,10 +134,10 @@ def lineage_svg(session: Session, m: Model) -> str:
                          edge_attr={"fontname": "sans-serif", "fontsize": "9", "color": "#5b6b7f"})
     for mid, model in sorted(hood.models.items()):
         # escape(): backslashes stay literal and a name like "<b>" is never read as an HTML-like label
-        g.node(f"m{mid}", graphviz.escape(f"{model.label}\n{model.kind}"),
+        g.node(f"m{mid}", graphviz.escape(f"{model.label}\n{word(model.kind)}"),
                fillcolor="#dbe8f7" if mid == m.id else "#ffffff", penwidth="2" if mid == m.id else "1")
     for parent, child, kind in hood.edges:
-        g.edge(f"m{child}", f"m{parent}", label=graphviz.escape(kind))
+        g.edge(f"m{child}", f"m{parent}", label=graphviz.escape(word(kind)))
     return safe_svg(g.pipe(encoding="utf-8"))
 
 
@@ -146,12 +151,16 @@ def system_lineage(session: Session, system: Any, viewer: Principal) -> dict[str
     trains one) where the current assessment ran on a different answer (the next assessment takes the
     lineage's, with a warning).
     """
+    from aisgf.intake.engine import fact_warning
+
     current = system.assessments[-1] if system.assessments else None
     contradictions = []
-    if current is not None:
+    if current is not None:  # the warning the next assessment will give, said now
         taken = {f["question"]: f["value"] for f in (current.decision.get("facts") or [])}
-        contradictions = [f for f in graph.lineage_facts(session, system.id)
-                          if taken.get(f.question, current.answers.get(f.question)) != f.value]
+        for f in graph.lineage_facts(session, system.id):
+            assessed_on = taken.get(f.question, current.answers.get(f.question))
+            if assessed_on != f.value:
+                contradictions.append((f.question, fact_warning(f, current.answers.get(f.question))))
     return {
         "system_key": system.key,
         "models": svc.system_models(session, system.id),
@@ -177,7 +186,9 @@ def models_page(request: Request, s: Session = SESSION) -> Response:
 @router.get("/models/{ref}/lineage.svg")
 def model_svg(request: Request, ref: str, s: Session = SESSION) -> Response:
     m = svc.get_model(s, ref, viewer=principal(request))
-    return Response(lineage_svg(s, m), media_type="image/svg+xml",
+    tr = translator(request.state.lang)
+    return Response(lineage_svg(s, m, lambda code: tr(LABELS.get(f"lineage.{code}", code))),
+                    media_type="image/svg+xml",
                     headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
