@@ -128,25 +128,17 @@ def main() -> None:
         print(f"  sha256sum       {theirs_mbs:8.0f} MB/s")
         print(f"  ratio           {ours_mbs / theirs_mbs:8.0%}  (target >= 80%)")
 
-        pickles = tmp / "pickles"
-        psize = write_pickles(pickles, args.pickles)
-        paths = sorted(pickles.iterdir())
-        t = time.perf_counter()
-        findings = [scan_pickle(p) for p in paths]
-        elapsed = time.perf_counter() - t
-        assert all(f.safe for f in findings), [f for f in findings if not f.safe][:3]
-        print(f"pickle scanning, {len(paths)} files, {psize / MB:.1f} MB:")
-        print(f"  {len(paths) / elapsed:8.0f} files/s  {psize / MB / elapsed:8.1f} MB/s")
-
-        large = tmp / "large"
-        lsize = write_large_pickles(large, args.large_pickles)
-        paths = sorted(large.iterdir())
-        t = time.perf_counter()
-        findings = [scan_pickle(p) for p in paths]
-        elapsed = time.perf_counter() - t
-        assert all(f.safe for f in findings), [f for f in findings if not f.safe][:3]
-        print(f"large pickles (opcodes counted first), {len(paths)} files, {lsize / MB:.1f} MB:")
-        print(f"  {len(paths) / elapsed:8.1f} files/s  {lsize / MB / elapsed:8.1f} MB/s")
+        for title, folder, write, count, fmt in (
+                ("pickle scanning", "pickles", write_pickles, args.pickles, "8.0f"),
+                ("large pickles (opcodes counted first)", "large", write_large_pickles, args.large_pickles, "8.1f")):
+            written = write(tmp / folder, count)
+            paths = sorted((tmp / folder).iterdir())
+            t = time.perf_counter()
+            findings = [scan_pickle(p) for p in paths]
+            elapsed = time.perf_counter() - t
+            assert all(f.safe for f in findings), [f for f in findings if not f.safe][:3]
+            print(f"{title}, {len(paths)} files, {written / MB:.1f} MB:")
+            print(f"  {len(paths) / elapsed:{fmt}} files/s  {written / MB / elapsed:8.1f} MB/s")
 
         flood = tmp / "flood.pkl"
         ops = write_flood(flood, args.flood_mb)

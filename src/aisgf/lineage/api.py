@@ -54,7 +54,11 @@ SystemRef = Annotated[str, Path(min_length=1, max_length=100, description="the s
 Line = Annotated[str, Field(max_length=300, pattern=ONE_LINE)]
 Line200 = Annotated[str, Field(max_length=200, pattern=ONE_LINE)]  # the service's limits (services.MODEL_TEXT)
 Line100 = Annotated[str, Field(max_length=100, pattern=ONE_LINE)]
-Prose = Annotated[str, Field(max_length=20_000)]
+#: Free text: lines and tabs, no other control character (what `services._prose` accepts), so the document
+#: says what the service refuses.
+PROSE_PATTERN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"
+Prose = Annotated[str, Field(max_length=20_000, pattern=PROSE_PATTERN)]
+Reason = Annotated[str, Field(max_length=4000, pattern=PROSE_PATTERN)]
 
 
 class _Strict(BaseModel):
@@ -80,26 +84,14 @@ class ModelIn(_Strict):
     source: Annotated[str, Field(max_length=1000)] | None = None
 
 
-class ModelPatch(_Strict):
+class ModelPatch(ModelIn):
     """Fields to change; a field not sent is kept, a text sent as null is cleared (a name and a kind
     cannot be cleared: they are not nullable)."""
 
     name: Line = Field(default=None)  # type: ignore[assignment]  # not sent: None; sent: a name, never null
-    version: Annotated[str, Field(max_length=100)] | None = None
+    version: Annotated[str, Field(max_length=100)] | None = None  # type: ignore[assignment]
     kind: ModelKind = Field(default=None)  # type: ignore[assignment]
-    accountable_team: Line200 | None = None
-    vendor_id: BodyID | None = None
-    licence: Line200 | None = None
-    intended_use: Prose | None = None
-    limitations: Prose | None = None
-    training_data: Prose | None = None
-    security_contact: Line200 | None = None
-    remediation: Prose | None = None
-    output_labeling: Prose | None = None
-    filing_number: Line100 | None = None
-    launch_number: Line100 | None = None
-    source_kind: SourceKind | None = None
-    source: Annotated[str, Field(max_length=1000)] | None = None
+    source_kind: SourceKind | None = None  # type: ignore[assignment]
     stub: StrictBool | None = Field(default=None, description="a placeholder parent (import creates them); "
                                     "filling in an accountable party clears it")
 
@@ -128,26 +120,12 @@ class DatasetIn(_Strict):
     cross_border_mechanism: Line200 | None = None
 
 
-class DatasetPatch(_Strict):
+class DatasetPatch(DatasetIn):
     """Fields to change; a text sent as null is cleared, a field not sent is kept (flags take true or false;
     a name and a source cannot be cleared)."""
 
     name: Line = Field(default=None)  # type: ignore[assignment]  # not sent: None; sent: never null
     source: DatasetSource = Field(default=None)  # type: ignore[assignment]
-    supplier_id: BodyID | None = None
-    collection_method: Prose | None = None
-    lawful_basis: Prose | None = None
-    personal: StrictBool = False
-    sensitive: StrictBool = False
-    important: StrictBool = False
-    ip_status: Prose | None = None
-    annotation_rules: Prose | None = None
-    quality_checks: Prose | None = None
-    bias_notes: Prose | None = None
-    poisoning_checks: Prose | None = None
-    retention: Prose | None = None
-    cross_border: StrictBool = False
-    cross_border_mechanism: Line200 | None = None
 
 
 class VendorIn(_Strict):
@@ -181,12 +159,12 @@ class DueDiligenceIn(_Strict):
 class VendorReviewIn(_Strict):
     function: Annotated[str, Field(max_length=30)]
     decision: Annotated[str, Field(pattern="^(approve|reject)$")]
-    reason: Annotated[str, Field(max_length=4000)] = ""
+    reason: Reason = ""
 
 
 class AdmissionIn(_Strict):
     to: Admission
-    reason: Annotated[str, Field(max_length=4000)] = ""
+    reason: Reason = ""
 
 
 class ComponentIn(_Strict):

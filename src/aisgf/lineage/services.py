@@ -190,6 +190,15 @@ class AdmissionItem:
         return cls(kind, ref, state, ref in blocking)
 
 
+def _audit_changes(session: Session, by: Principal, action: str, entity: str, before: dict[str, Any],
+                   after: dict[str, Any], **extra: Any) -> None:
+    """One audit event with the fields an edit changed, before and after; none when nothing changed."""
+    changed = [k for k in after if before.get(k) != after[k]]
+    if changed:
+        _audit(session, by, action, entity, {"before": {k: before.get(k) for k in changed},
+                                            "after": {k: after[k] for k in changed}, **extra})
+
+
 def _vendor_snapshot(v: Vendor) -> dict[str, Any]:
     return {f: getattr(v, f) for f in VENDOR_FIELDS} | {"admission": v.admission}
 
@@ -278,12 +287,8 @@ def update_vendor(session: Session, ref: str | int, *, by: Principal, **fields: 
     assess_vendor(v)
     v.updated_at = now()
     session.flush()
-    after = _vendor_snapshot(v)
-    changed = [k for k in after if before.get(k) != after[k]]
-    if changed:
-        _audit(session, by, "lineage.vendor_updated", f"vendor:{v.id}",
-               {"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed},
-                "result": v.result, "reasons": v.result_reasons})
+    _audit_changes(session, by, "lineage.vendor_updated", f"vendor:{v.id}", before, _vendor_snapshot(v),
+                   result=v.result, reasons=v.result_reasons)
     return v
 
 
@@ -574,11 +579,7 @@ def update_model(session: Session, ref: str | int, *, by: Principal, **fields: A
     m.updated_at = now()
     session.flush()
     session.refresh(m)
-    after = model_snapshot(m)
-    changed = [k for k in after if before.get(k) != after[k]]
-    if changed:
-        _audit(session, by, "lineage.model_updated", f"model:{m.id}",
-               {"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}})
+    _audit_changes(session, by, "lineage.model_updated", f"model:{m.id}", before, model_snapshot(m))
     return m
 
 
@@ -786,11 +787,7 @@ def update_dataset(session: Session, ref: str | int, *, by: Principal, **fields:
     d.updated_at = now()
     session.flush()
     session.refresh(d)
-    after = dataset_snapshot(d)
-    changed = [k for k in after if before.get(k) != after[k]]
-    if changed:
-        _audit(session, by, "lineage.dataset_updated", f"dataset:{d.id}",
-               {"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}})
+    _audit_changes(session, by, "lineage.dataset_updated", f"dataset:{d.id}", before, dataset_snapshot(d))
     return d
 
 
@@ -878,14 +875,17 @@ def add_component(session: Session, *, by: Principal, kind: str, name: str, vers
     return c
 
 
+def _component_snapshot(c: Component) -> dict[str, Any]:
+    return {"name": c.name, "version": c.version, "purl": c.purl, "supplier": c.supplier.name if c.supplier else None}
+
+
 def update_component(session: Session, ref: str | int, *, by: Principal, name: str | None = None,
                      version: str | None = None, supplier: str | int | None = None,
                      purl: str | None = None) -> Component:
     """Change a component (a new version, its supplier, its package URL); None keeps, "" clears."""
     require(by, "lineage.edit")
     c = get_component(session, ref)
-    before = {"name": c.name, "version": c.version, "purl": c.purl,
-              "supplier": c.supplier.name if c.supplier else None}
+    before = _component_snapshot(c)
     n: str = _line(name, "name", required=True) or c.name if name is not None else c.name
     ver = (_line(version, "version", max_len=100) or "") if version is not None else c.version
     p = _line(purl, "purl", max_len=1000) if purl is not None else c.purl
@@ -901,12 +901,7 @@ def update_component(session: Session, ref: str | int, *, by: Principal, name: s
     c.name, c.version, c.purl = n, ver, p
     session.flush()
     session.refresh(c)
-    after = {"name": c.name, "version": c.version, "purl": c.purl,
-             "supplier": c.supplier.name if c.supplier else None}
-    changed = [k for k in after if before[k] != after[k]]
-    if changed:
-        _audit(session, by, "lineage.component_updated", f"component:{c.id}",
-               {"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}})
+    _audit_changes(session, by, "lineage.component_updated", f"component:{c.id}", before, _component_snapshot(c))
     return c
 
 

@@ -23,6 +23,7 @@ from aisgf.registry.services import (
     current_assessment,
     decide_for,
     get_system,
+    known_facts,
     review_state,
     today,
 )
@@ -178,10 +179,9 @@ def rules_diff(session: Session, old_ruleset: Any = None, new_ruleset: Any = Non
         a = current_assessment(system)
         if a is None:
             continue
-        where = f"system {system.key}"
-        old = decide_for(session, system, a.answers, ruleset=old_ruleset, where=where) if old_ruleset \
-            else a.decision
-        new = decide_for(session, system, a.answers, ruleset=new_ruleset, where=where)
+        where, known = f"system {system.key}", known_facts(session, system)  # the lineage, read once
+        old = decide(a.answers, ruleset=old_ruleset, where=where, known=known) if old_ruleset else a.decision
+        new = decide(a.answers, ruleset=new_ruleset, where=where, known=known)
         changes = _changes(old, new)
         if changes:
             out.append({"system": system.key, "name": system.name, "status": system.status,
